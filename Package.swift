@@ -1,0 +1,89 @@
+// swift-tools-version: 6.0
+// Hearth: a CGI host that grows into persistent Swift handlers.
+// Layering (DESIGN.md): every dependency arrow points down; a layer never
+// imports a sibling or anything above it.
+import PackageDescription
+
+let package = Package(
+    name: "Hearth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Hearth", targets: ["Hearth"]),
+        .library(name: "HearthCGI", targets: ["HearthCGI"]),
+        .executable(name: "hearth", targets: ["hearth"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Layer 0: the RFC 3875 model. Standard library only, no I/O.
+        .target(name: "HearthCGI"),
+
+        // libmagic (Debian libmagic-dev): content types of files without a
+        // known extension, and the checks of `hearth doctor`.
+        .systemLibrary(name: "CLibMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
+
+        // Layer 1: the HTTP/1.1 server and its single Responder seam.
+        .target(
+            name: "HearthHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // Layer 2: responders.
+        .target(
+            name: "HearthGateway",
+            dependencies: ["HearthHTTP", "HearthCGI"]
+        ),
+        .target(
+            name: "HearthStatic",
+            dependencies: ["HearthHTTP", "CLibMagic"]
+        ),
+
+        // Layer 3: the library users import, and the executable.
+        .target(
+            name: "Hearth",
+            dependencies: [
+                "HearthHTTP", "HearthGateway", "HearthStatic", "HearthCGI", "CLibMagic",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "hearth",
+            dependencies: [
+                "Hearth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // One helper library for every test distance: live servers on port 0,
+        // a raw TCP client, process and fd inspection.
+        .target(
+            name: "HearthTesting",
+            dependencies: [
+                "Hearth",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HearthTesting"
+        ),
+        .testTarget(name: "HearthCGITests", dependencies: ["HearthCGI"]),
+        .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
+        .testTarget(name: "HearthGatewayTests", dependencies: ["HearthGateway", "HearthTesting"]),
+        .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
+        .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

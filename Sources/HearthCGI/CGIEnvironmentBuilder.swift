@@ -1,0 +1,76 @@
+/// Builds the RFC 3875 meta-variables for one request: one pure function,
+/// shared by every gateway (CGI now, FastCGI later), so that a script sees
+/// the same environment at every temperature.
+public enum CGIEnvironmentBuilder {
+    public typealias Variable = (name: String, value: String)
+
+    public static func build(
+        request: CGIRequestHead,
+        script: CGIScript,
+        body: CGIBodyLength,
+        connection: CGIConnection,
+        server: CGIServer,
+        policy: CGIEnvironmentPolicy = CGIEnvironmentPolicy(),
+        authentication: CGIAuthentication? = nil,
+        extra: [Variable] = []
+    ) -> [Variable] {
+        var env = CGIVariables()
+        for base in policy.baseVariables { env.set(base.name, base.value) }
+        env.set("GATEWAY_INTERFACE", "CGI/1.1")  // §4.1.4
+        env.set("SERVER_SOFTWARE", server.software)  // §4.1.17
+        env.set("SERVER_PROTOCOL", request.httpVersion)  // §4.1.16
+        env.set("SERVER_NAME", serverName(request: request, connection: connection))  // §4.1.14
+        env.set("SERVER_PORT", String(connection.localPort))  // §4.1.15: MUST, even the default port
+        env.set("SERVER_ADDR", connection.localAddress)
+        env.set("REQUEST_METHOD", request.method)  // §4.1.12
+        env.set("REQUEST_SCHEME", connection.scheme)
+        env.set("REQUEST_URI", request.target)
+        env.set("QUERY_STRING", request.queryString)  // §4.1.7: "" when absent
+        env.set("SCRIPT_NAME", script.scriptName)  // §4.1.13
+        env.set("SCRIPT_FILENAME", script.filePath)
+        env.set("DOCUMENT_ROOT", server.documentRoot)
+        if !script.pathInfo.isEmpty {
+            env.set("PATH_INFO", script.pathInfo)  // §4.1.5
+            env.set("PATH_TRANSLATED", translate(script.pathInfo, root: server.documentRoot))  // §4.1.6
+        }
+        env.set("REMOTE_ADDR", connection.remoteAddress)  // §4.1.8
+        env.set("REMOTE_HOST", connection.remoteAddress)  // §4.1.9: MAY substitute REMOTE_ADDR
+        env.set("REMOTE_PORT", String(connection.remotePort))
+        if let authentication {
+            env.set("AUTH_TYPE", authentication.type)  // §4.1.1
+            env.set("REMOTE_USER", authentication.user)  // §4.1.11
+        }
+        if case .exactly(let length) = body {
+            env.set("CONTENT_LENGTH", String(length))  // §4.1.2: iff there is a body
+            if let type = firstValue(of: "content-type", in: request.headers) {
+                env.set("CONTENT_TYPE", type)  // §4.1.3
+            }
+        }
+        addHeaderVariables(request.headers, policy: policy, authenticated: authentication != nil, into: &env)
+        for variable in extra { env.set(variable.name, variable.value) }
+        return env.ordered
+    }
+
+    /// §4.1.14: the Host header selects the name; without one, the address
+    /// the request arrived on.
+    static func serverName(request: CGIRequestHead, connection: CGIConnection) -> String {
+        guard let host = firstValue(of: "host", in: request.headers), !host.isEmpty else {
+            return connection.localAddress.contains(":") ? "[\(connection.localAddress)]" : connection.localAddress
+        }
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            return String(host[...close])
+        }
+        if let colon = host.lastIndex(of: ":") { return String(host[..<colon]) }
+        return host
+    }
+
+    /// §4.1.6: PATH_INFO mapped onto the document tree, whether or not the
+    /// file exists.
+    static func translate(_ pathInfo: String, root: String) -> String {
+        root.hasSuffix("/") ? root + pathInfo.dropFirst() : root + pathInfo
+    }
+
+    static func firstValue(of lowercasedName: String, in headers: [(name: String, value: String)]) -> String? {
+        headers.first { $0.name.lowercased() == lowercasedName }?.value
+    }
+}
