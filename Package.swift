@@ -40,9 +40,10 @@ let package = Package(
         ),
 
         // Layer 2: responders.
+        .target(name: "CHearthSpawn"),
         .target(
             name: "HearthGateway",
-            dependencies: ["HearthHTTP", "HearthCGI"]
+            dependencies: ["HearthHTTP", "HearthCGI", "CHearthSpawn"]
         ),
         .target(
             name: "HearthStatic",

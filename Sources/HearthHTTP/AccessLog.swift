@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Where access-log lines go, one per response, in Apache's Combined Log
+/// Format: `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"`.
+public protocol AccessLogSink: Sendable {
+    func log(_ line: String)
+}
+
+/// Appends lines to a file descriptor (stdout, or a file opened by the
+/// executable), one write(2) per line so concurrent lines never interleave.
+public final class FileAccessLog: AccessLogSink {
+    private let descriptor: Mutex<Int32>
+
+    public init(descriptor: Int32) { self.descriptor = Mutex(descriptor) }
+
+    /// Opens `path` for appending, creating it if needed.
+    public convenience init?(path: String) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return nil }
+        self.init(descriptor: fd)
+    }
+
+    public func log(_ line: String) {
+        descriptor.withLock { fd in
+            var text = line
+            text.append("\n")
+            text.withUTF8 { bytes in _ = write(fd, bytes.baseAddress, bytes.count) }
+        }
+    }
+}
+
+/// Formats one Combined Log Format line.
+enum CombinedLogFormat {
+    static func line(request: Request, user: String?, status: Int, bytes: Int) -> String {
+        let referer = request.head.headers.first(name: "referer") ?? "-"
+        let agent = request.head.headers.first(name: "user-agent") ?? "-"
+        let size = bytes == 0 ? "-" : String(bytes)
+        return "\(request.connection.remoteAddress) - \(user ?? "-") [\(HTTPDate.logTimestamp())] "
+            + "\"\(escape(request.requestLine))\" \(status) \(size) \"\(escape(referer))\" \"\(escape(agent))\""
+    }
+
+    /// Quotes and control bytes are escaped as Apache does, so a hostile
+    /// header cannot forge a log line.
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }) else { return text }
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x20..<0x7F: out.unicodeScalars.append(UnicodeScalar(byte))
+            default: out += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return out
+    }
+}

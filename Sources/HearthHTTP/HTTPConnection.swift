@@ -1,0 +1,141 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Serves one connection: requests in order (pipelined ones queue in the
+/// decoder), keep-alive, limits, and the mapping of failures to statuses.
+struct HTTPConnection {
+    let channel: NIOAsyncChannel<HTTPServerRequestPart, IOData>
+    let context: HTTPServer.Context
+
+    func run() async {
+        let underlying = channel.channel
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                let stream = RequestStream(inbound: inbound, outbound: outbound, channel: underlying, bodyReadTimeout: context.configuration.bodyReadTimeout)
+                try await serveRequests(stream: stream, outbound: outbound, connection: ConnectionInfo(channel: underlying))
+            }
+        } catch {
+            context.logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func serveRequests(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo) async throws {
+        var served = 0
+        while let head = try await nextHead(stream: stream, outbound: outbound, connection: connection) {
+            served += 1
+            let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
+            let exchange = Exchange(outbound: outbound, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive)
+            let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection)
+            if let error = HeadValidation.check(head, configuration: context.configuration) {
+                exchange.keepAlive = false
+                await answer(request, exchange: exchange, with: error)
+            } else {
+                await serve(request, exchange: exchange)
+            }
+            guard exchange.keepAlive, mayReadNextRequest(after: request, stream: stream) else { return }
+        }
+    }
+
+    /// Waits for the next head within the idle timeout; answers a malformed
+    /// one with 400 (or 431 when too large) and ends the connection.
+    private func nextHead(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo) async throws -> HTTPRequestHead? {
+        let underlying = channel.channel
+        guard context.registry.markIdle(underlying) else { return nil }
+        let timer = underlying.eventLoop.scheduleTask(in: TimeAmount(context.configuration.idleTimeout)) { underlying.close(promise: nil) }
+        defer {
+            timer.cancel()
+            context.registry.markBusy(underlying)
+        }
+        do {
+            return try await stream.nextHead()
+        } catch {
+            let status: HTTPResponseStatus = (error as? HTTPParserError) == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
+            context.logger.notice("malformed request", metadata: ["remote": "\(connection.remoteAddress)", "error": "\(error)", "status": "\(status.code)"])
+            let page = ErrorPage.body(for: status)
+            let response = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(page.utf8.count)\r\nConnection: close\r\n\r\n\(page)"
+            try? await outbound.write(.byteBuffer(ByteBuffer(string: response)))
+            return nil
+        }
+    }
+
+    private func serve(_ request: Request, exchange: Exchange) async {
+        do {
+            try await context.responder.respond(to: request, writer: ResponseWriter(exchange: exchange))
+            if exchange.phase == .streamingBody {
+                context.logger.error("responder did not finish its body", metadata: ["request": "\(request.requestLine)"])
+                exchange.keepAlive = false
+            }
+        } catch let error as HTTPError {
+            await answer(request, exchange: exchange, with: error)
+            return
+        } catch {
+            await answer(request, exchange: exchange, with: HTTPError(.internalServerError, "\(error)"))
+            return
+        }
+        logAccess(request, exchange: exchange)
+    }
+
+    /// The single place where a failure becomes a response: before the head
+    /// went out, the error's status; after, the connection must close since
+    /// the body is cut short.
+    private func answer(_ request: Request, exchange: Exchange, with error: HTTPError) async {
+        let level: Logger.Level = error.status.code >= 500 ? .error : .notice
+        context.logger.log(level: level, "\(error.message.isEmpty ? error.status.reasonPhrase : error.message)", metadata: [
+            "request": "\(request.requestLine)", "remote": "\(request.connection.remoteAddress)", "status": "\(error.status.code)",
+        ])
+        if exchange.headWritten {
+            exchange.keepAlive = false
+        } else {
+            if error.status.code >= 400 && request.hasBody && !error.status.isIdempotentSafe { exchange.keepAlive = false }
+            try? await ResponseWriter(exchange: exchange).writeError(error)
+        }
+        logAccess(request, exchange: exchange)
+    }
+
+    private func logAccess(_ request: Request, exchange: Exchange) {
+        guard let sink = context.accessLog else { return }
+        sink.log(CombinedLogFormat.line(request: request, user: nil, status: Int(exchange.status?.code ?? 0), bytes: exchange.bodyBytesSent))
+    }
+
+    /// After a response, the next request can be read only if the unread
+    /// rest of this body is small enough to skip.
+    private func mayReadNextRequest(after request: Request, stream: RequestStream) -> Bool {
+        guard stream.bodyState == .reading else { return true }
+        guard stream.canDrainBody, !request.isChunked, let length = request.contentLength else { return false }
+        return length - stream.bodyBytesRead <= 64 * 1024
+    }
+}
+
+extension HTTPResponseStatus {
+    /// Statuses after which an unread request body is still expected to
+    /// arrive and can be skipped (everything but the body-related refusals).
+    var isIdempotentSafe: Bool {
+        self != .payloadTooLarge && self != .lengthRequired && self != .badRequest && self != .requestHeaderFieldsTooLarge
+    }
+}
+
+/// Checks on a request head that the decoder does not make.
+enum HeadValidation {
+    static func check(_ head: HTTPRequestHead, configuration: HTTPServerConfiguration) -> HTTPError? {
+        if head.headers.count > configuration.maxHeaderCount {
+            return HTTPError(.requestHeaderFieldsTooLarge, "\(head.headers.count) header fields, limit \(configuration.maxHeaderCount)")
+        }
+        let size = head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        if size > configuration.maxHeaderBytes {
+            return HTTPError(.requestHeaderFieldsTooLarge, "request head of \(size) bytes, limit \(configuration.maxHeaderBytes)")
+        }
+        // RFC 9112 §6.3: both framings at once is how requests are smuggled.
+        if head.headers.contains(name: "transfer-encoding") && head.headers.contains(name: "content-length") {
+            return HTTPError(.badRequest, "both Content-Length and Transfer-Encoding")
+        }
+        // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without exactly one Host.
+        if head.version >= .http1_1 && head.headers[canonicalForm: "host"].count != 1 {
+            return HTTPError(.badRequest, "HTTP/1.1 request without exactly one Host field")
+        }
+        if !head.uri.hasPrefix("/") && head.method != .OPTIONS {
+            return HTTPError(.badRequest, "request target is not an absolute path: \(head.uri)")
+        }
+        return nil
+    }
+}

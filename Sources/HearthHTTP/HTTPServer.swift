@@ -1,0 +1,89 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The HTTP/1.1 server: a `Service` that binds, serves every connection with
+/// one responder, and on graceful shutdown stops accepting, closes idle
+/// connections and lets in-flight requests finish.
+public final class HTTPServer: Service {
+    struct Context: Sendable {
+        let configuration: HTTPServerConfiguration
+        let responder: any Responder
+        let logger: Logger
+        let accessLog: (any AccessLogSink)?
+        let registry: ConnectionRegistry
+    }
+
+    private let context: Context
+    private let group: any EventLoopGroup
+    private let listening: EventLoopPromise<SocketAddress>
+
+    public init(
+        configuration: HTTPServerConfiguration,
+        responder: any Responder,
+        logger: Logger,
+        accessLog: (any AccessLogSink)? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.context = Context(configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, registry: ConnectionRegistry())
+        self.group = group
+        self.listening = group.next().makePromise()
+    }
+
+    /// The address the server listens on, once it does (port 0 resolved).
+    public var listeningAddress: SocketAddress {
+        get async throws { try await listening.futureResult.get() }
+    }
+
+    public func run() async throws {
+        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, IOData>, Never>
+        do {
+            server = try await bind()
+        } catch {
+            listening.fail(error)
+            throw error
+        }
+        let address = server.channel.localAddress!
+        listening.succeed(address)
+        context.logger.info("listening", metadata: ["address": "\(address)"])
+        try await withGracefulShutdownHandler {
+            try await acceptConnections(server)
+        } onGracefulShutdown: { [context] in
+            context.logger.info("shutting down: no new connections; in-flight requests finish")
+            server.channel.close(promise: nil)
+            context.registry.drain()
+        }
+        context.logger.info("stopped")
+    }
+
+    private func acceptConnections(_ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, IOData>, Never>) async throws {
+        let context = self.context
+        try await withThrowingDiscardingTaskGroup { group in
+            do {
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await HTTPConnection(channel: connection, context: context).run() }
+                    }
+                }
+            } catch ChannelError.alreadyClosed {
+                // The graceful-shutdown handler closed the listening socket.
+            }
+        }
+    }
+
+    private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, IOData>, Never> {
+        let configuration = context.configuration
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: configuration.backlog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    return try NIOAsyncChannel<HTTPServerRequestPart, IOData>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+}

@@ -1,0 +1,30 @@
+/// How the HTTP server listens and what it tolerates. Every field has a
+/// default that is safe to expose on a network.
+public struct HTTPServerConfiguration: Sendable {
+    /// Address to bind; `"::1"` or `"::"` for IPv6. Default `127.0.0.1`.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one (tests). Default 8080.
+    public var port: Int = 8080
+    /// Most bytes in a request head (request line and fields) before 431.
+    /// Default 64 KiB.
+    public var maxHeaderBytes: Int = 64 * 1024
+    /// Most header fields in one request before 431. Default 100 (Apache's
+    /// LimitRequestFields).
+    public var maxHeaderCount: Int = 100
+    /// How long a connection may take to deliver the complete head of its
+    /// next request, counted from accept or from the end of the previous
+    /// response. Bounds idle keep-alive connections and slow-header attacks.
+    /// Default 15 s.
+    public var idleTimeout: Duration = .seconds(15)
+    /// How long a responder may wait for the next piece of a request body.
+    /// Default 30 s.
+    public var bodyReadTimeout: Duration = .seconds(30)
+    /// The most requests served on one connection. Default 1,000.
+    public var maxRequestsPerConnection: Int = 1000
+    /// The `Server` header and SERVER_SOFTWARE. Default `Hearth/0.1`.
+    public var serverSoftware: String = "Hearth/0.1"
+    /// Listen backlog. Default 256.
+    public var backlog: Int32 = 256
+
+    public init() {}
+}

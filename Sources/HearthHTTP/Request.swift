@@ -1,0 +1,131 @@
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One HTTP request as a value: the head, a single-pass streaming body, and
+/// the connection it arrived on.
+public struct Request: Sendable {
+    public var head: HTTPRequestHead
+    public var body: RequestBody
+    public var connection: ConnectionInfo
+    /// How many local redirects (RFC 3875 §6.2.2) led to this request; 0 for
+    /// a request as the client sent it.
+    public var redirectDepth: Int = 0
+
+    public init(head: HTTPRequestHead, body: RequestBody, connection: ConnectionInfo, redirectDepth: Int = 0) {
+        self.head = head
+        self.body = body
+        self.connection = connection
+        self.redirectDepth = redirectDepth
+    }
+
+    /// The path component of the target, still percent-encoded.
+    public var rawPath: Substring {
+        let uri = head.uri[...]
+        return uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri
+    }
+
+    /// The declared body length, if the client sent `Content-Length`.
+    public var contentLength: Int? {
+        head.headers.first(name: "content-length").flatMap { Int($0) }
+    }
+
+    /// True when the body is chunked (no length known until its end).
+    public var isChunked: Bool {
+        head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
+    }
+
+    /// True when the request carries a body at all.
+    public var hasBody: Bool { isChunked || (contentLength ?? 0) > 0 }
+
+    /// The request line as it appears in logs: `GET /x HTTP/1.1`.
+    public var requestLine: String { "\(head.method.rawValue) \(head.uri) \(head.version)" }
+
+    /// A copy of this request for an internal redirect: GET, the new target,
+    /// no body (RFC 3875 §6.2.2 and §6.3.2: the body "may not be available").
+    public func redirected(to target: String) -> Request {
+        var head = self.head
+        head.method = .GET
+        head.uri = target
+        head.headers.remove(name: "content-length")
+        head.headers.remove(name: "transfer-encoding")
+        head.headers.remove(name: "content-type")
+        return Request(head: head, body: .empty, connection: connection, redirectDepth: redirectDepth + 1)
+    }
+}
+
+/// Where a request came from and arrived at.
+public struct ConnectionInfo: Sendable {
+    public var remoteAddress: String
+    public var remotePort: Int
+    public var localAddress: String
+    public var localPort: Int
+    /// `"http"`; `"https"` once TLS exists.
+    public var scheme: String
+    let closeFuture: EventLoopFuture<Void>?
+
+    public init(remoteAddress: String, remotePort: Int, localAddress: String, localPort: Int, scheme: String = "http") {
+        self.init(remoteAddress: remoteAddress, remotePort: remotePort, localAddress: localAddress, localPort: localPort, scheme: scheme, closeFuture: nil)
+    }
+
+    init(remoteAddress: String, remotePort: Int, localAddress: String, localPort: Int, scheme: String, closeFuture: EventLoopFuture<Void>?) {
+        self.remoteAddress = remoteAddress
+        self.remotePort = remotePort
+        self.localAddress = localAddress
+        self.localPort = localPort
+        self.scheme = scheme
+        self.closeFuture = closeFuture
+    }
+
+    init(channel: Channel) {
+        let remote = channel.remoteAddress
+        let local = channel.localAddress
+        self.init(
+            remoteAddress: remote?.ipAddress ?? "", remotePort: remote?.port ?? 0,
+            localAddress: local?.ipAddress ?? "", localPort: local?.port ?? 0,
+            scheme: "http", closeFuture: channel.closeFuture
+        )
+    }
+
+    /// Returns when the client's connection is gone, or when the calling
+    /// task is cancelled. Responders that run something long (a CGI script)
+    /// race their work against it, so a client that hangs up stops the work.
+    public func clientClosed() async {
+        guard let closeFuture else {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            return
+        }
+        let once = ResumeOnce()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                once.arm(continuation)
+                closeFuture.whenComplete { _ in once.resume() }
+            }
+        } onCancel: {
+            once.resume()
+        }
+    }
+}
+
+/// A continuation resumed exactly once, by whichever comes first.
+final class ResumeOnce: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Void, Never>?, resumed: Bool)>((nil, false))
+
+    func arm(_ continuation: CheckedContinuation<Void, Never>) {
+        let resumeNow = state.withLock { state -> Bool in
+            if state.resumed { return true }
+            state.continuation = continuation
+            return false
+        }
+        if resumeNow { continuation.resume() }
+    }
+
+    func resume() {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.resumed = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume()
+    }
+}

@@ -1,0 +1,141 @@
+import NIOCore
+import NIOHTTP1
+
+/// Writes the one response to a request. Non-copyable and consumed by every
+/// way of answering, so a responder cannot answer twice, nor send a normal
+/// response after taking the raw connection (NPH).
+public struct ResponseWriter: ~Copyable, Sendable {
+    let exchange: Exchange
+
+    init(exchange: Exchange) { self.exchange = exchange }
+
+    /// Sends the status and headers; the body follows through the returned
+    /// writer. Framing (`Content-Length` or chunked), `Connection`, `Date`
+    /// and `Server` are the server's business: hop-by-hop fields given here
+    /// are dropped, a valid `Content-Length` is kept.
+    public consuming func writeHead(status: HTTPResponseStatus, headers: HTTPHeaders) async throws -> ResponseBodyWriter {
+        let framing = ResponseHead.framing(status: status, headers: headers, request: exchange.requestHead)
+        if framing == .untilClose { exchange.keepAlive = false }
+        let head = ResponseHead.serialize(status: status, headers: headers, framing: framing, exchange: exchange)
+        exchange.status = status
+        exchange.phase = .streamingBody
+        let body = ResponseBodyWriter(exchange: exchange, framing: framing, pendingHead: head)
+        return body
+    }
+
+    /// Sends a complete response with a body held in memory.
+    public consuming func write(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer) async throws {
+        var headers = headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+        let writer = try await writeHead(status: status, headers: headers)
+        try await writer.write(body)
+        try await writer.finish()
+    }
+
+    /// Sends the short error page for a status.
+    public consuming func writeError(_ error: HTTPError) async throws {
+        var headers = HTTPHeaders([("Content-Type", "text/html; charset=utf-8")])
+        for (name, value) in error.extraHeaders { headers.add(name: name, value: value) }
+        try await write(status: error.status, headers: headers, body: ByteBuffer(string: ErrorPage.body(for: error.status)))
+    }
+
+    /// Hands the raw connection to the caller (RFC 3875 §5: NPH output
+    /// reaches the client unmodified). The connection closes afterwards.
+    public consuming func takeOverConnection() -> RawConnectionWriter {
+        exchange.phase = .rawTakeover
+        exchange.keepAlive = false
+        return RawConnectionWriter(exchange: exchange)
+    }
+}
+
+/// The body half of a response. `finish()` must be called once the body is
+/// complete; a body shorter than its `Content-Length` closes the connection.
+public struct ResponseBodyWriter: Sendable {
+    let exchange: Exchange
+    let framing: BodyFraming
+    private let pending: PendingHead
+
+    init(exchange: Exchange, framing: BodyFraming, pendingHead: ByteBuffer) {
+        self.exchange = exchange
+        self.framing = framing
+        self.pending = PendingHead(pendingHead)
+    }
+
+    /// Sends body bytes; on HEAD (or a status without a body) they are
+    /// discarded (RFC 3875 §4.3.3). Bytes beyond a declared length are cut.
+    public func write(_ buffer: ByteBuffer) async throws {
+        var out = pending.take() ?? ByteBuffer()
+        switch framing {
+        case .none:
+            break
+        case .length(let length):
+            let room = max(0, length - exchange.bodyBytesSent)
+            var slice = buffer
+            if slice.readableBytes > room { slice = slice.getSlice(at: slice.readerIndex, length: room)!; exchange.keepAlive = false }
+            exchange.bodyBytesSent += slice.readableBytes
+            out.writeImmutableBuffer(slice)
+        case .chunked:
+            guard buffer.readableBytes > 0 else { break }
+            exchange.bodyBytesSent += buffer.readableBytes
+            out.writeString(String(buffer.readableBytes, radix: 16) + "\r\n")
+            out.writeImmutableBuffer(buffer)
+            out.writeStaticString("\r\n")
+        case .untilClose:
+            exchange.bodyBytesSent += buffer.readableBytes
+            out.writeImmutableBuffer(buffer)
+        }
+        if out.readableBytes > 0 { try await exchange.outbound.write(.byteBuffer(out)) }
+    }
+
+    /// Sends a file region (zero-copy sendfile); only with `Content-Length`.
+    public func write(fileRegion: FileRegion) async throws {
+        if let head = pending.take() { try await exchange.outbound.write(.byteBuffer(head)) }
+        guard case .length = framing else { return }
+        exchange.bodyBytesSent += fileRegion.readableBytes
+        try await exchange.outbound.write(.fileRegion(fileRegion))
+    }
+
+    /// Ends the body.
+    public func finish() async throws {
+        var out = pending.take() ?? ByteBuffer()
+        switch framing {
+        case .chunked: out.writeStaticString("0\r\n\r\n")
+        case .length(let length) where exchange.bodyBytesSent < length: exchange.keepAlive = false
+        default: break
+        }
+        exchange.phase = .finished
+        if out.readableBytes > 0 { try await exchange.outbound.write(.byteBuffer(out)) }
+    }
+}
+
+/// The head is held back until the first body write so that head and the
+/// start of the body leave in one write.
+final class PendingHead: @unchecked Sendable {
+    private var head: ByteBuffer?
+    init(_ head: ByteBuffer) { self.head = head }
+    func take() -> ByteBuffer? {
+        defer { head = nil }
+        return head
+    }
+}
+
+/// The raw connection, for NPH scripts.
+public struct RawConnectionWriter: Sendable {
+    let exchange: Exchange
+
+    public func write(_ buffer: ByteBuffer) async throws {
+        if exchange.status == nil { exchange.status = RawStatus.parse(buffer) }
+        exchange.bodyBytesSent += buffer.readableBytes
+        try await exchange.outbound.write(.byteBuffer(buffer))
+    }
+}
+
+/// The status an NPH script sent, for the access log.
+enum RawStatus {
+    static func parse(_ buffer: ByteBuffer) -> HTTPResponseStatus? {
+        let line = buffer.getString(at: buffer.readerIndex, length: min(buffer.readableBytes, 16)) ?? ""
+        let parts = line.split(separator: " ")
+        guard parts.count >= 2, let code = Int(parts[1].prefix(3)) else { return nil }
+        return HTTPResponseStatus(statusCode: code)
+    }
+}
