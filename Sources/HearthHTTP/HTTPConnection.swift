@@ -101,7 +101,7 @@ struct HTTPConnection {
     /// After a response, the next request can be read only if the unread
     /// rest of this body is small enough to skip.
     private func mayReadNextRequest(after request: Request, stream: RequestStream) -> Bool {
-        guard stream.bodyState == .reading else { return true }
+        guard stream.bodyState == .reading, request.hasBody else { return true }
         guard stream.canDrainBody, !request.isChunked, let length = request.contentLength else { return false }
         return length - stream.bodyBytesRead <= 64 * 1024
     }

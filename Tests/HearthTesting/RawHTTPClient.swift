@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A raw TCP client for tests: sends exact bytes, reads exact bytes, parses
+/// responses itself. It shares no code with the server, so the server's
+/// framing is checked from outside. Its socket calls block, so each runs on
+/// a Dispatch thread, never on the cooperative pool the server shares.
+/// One task uses a connection at a time.
+public final class RawConnection: @unchecked Sendable {
+    public let fd: Int32
+    private var buffer: [UInt8] = []
+
+    /// Connects to `host:port` (IPv4 or IPv6 literal) with a receive timeout,
+    /// so a broken server fails the test instead of hanging it.
+    public init(host: String = "127.0.0.1", port: Int, timeoutSeconds: Int = 30) throws {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_NUMERICHOST
+        var info: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &info) == 0, let address = info else { throw RawClientError.connect(host, port) }
+        defer { freeaddrinfo(info) }
+        fd = socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 else {
+            close(fd)
+            throw RawClientError.connect(host, port)
+        }
+    }
+
+    deinit { close(fd) }
+
+    public func send(_ text: String) async throws { try await send(Array(text.utf8)) }
+
+    public func send(_ bytes: [UInt8]) async throws {
+        try await offload { try self.sendNow(bytes) }
+    }
+
+    /// Reads until the peer closes (or the timeout), returning everything.
+    public func readToEnd() async throws -> [UInt8] {
+        try await offload { try self.readToEndNow() }
+    }
+
+    /// Reads one HTTP response; `head` requests have no body.
+    public func readResponse(head: Bool = false) async throws -> RawResponse {
+        try await offload { try self.readResponseNow(head: head) }
+    }
+
+    /// True when the peer has closed the connection (EOF on read).
+    public func isClosedByPeer() async -> Bool {
+        (try? await offload { try self.fill() }) == false
+    }
+
+    private func sendNow(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { throw RawClientError.send(errno) }
+            offset += written
+        }
+    }
+
+    /// Closes the sending direction only.
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    private func readToEndNow() throws -> [UInt8] {
+        while try fill() {}
+        defer { buffer = [] }
+        return buffer
+    }
+
+    private func readResponseNow(head: Bool) throws -> RawResponse {
+        let headEnd = try readUntil([13, 10, 13, 10])
+        let headText = String(decoding: buffer[..<headEnd], as: UTF8.self)
+        buffer.removeFirst(headEnd + 4)
+        var response = RawResponse(headText: headText)
+        if head || response.status < 200 || response.status == 204 || response.status == 304 { return response }
+        if let length = response.header("content-length").flatMap({ Int($0) }) {
+            response.body = try take(length)
+        } else if response.header("transfer-encoding")?.lowercased() == "chunked" {
+            response.body = try readChunked()
+        } else {
+            response.body = try readToEndNow()
+        }
+        return response
+    }
+
+    private func readChunked() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let lineEnd = try readUntil([13, 10])
+            let sizeText = String(decoding: buffer[..<lineEnd], as: UTF8.self).split(separator: ";")[0]
+            buffer.removeFirst(lineEnd + 2)
+            guard let size = Int(sizeText, radix: 16) else { throw RawClientError.malformed("chunk size \(sizeText)") }
+            if size == 0 {
+                _ = try readUntil([13, 10])
+                buffer.removeFirst(2)
+                return body
+            }
+            body += try take(size)
+            _ = try take(2)
+        }
+    }
+
+    private func take(_ count: Int) throws -> [UInt8] {
+        while buffer.count < count {
+            guard try fill() else { throw RawClientError.malformed("connection closed \(buffer.count) bytes into \(count)") }
+        }
+        defer { buffer.removeFirst(count) }
+        return Array(buffer[..<count])
+    }
+
+    private func readUntil(_ marker: [UInt8]) throws -> Int {
+        var searched = 0
+        while true {
+            if buffer.count >= marker.count {
+                for start in searched...(buffer.count - marker.count) where buffer[start..<(start + marker.count)].elementsEqual(marker) {
+                    return start
+                }
+                searched = buffer.count - marker.count + 1
+            }
+            guard try fill() else { throw RawClientError.malformed("connection closed before \(marker)") }
+        }
+    }
+
+    /// Reads what is available; false at EOF.
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count < 0 { throw RawClientError.receive(errno) }
+        buffer += chunk[..<count]
+        return count > 0
+    }
+}
+
+public struct RawResponse: Sendable {
+    public var statusLine: String
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8] = []
+
+    init(headText: String) {
+        let lines = headText.components(separatedBy: "\r\n")
+        statusLine = lines[0]
+        status = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+        headers = lines.dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+public enum RawClientError: Error {
+    case connect(String, Int)
+    case send(Int32)
+    case receive(Int32)
+    case malformed(String)
+}
+
+/// One request, one response, on a fresh connection.
+public func rawRequest(_ text: String, port: Int, host: String = "127.0.0.1", head: Bool = false) async throws -> RawResponse {
+    let connection = try RawConnection(host: host, port: port)
+    try await connection.send(text)
+    return try await connection.readResponse(head: head)
+}
+
+/// Runs blocking work on a Dispatch thread.
+func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
