@@ -7,12 +7,15 @@ public enum CGICommandLine {
     /// any word cannot be represented ("MUST NOT generate any command line
     /// information" then).
     public static func searchWords(method: String, queryString: String, maxWords: Int = 64) -> [String] {
-        guard method == "GET" || method == "HEAD", !queryString.isEmpty, !queryString.contains("=") else { return [] }
-        let raw = queryString.split(separator: "+", omittingEmptySubsequences: false)
+        // "=" and "+" are bytes: among Characters, a combining mark after
+        // one would hide it.
+        let query = queryString.utf8
+        guard method == "GET" || method == "HEAD", !query.isEmpty, !query.contains(0x3D) else { return [] }
+        let raw = query.split(separator: 0x2B, omittingEmptySubsequences: false)
         guard raw.count <= maxWords else { return [] }
         var words: [String] = []
         for word in raw {
-            guard !word.isEmpty, let decoded = PercentDecoding.decode(word), !decoded.contains("\0") else { return [] }
+            guard !word.isEmpty, let decoded = PercentDecoding.decode(Substring(word)), !decoded.utf8.contains(0) else { return [] }
             words.append(decoded)
         }
         return words

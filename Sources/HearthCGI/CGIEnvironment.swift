@@ -18,14 +18,20 @@ public struct CGIRequestHead: Sendable, Equatable {
 
     /// The query component of the target, undecoded; "" when absent (§4.1.7).
     public var queryString: String {
-        guard let mark = target.firstIndex(of: "?") else { return "" }
-        return String(target[target.index(after: mark)...])
+        guard let mark = queryMark else { return "" }
+        return String(Substring(target.utf8[target.utf8.index(after: mark)...]))
     }
 
     /// The path component of the target, still percent-encoded.
     public var rawPath: String {
-        guard let mark = target.firstIndex(of: "?") else { return target }
-        return String(target[..<mark])
+        guard let mark = queryMark else { return target }
+        return String(Substring(target.utf8[..<mark]))
+    }
+
+    /// The first "?" byte; among Characters, a combining mark after it
+    /// would hide it.
+    private var queryMark: String.Index? {
+        target.utf8.firstIndex(of: 0x3F)
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -19,7 +19,9 @@ public enum CGIEnvironmentBuilder {
         env.set("GATEWAY_INTERFACE", "CGI/1.1")  // §4.1.4
         env.set("SERVER_SOFTWARE", server.software)  // §4.1.17
         env.set("SERVER_PROTOCOL", request.httpVersion)  // §4.1.16
-        env.set("SERVER_NAME", serverName(request: request, connection: connection))  // §4.1.14
+        // §4.1.14; the Host header is the client's text, held to the same
+        // single-line rule as every HTTP_* value.
+        env.set("SERVER_NAME", singleLine(serverName(request: request, connection: connection)))
         env.set("SERVER_PORT", String(connection.localPort))  // §4.1.15: MUST, even the default port
         env.set("SERVER_ADDR", connection.localAddress)
         env.set("REQUEST_METHOD", request.method)  // §4.1.12
@@ -42,9 +44,9 @@ public enum CGIEnvironmentBuilder {
         }
         if case .exactly(let length) = body {
             env.set("CONTENT_LENGTH", String(length))  // §4.1.2: iff there is a body
-            if let type = firstValue(of: "content-type", in: request.headers) {
-                env.set("CONTENT_TYPE", type)  // §4.1.3
-            }
+        }
+        if let type = firstValue(of: "content-type", in: request.headers) {
+            env.set("CONTENT_TYPE", singleLine(type))  // §4.1.3: MUST whenever the request has one
         }
         addHeaderVariables(request.headers, policy: policy, authenticated: authentication != nil, into: &env)
         for variable in extra { env.set(variable.name, variable.value) }

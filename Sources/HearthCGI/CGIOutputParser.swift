@@ -30,7 +30,10 @@ public struct CGIOutputParser: Sendable {
         precondition(!finished, "CGIOutputParser fed after it finished")
         buffer.append(contentsOf: bytes)
         guard let end = blankLine() else {
-            if buffer.count > maxHeaderBytes { return finish(.failure(.headerTooLarge(limit: maxHeaderBytes))) }
+            // The CR of a CR LF blank line may have come without its LF: the
+            // block can still be `buffer.count - 1` bytes, so the verdict
+            // must not depend on how the output was chunked.
+            if buffer.count > maxHeaderBytes + 1 { return finish(.failure(.headerTooLarge(limit: maxHeaderBytes))) }
             return .needMore
         }
         if end.headerEnd > maxHeaderBytes { return finish(.failure(.headerTooLarge(limit: maxHeaderBytes))) }

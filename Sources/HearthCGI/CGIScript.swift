@@ -17,18 +17,20 @@ public struct CGIScript: Sendable, Equatable {
         self.interpreter = interpreter
     }
 
-    /// The file name alone, e.g. `nph-clock.sh`.
+    /// The file name alone, e.g. `nph-clock.sh`. Paths are bytes: "/" is
+    /// found in UTF-8, not among Characters, where a combining mark after it
+    /// would hide it.
     public var fileName: String {
-        filePath.split(separator: "/").last.map(String.init) ?? filePath
+        filePath.utf8.split(separator: 0x2F).last.map { String(Substring($0)) } ?? filePath
     }
 
     /// §5.1: NPH scripts are identified by the `nph-` name prefix, as every
     /// mainstream server does.
-    public var isNPH: Bool { fileName.hasPrefix("nph-") }
+    public var isNPH: Bool { fileName.utf8.starts(with: "nph-".utf8) }
 
     /// §7.2: the working directory SHOULD be the script's directory.
     public var directory: String {
-        guard let slash = filePath.lastIndex(of: "/") else { return "." }
-        return slash == filePath.startIndex ? "/" : String(filePath[..<slash])
+        guard let slash = filePath.utf8.lastIndex(of: 0x2F) else { return "." }
+        return slash == filePath.startIndex ? "/" : String(Substring(filePath.utf8[..<slash]))
     }
 }

@@ -73,15 +73,18 @@ public struct CGIScriptResolver: Sendable {
     }
 
     /// Splits on "/" first, then percent-decodes each segment exactly once,
-    /// so `%2F` can never become a separator.
+    /// so `%2F` can never become a separator. Splits and checks bytes, not
+    /// Characters: "/" followed by a combining mark is one Character, and
+    /// would otherwise slip a separator past both checks ("..%2F%CC%81").
     static func decodeSegments(_ path: Substring) -> Result<[String], ResolveError> {
         var segments: [String] = []
-        for raw in path.split(separator: "/", omittingEmptySubsequences: false) {
+        for rawBytes in path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false) {
+            let raw = Substring(rawBytes)
             guard let decoded = PercentDecoding.decode(raw) else {
                 return .failure(ResolveError("malformed percent-encoding in \(raw)"))
             }
-            if decoded.contains("/") { return .failure(ResolveError("encoded slash in path segment \(raw)")) }
-            if decoded.contains("\0") { return .failure(ResolveError("NUL in path segment \(raw)")) }
+            if decoded.utf8.contains(0x2F) { return .failure(ResolveError("encoded slash in path segment \(raw)")) }
+            if decoded.utf8.contains(0) { return .failure(ResolveError("NUL in path segment \(raw)")) }
             if decoded == ".." || decoded == "." { return .failure(ResolveError("dot segment in path")) }
             segments.append(decoded)
         }
