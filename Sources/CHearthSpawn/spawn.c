@@ -13,3 +13,7 @@ int hearth_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path)
 int hearth_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np(actions, from);
 }
+
+int hearth_open_tmpfile(const char *directory) {
+    return open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}

@@ -1,0 +1,27 @@
+import HearthGateway
+import HearthHTTP
+import HearthStatic
+import Logging
+
+/// Everything a Hearth server is told: how it listens, its mounts, its
+/// logs. The config file and the command line both fill this in; every
+/// field has a documented default (docs/configuration.md).
+public struct HearthConfiguration: Sendable {
+    /// Listening and HTTP limits.
+    public var server = HTTPServerConfiguration()
+    /// Script directories. Default: `./cgi-bin` at `/cgi-bin`.
+    public var cgiMounts: [CGIMountConfiguration] = [CGIMountConfiguration()]
+    /// Static file roots. Default: `./public` at `/`.
+    public var staticMounts: [StaticFilesConfiguration] = [StaticFilesConfiguration()]
+    /// Most scripts running at once across all mounts. Default 64.
+    public var maxConcurrentScripts: Int = 64
+    /// Local redirects followed for one request. Default 5.
+    public var maxLocalRedirects: Int = 5
+    /// Access log: `"-"` for standard output, a file path, or nil for none.
+    /// Default `"-"`.
+    public var accessLog: String? = "-"
+    /// Error-log level. Default `info`.
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+}

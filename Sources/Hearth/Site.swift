@@ -1,0 +1,35 @@
+import HearthHTTP
+
+/// The site's mount table: URL prefixes to responders, the longest prefix
+/// winning. This is the single responder the server runs, and where local
+/// redirects are re-dispatched.
+public struct Site: Responder {
+    public struct Mount: Sendable {
+        /// `/cgi-bin`, `/` — no trailing slash except for the root.
+        public var prefix: String
+        public var responder: any Responder
+
+        public init(prefix: String, responder: any Responder) {
+            self.prefix = prefix == "/" ? "/" : String(prefix.reversed().drop { $0 == "/" }.reversed())
+            self.responder = responder
+        }
+
+        func matches(_ path: Substring) -> Bool {
+            prefix == "/" || path == prefix || path.hasPrefix(prefix + "/")
+        }
+    }
+
+    public let mounts: [Mount]
+
+    public init(mounts: [Mount]) {
+        self.mounts = mounts.sorted { $0.prefix.count > $1.prefix.count }
+    }
+
+    public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
+        let path = request.rawPath
+        guard let mount = mounts.first(where: { $0.matches(path) }) else {
+            throw HTTPError(.notFound, "no mount serves \(path)")
+        }
+        try await mount.responder.respond(to: request, writer: writer)
+    }
+}

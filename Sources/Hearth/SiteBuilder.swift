@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HearthCGI
+import HearthGateway
+import HearthHTTP
+import HearthStatic
+import Logging
+
+/// Builds a `Site` from mounts: the same builder serves the config file,
+/// the command line and a user's own executable.
+public struct SiteBuilder {
+    public var configuration: HearthConfiguration
+    private var extraMounts: [Site.Mount] = []
+
+    public init(configuration: HearthConfiguration = HearthConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Mounts any responder (a Swift handler, for instance) at `prefix`.
+    public mutating func mount(_ prefix: String, _ responder: any Responder) {
+        extraMounts.append(Site.Mount(prefix: prefix, responder: responder))
+    }
+
+    /// Checks every directory once, resolves it to an absolute, symlink-free
+    /// path, and wires the responders together.
+    public func build(logger: Logger) throws -> Site {
+        let redirector = LocalRedirector(maxDepth: configuration.maxLocalRedirects)
+        let limiter = ScriptLimiter(maxTotal: configuration.maxConcurrentScripts)
+        let documentRoot = try configuration.staticMounts.first.map { try Self.resolveDirectory($0.root, key: "static.root") } ?? ""
+        let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: documentRoot)
+        var mounts = extraMounts
+        var scriptDirectories: [String] = []
+        for var cgi in configuration.cgiMounts {
+            cgi.directory = try Self.resolveDirectory(cgi.directory, key: "cgi.directory")
+            scriptDirectories.append(cgi.directory)
+            let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger)
+            mounts.append(Site.Mount(prefix: cgi.urlPath, responder: gateway))
+        }
+        for var files in configuration.staticMounts {
+            files.root = try Self.resolveDirectory(files.root, key: "static.root")
+            // The bytes of a script are never served (SECURITY.md), even when
+            // the script directory lies inside the document root.
+            files.forbiddenRoots += scriptDirectories
+            mounts.append(Site.Mount(prefix: files.urlPath, responder: StaticFileResponder(configuration: files, logger: logger)))
+        }
+        let site = Site(mounts: mounts)
+        redirector.route(to: site)
+        return site
+    }
+
+    static func resolveDirectory(_ path: String, key: String) throws -> String {
+        guard let resolved = CGIPosixFileSystem().realPath(path), CGIPosixFileSystem().kind(of: resolved) == .directory else {
+            throw ConfigurationError(key: key, message: "\(path) is not a directory", position: nil)
+        }
+        return resolved
+    }
+}
+
+/// A configuration problem, naming the key and, for the config file, the
+/// line and column.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var key: String
+    public var message: String
+    public var position: (file: String, line: Int, column: Int)?
+
+    public init(key: String, message: String, position: (file: String, line: Int, column: Int)?) {
+        self.key = key
+        self.message = message
+        self.position = position
+    }
+
+    public var description: String {
+        guard let position else { return "\(key): \(message)" }
+        return "\(position.file):\(position.line):\(position.column): \(key): \(message)"
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.key == rhs.key && lhs.message == rhs.message && lhs.position?.file == rhs.position?.file
+            && lhs.position?.line == rhs.position?.line && lhs.position?.column == rhs.position?.column
+    }
+}

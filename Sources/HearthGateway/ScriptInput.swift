@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CHearthSpawn
+import HearthHTTP
+import NIOCore
+
+/// Where a script's stdin comes from.
+enum ScriptInput {
+    /// No body: stdin is an empty pipe.
+    case none
+    /// A body of known length, streamed from the socket as the script reads.
+    case stream(RequestBody, length: Int)
+    /// A de-chunked body held in memory.
+    case memory(ByteBuffer)
+    /// A de-chunked body spooled to an unlinked temporary file, handed to
+    /// the script as its stdin directly.
+    case file(Int32, length: Int)
+
+    var length: Int? {
+        switch self {
+        case .none: nil
+        case .stream(_, let length), .file(_, let length): length
+        case .memory(let buffer): buffer.readableBytes
+        }
+    }
+
+    var stdinFile: Int32? {
+        if case .file(let fd, _) = self { return fd }
+        return nil
+    }
+
+    func close() {
+        if case .file(let fd, _) = self { Glibc.close(fd) }
+    }
+}
+
+/// Reads a chunked body to its end so CONTENT_LENGTH can be set (RFC 3875
+/// §4.2): in memory up to a threshold, then in a temporary file.
+enum BodySpool {
+    static func collect(_ body: RequestBody, threshold: Int, limit: Int) async throws -> ScriptInput {
+        var memory = ByteBuffer()
+        var file: Int32?
+        var length = 0
+        do {
+            for try await chunk in body {
+                length += chunk.readableBytes
+                guard length <= limit else { throw HTTPError(.payloadTooLarge, "chunked request body over \(limit) bytes") }
+                if file == nil && length > threshold {
+                    file = try makeTemporaryFile()
+                    try writeAll(memory, to: file!)
+                    memory = ByteBuffer()
+                }
+                if let file { try writeAll(chunk, to: file) } else { memory.writeImmutableBuffer(chunk) }
+            }
+        } catch {
+            if let file { Glibc.close(file) }
+            throw error
+        }
+        guard let file else { return .memory(memory) }
+        lseek(file, 0, SEEK_SET)
+        return .file(file, length: length)
+    }
+
+    /// An anonymous file: unlinked at once, gone when the last fd closes.
+    private static func makeTemporaryFile() throws -> Int32 {
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        let fd = hearth_open_tmpfile(directory)
+        guard fd >= 0 else { throw HTTPError(.internalServerError, "cannot create a spool file in \(directory): errno \(errno)") }
+        return fd
+    }
+
+    private static func writeAll(_ buffer: ByteBuffer, to fd: Int32) throws {
+        try buffer.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                guard written > 0 else { throw HTTPError(.internalServerError, "writing the spool file failed: errno \(errno)") }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import HearthCGI
+import HearthHTTP
+import NIOCore
+import NIOHTTP1
+
+extension ScriptRun {
+    typealias Output = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+
+    /// Reads stdout: NPH output goes to the raw connection as it is (§5);
+    /// otherwise the header block is parsed (§6) and the response written.
+    /// The writer stays in `slot` unless the response was written.
+    func relayStdout(into slot: inout ResponseWriter?, activity: Activity) async throws -> Outcome {
+        try await process.stdout.executeThenClose { inbound, _ in
+            var output = inbound.makeAsyncIterator()
+            if script.isNPH {
+                return try await relayRaw(&output, to: slot.take()!.takeOverConnection(), activity: activity)
+            }
+            var parser = CGIOutputParser(maxHeaderBytes: mount.maxScriptHeaderBytes)
+            while let chunk = try await output.next() {
+                activity.touch()
+                switch parser.feed(chunk.readableBytesView) {
+                case .needMore:
+                    continue
+                case .failure(let error):
+                    process.stop(.cancelled, grace: mount.killGrace)
+                    return .failed(HTTPError(.badGateway, "\(script.filePath): \(error)"))
+                case .head(let head, let body):
+                    return try await relayHead(head, body: body, output: &output, slot: &slot, activity: activity)
+                }
+            }
+            return endedBeforeHead(&parser)
+        }
+    }
+
+    private func relayHead(_ head: CGIResponseHead, body: [UInt8], output: inout Output, slot: inout ResponseWriter?, activity: Activity) async throws -> Outcome {
+        switch head.kind {
+        case .localRedirect(let target):
+            // §6.2.2: no body is allowed; whatever comes is read and dropped.
+            while try await output.next() != nil { activity.touch() }
+            return .localRedirect(target)
+        case .document(let status, let fields):
+            let headers: HTTPHeaders
+            switch ResponseFields.headers(from: fields) {
+            case .failure(let error):
+                process.stop(.cancelled, grace: mount.killGrace)
+                return .failed(HTTPError(.badGateway, "\(script.filePath): \(error.reason)"))
+            case .success(let valid): headers = valid
+            }
+            let writer = try await slot.take()!.writeHead(status: ResponseFields.status(status), headers: headers)
+            try await relayBody(first: body, output: &output, to: writer, activity: activity)
+            return .responded
+        }
+    }
+
+    /// Streams the body as it comes, never buffering it whole.
+    private func relayBody(first: [UInt8], output: inout Output, to writer: ResponseBodyWriter, activity: Activity) async throws {
+        var sent = first.count
+        do {
+            if !first.isEmpty { try await writer.write(ByteBuffer(bytes: first)) }
+            while let chunk = try await output.next() {
+                activity.touch()
+                sent += chunk.readableBytes
+                if let cap = mount.maxOutputBytes, sent > cap {
+                    process.stop(.cancelled, grace: mount.killGrace)
+                    throw HTTPError(.badGateway, "\(script.filePath): output over \(cap) bytes")
+                }
+                try await writer.write(chunk)
+            }
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            process.stop(.clientGone, grace: mount.killGrace)
+            throw error
+        }
+        if process.stopReason == .timedOut {
+            throw HTTPError(.gatewayTimeout, "\(script.filePath): timed out after sending part of its body")
+        }
+        try await writer.finish()
+    }
+
+    /// §5.2: NPH output reaches the client unmodified.
+    private func relayRaw(_ output: inout Output, to connection: RawConnectionWriter, activity: Activity) async throws -> Outcome {
+        while let chunk = try await output.next() {
+            activity.touch()
+            do {
+                try await connection.write(chunk)
+            } catch {
+                process.stop(.clientGone, grace: mount.killGrace)
+                throw error
+            }
+        }
+        return .responded
+    }
+
+    /// Stdout closed before a complete header block: a timeout (504), a
+    /// client that left, or a script that failed (500, as Apache's
+    /// "premature end of script headers").
+    private func endedBeforeHead(_ parser: inout CGIOutputParser) -> Outcome {
+        let error = parser.endOfOutput()
+        switch process.stopReason {
+        case .timedOut:
+            return .failed(HTTPError(.gatewayTimeout, "\(script.filePath): no response within the timeout"))
+        case .clientGone:
+            return .failed(HTTPError(HTTPResponseStatus(statusCode: 499, reasonPhrase: "Client Closed Request"), "\(script.filePath): client went away"))
+        case .cancelled, nil:
+            return .failed(HTTPError(.internalServerError, "\(script.filePath): \(error)"))
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import HearthCGI
+import HearthHTTP
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One run of one script: stdin, stdout and stderr pumped concurrently
+/// (never the whole body before reading output: Apache's deadlock), a
+/// watchdog for the timeouts, a watch on the client, and the response.
+struct ScriptRun {
+    let process: ScriptProcess
+    let script: CGIScript
+    let request: Request
+    let mount: CGIMountConfiguration
+    let redirector: LocalRedirector
+    let logger: Logger
+
+    /// What reading the script's stdout came to.
+    enum Outcome {
+        case responded
+        case localRedirect(String)
+        case failed(HTTPError)
+    }
+
+    func run(input: ScriptInput, writer: consuming ResponseWriter) async throws {
+        let activity = Activity()
+        async let stdinDone: Void = pumpStdin(input, activity: activity)
+        async let stderrDone: Void = pumpStderr()
+        async let watchdogDone: Void = watchTimeouts(activity)
+        async let clientDone: Void = watchClient()
+        var slot: ResponseWriter? = consume writer
+        let outcome: Outcome
+        do {
+            outcome = try await relayStdout(into: &slot, activity: activity)
+        } catch {
+            process.stop(.cancelled, grace: mount.killGrace)
+            await reap()
+            _ = await (stdinDone, stderrDone, watchdogDone, clientDone)
+            throw error
+        }
+        await reap()
+        await finishStderr()
+        _ = await (stdinDone, stderrDone)
+        switch outcome {
+        case .responded:
+            return
+        case .failed(let error):
+            throw error
+        case .localRedirect(let target):
+            logger.debug("local redirect", metadata: ["script": "\(script.filePath)", "location": "\(target)"])
+            try await redirector.dispatch(request.redirected(to: target), writer: slot.take()!)
+        }
+    }
+
+    /// Waits for the script to exit (the watchdog still stops one that
+    /// lingers after closing stdout) and logs an unusual exit.
+    private func reap() async {
+        let status = await process.waitForExit()
+        let exitCode = (status >> 8) & 0xFF, signal = status & 0x7F
+        if signal != 0 || exitCode != 0 {
+            logger.notice("script exited", metadata: [
+                "script": "\(script.filePath)", "exit": "\(exitCode)", "signal": "\(signal)",
+                "stopped": "\(process.stopReason.map { "\($0)" } ?? "no")",
+            ])
+        }
+    }
+
+    /// After the script exited, what is left in its stderr pipe is read; a
+    /// child it left behind cannot hold the request open through the pipe.
+    private func finishStderr() async {
+        let channel = process.stderr.channel
+        let closer = channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
+        _ = try? await channel.closeFuture.get()
+        closer.cancel()
+    }
+
+    private func watchClient() async {
+        await request.connection.clientClosed()
+        if !Task.isCancelled { process.stop(.clientGone, grace: mount.killGrace) }
+    }
+
+    /// RFC 3875 §6.1: "the server MAY terminate the script process" when no
+    /// data arrives within its timeout. Input consumed counts as activity:
+    /// a script reading a slow upload is not idle.
+    private func watchTimeouts(_ activity: Activity) async {
+        let deadline = ContinuousClock.now + mount.totalTimeout
+        while !Task.isCancelled {
+            let next = min(activity.last + mount.ioTimeout, deadline)
+            if ContinuousClock.now >= next {
+                logger.error("script timed out", metadata: ["script": "\(script.filePath)", "pid": "\(process.pid)"])
+                process.stop(.timedOut, grace: mount.killGrace)
+                return
+            }
+            try? await Task.sleep(until: next, clock: .continuous)
+        }
+    }
+
+    /// Feeds the body to stdin, then closes it. A script that stops reading
+    /// (or exits) ends the pump quietly: that is its right (§4.2: "it is not
+    /// obliged to read any of the data").
+    private func pumpStdin(_ input: ScriptInput, activity: Activity) async {
+        guard let stdin = process.stdin else { return }
+        do {
+            try await stdin.executeThenClose { _, outbound in
+                switch input {
+                case .none, .file: break
+                case .memory(let buffer): try await outbound.write(buffer)
+                case .stream(let body, _):
+                    for try await chunk in body {
+                        try await outbound.write(chunk)
+                        activity.touch()
+                    }
+                }
+                outbound.finish()
+            }
+        } catch {
+            logger.debug("script stdin closed early", metadata: ["script": "\(script.filePath)", "error": "\(error)"])
+        }
+    }
+
+    /// Script stderr goes to the error log, a line at a time, tagged with the
+    /// script.
+    private func pumpStderr() async {
+        var lines = LineSplitter()
+        try? await process.stderr.executeThenClose { inbound, _ in
+            for try await chunk in inbound {
+                for line in lines.append(chunk.readableBytesView) { logStderr(line) }
+            }
+        }
+        if let rest = lines.rest() { logStderr(rest) }
+    }
+
+    private func logStderr(_ line: String) {
+        logger.warning("\(line)", metadata: ["script": "\(script.filePath)", "stream": "stderr"])
+    }
+}
+
+/// When the script last showed signs of life.
+final class Activity: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+    func touch() { instant.withLock { $0 = .now } }
+    var last: ContinuousClock.Instant { instant.withLock { $0 } }
+}
+
+/// Splits a byte stream into lines, capping each at 4 KiB.
+struct LineSplitter {
+    private var pending: [UInt8] = []
+    private let maxLine = 4096
+
+    mutating func append(_ bytes: some Collection<UInt8>) -> [String] {
+        var lines: [String] = []
+        for byte in bytes {
+            if byte == 0x0A || pending.count >= maxLine {
+                lines.append(String(decoding: pending, as: UTF8.self))
+                pending.removeAll(keepingCapacity: true)
+                if byte == 0x0A { continue }
+            }
+            if byte != 0x0D { pending.append(byte) }
+        }
+        return lines
+    }
+
+    mutating func rest() -> String? {
+        defer { pending = [] }
+        return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
+    }
+}

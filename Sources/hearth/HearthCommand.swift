@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `hearth`: serve a site (the default), check a script directory, or score
+/// a CGI server against RFC 3875.
+@main
+struct HearthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hearth",
+        abstract: "Runs CGI scripts as RFC 3875 says, and Swift handlers that stay warm.",
+        subcommands: [Serve.self, Doctor.self],
+        defaultSubcommand: Serve.self
+    )
+}
