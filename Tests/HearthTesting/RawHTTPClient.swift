@@ -6,7 +6,7 @@ import Foundation
 /// A raw TCP client for tests: sends exact bytes, reads exact bytes, parses
 /// responses itself. It shares no code with the server, so the server's
 /// framing is checked from outside. Its socket calls block, so each runs on
-/// a Dispatch thread, never on the cooperative pool the server shares.
+/// a thread of its own, never on the cooperative pool the server shares.
 /// One task uses a connection at a time.
 public final class RawConnection: @unchecked Sendable {
     public let fd: Int32
@@ -172,9 +172,11 @@ public func rawRequest(_ text: String, port: Int, host: String = "127.0.0.1", he
     return try await connection.readResponse(head: head)
 }
 
-/// Runs blocking work on a Dispatch thread.
+/// Runs blocking work on a thread of its own: not the cooperative pool
+/// (the server shares it) and not Dispatch's global queue (as wide as the
+/// cores, so a few blocked reads would starve everything queued behind).
 func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A fresh directory of real files for one test, deleted with the value.
-public final class TemporaryDirectory {
+public final class TemporaryDirectory: @unchecked Sendable {
     public let path: String
 
     public init() throws {

@@ -1,0 +1,99 @@
+/// Small real CGI scripts the live tests run, each doing one thing.
+enum Probe {
+    /// Prints every environment variable, one `NAME=value` per line.
+    static let printenv = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\n'
+    env
+    """
+
+    /// Copies exactly CONTENT_LENGTH bytes of stdin to stdout (§4.2).
+    static let echo = """
+    #!/bin/sh
+    printf 'Content-Type: application/octet-stream\\n\\n'
+    head -c "${CONTENT_LENGTH:-0}"
+    """
+
+    /// Writes $1 megabytes of a repeating pattern.
+    static let big = """
+    #!/bin/sh
+    printf 'Content-Type: application/octet-stream\\n\\n'
+    head -c $((5 * 1024 * 1024)) /dev/zero | tr '\\0' 'x'
+    """
+
+    /// Never reads its input; answers at once.
+    static let ignoresInput = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\nignored\\n'
+    """
+
+    /// Records its pid in `$QUERY_STRING.pid`, then hangs without output.
+    static let hangs = """
+    #!/bin/sh
+    echo $$ > "$QUERY_STRING.pid"
+    exec sleep 1000
+    """
+
+    /// Sends a head, records its pid, then streams forever.
+    static let streams = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\n'
+    echo $$ > "$QUERY_STRING.pid"
+    while :; do echo tick; sleep 0.05; done
+    """
+
+    /// Prints whatever output `$QUERY_STRING` names, for response tests.
+    static let respond = #"""
+    #!/bin/sh
+    case "$QUERY_STRING" in
+      status) printf 'Status: 404 Nowhere\nContent-Type: text/plain\n\nmissing\n' ;;
+      local) printf 'Location: /cgi-bin/respond?status\n\n' ;;
+      loop) printf 'Location: /cgi-bin/respond?loop\n\n' ;;
+      client) printf 'Location: http://example.org/x\n\n' ;;
+      clientdoc) printf 'Status: 301 Moved\nLocation: http://example.org/y\nContent-Type: text/html\n\n<a href="http://example.org/y">moved</a>\n' ;;
+      length) printf 'Content-Type: text/plain\nContent-Length: 6\n\nsized\n' ;;
+      conflict) printf 'Content-Type: text/plain\nContent-Length: 6\nContent-Length: 7\n\nsized\n' ;;
+      framing) printf 'Content-Type: text/plain\nConnection: keep-alive\nTransfer-Encoding: chunked\n\nplain\n' ;;
+      split) printf 'Content-Type: text/plain\nX-Evil: a\rSet-Cookie: b\n\nbody\n' ;;
+      noheader) printf 'just text\n' ;;
+      nothing) exit 3 ;;
+      crlf) printf 'Content-Type: text/plain\r\nX-Line: crlf\r\n\r\nbody\n' ;;
+      *) printf 'Content-Type: text/plain\n\nhello\n' ;;
+    esac
+    """#
+
+    /// An NPH script: the whole HTTP response, by itself.
+    static let nph = """
+    #!/bin/sh
+    printf 'HTTP/1.1 299 Custom\\r\\nX-Raw: yes\\r\\n\\r\\nraw body'
+    """
+
+    /// Prints its arguments, one per line (§4.4).
+    static let argv = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\n'
+    for word in "$@"; do echo "[$word]"; done
+    """
+
+    /// Writes a line to stderr and answers.
+    static let stderr = """
+    #!/bin/sh
+    echo "warning from the script" >&2
+    printf 'Content-Type: text/plain\\n\\nok\\n'
+    """
+}
+
+extension RawResponseEnvironment {
+}
+
+/// The `NAME=value` lines of a printenv response as a dictionary.
+enum RawResponseEnvironment {
+    static func parse(_ text: String) -> [String: String] {
+        var environment: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            environment[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return environment
+    }
+}

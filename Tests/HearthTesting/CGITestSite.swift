@@ -1,0 +1,63 @@
+import Foundation
+import Hearth
+import HearthGateway
+import HearthHTTP
+import Logging
+
+/// A live Hearth site for tests: real scripts in a temporary cgi-bin, a
+/// temporary document root, the real server on an ephemeral port.
+public final class CGITestSite: Sendable {
+    public let scriptDirectory: String
+    public let documentRoot: String
+    public let server: LiveServer
+    private let directories: [TemporaryDirectory]
+
+    /// `scripts` maps file names to their text; each is made executable
+    /// (mode 0755) unless `modes` says otherwise.
+    public static func start(
+        scripts: [String: String],
+        modes: [String: Int] = [:],
+        host: String = "127.0.0.1",
+        mount: (inout CGIMountConfiguration) -> Void = { _ in },
+        site: (inout HearthConfiguration) -> Void = { _ in },
+        accessLog: (any AccessLogSink)? = nil
+    ) async throws -> CGITestSite {
+        let scriptDirectory = try TemporaryDirectory()
+        let documentRoot = try TemporaryDirectory()
+        for (name, text) in scripts {
+            try scriptDirectory.write(name, Array(text.utf8), mode: modes[name] ?? 0o755)
+        }
+        var configuration = HearthConfiguration()
+        configuration.cgiMounts[0].directory = scriptDirectory.path
+        configuration.cgiMounts[0].ioTimeout = .seconds(10)
+        mount(&configuration.cgiMounts[0])
+        configuration.staticMounts[0].root = documentRoot.path
+        site(&configuration)
+        var logger = Logger(label: "hearth.test")
+        logger.logLevel = .notice
+        let built = try SiteBuilder(configuration: configuration).build(logger: logger)
+        let server = try await LiveServer.start(responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog, logger: logger)
+        return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, server: server)
+    }
+
+    private init(scriptDirectory: TemporaryDirectory, documentRoot: TemporaryDirectory, server: LiveServer) {
+        self.scriptDirectory = scriptDirectory.path
+        self.documentRoot = documentRoot.path
+        self.server = server
+        self.directories = [scriptDirectory, documentRoot]
+    }
+
+    public var port: Int { server.port }
+
+    /// Sends raw request text on a new connection and reads one response.
+    public func request(_ text: String, head: Bool = false) async throws -> RawResponse {
+        try await rawRequest(text, port: server.port, host: server.host, head: head)
+    }
+
+    /// `GET path` with a Host header.
+    public func get(_ path: String, headers: [String] = []) async throws -> RawResponse {
+        try await request("GET \(path) HTTP/1.1\r\nHost: test\r\n" + headers.map { $0 + "\r\n" }.joined() + "Connection: close\r\n\r\n")
+    }
+
+    public func stop() async throws { try await server.stop() }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Facts about processes, read from /proc, for proving that scripts are
+/// gone and nothing leaked.
+public enum Processes {
+    /// True while `pid` exists (and is not a zombie).
+    public static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        return state(of: stat) != "Z"
+    }
+
+    /// Waits until `pid` is gone, polling /proc, for at most `seconds`.
+    /// Returns whether it went.
+    public static func waitUntilGone(_ pid: Int32, seconds: Double = 10) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if !isAlive(pid) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return !isAlive(pid)
+    }
+
+    /// Reads a pid that a script wrote to `path`, waiting for the file.
+    public static func readPid(at path: String, seconds: Double = 10) async -> Int32? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return pid }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    /// Children of this process that are zombies (exited, not reaped).
+    public static func zombieChildren() -> [Int32] {
+        let me = getpid()
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return state(of: stat) == "Z" && parent(of: stat) == me
+        }
+    }
+
+    /// Open file descriptors of this process.
+    public static func openDescriptorCount() -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).count
+    }
+
+    /// /proc/PID/stat: "pid (comm) S ppid ..."; comm may hold spaces.
+    private static func fields(_ stat: String) -> [Substring] {
+        guard let close = stat.lastIndex(of: ")") else { return [] }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+
+    private static func state(of stat: String) -> String? { fields(stat).first.map(String.init) }
+    private static func parent(of stat: String) -> Int32? { fields(stat).dropFirst().first.flatMap { Int32($0) } }
+}
