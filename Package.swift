@@ -47,7 +47,14 @@ let package = Package(
         ),
         .target(
             name: "HearthStatic",
-            dependencies: ["HearthHTTP", "CLibMagic"]
+            dependencies: [
+                // HearthCGI is layer 0: its RFC 3986 percent-decoder is shared,
+                // so a URL path is decoded the same way for scripts and files.
+                "HearthHTTP", "HearthCGI", "CLibMagic",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         // Layer 3: the library users import, and the executable.

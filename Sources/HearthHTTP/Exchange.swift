@@ -8,6 +8,7 @@ final class Exchange: @unchecked Sendable {
     enum Phase { case awaitingHead, streamingBody, finished, rawTakeover }
 
     let outbound: NIOAsyncChannelOutboundWriter<IOData>
+    let channel: Channel
     let requestHead: HTTPRequestHead
     let serverSoftware: String
     var keepAlive: Bool
@@ -15,14 +16,24 @@ final class Exchange: @unchecked Sendable {
     var status: HTTPResponseStatus?
     var bodyBytesSent = 0
 
-    init(outbound: NIOAsyncChannelOutboundWriter<IOData>, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool) {
+    init(outbound: NIOAsyncChannelOutboundWriter<IOData>, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool) {
         self.outbound = outbound
+        self.channel = channel
         self.requestHead = requestHead
         self.serverSoftware = serverSoftware
         self.keepAlive = keepAlive
     }
 
     var headWritten: Bool { phase != .awaitingHead }
+
+    /// Returns once everything handed to `outbound` so far has reached the
+    /// socket. `NIOAsyncChannel`'s writer reports no write completion, so an
+    /// empty write is queued behind those writes (the event loop runs tasks
+    /// in order, and pending writes complete in order) and its promise is
+    /// awaited. A file handle lent to a `FileRegion` may close only then.
+    func allWritten() async throws {
+        try await channel.writeAndFlush(IOData.byteBuffer(ByteBuffer())).get()
+    }
 }
 
 /// How the body of a response is delimited on the wire.

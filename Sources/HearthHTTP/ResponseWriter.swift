@@ -88,11 +88,15 @@ public struct ResponseBodyWriter: Sendable {
     }
 
     /// Sends a file region (zero-copy sendfile); only with `Content-Length`.
+    /// Returns once the region has been sent (or the connection failed), so
+    /// the caller may close its file handle right after: closing earlier
+    /// would race the event loop's sendfile.
     public func write(fileRegion: FileRegion) async throws {
         if let head = pending.take() { try await exchange.outbound.write(.byteBuffer(head)) }
         guard case .length = framing else { return }
         exchange.bodyBytesSent += fileRegion.readableBytes
         try await exchange.outbound.write(.fileRegion(fileRegion))
+        try await exchange.allWritten()
     }
 
     /// Ends the body.

@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import Yams
+
+/// Reads a Hearth config file (YAML, documented key by key in
+/// docs/configuration.md) into a `HearthConfiguration`. Keys that are absent
+/// keep their defaults; anything unknown, mistyped or out of range is a
+/// `ConfigurationError` naming the key path (`cgi[0].io_timeout`) and its
+/// `file:line:column`.
+public enum ConfigurationFile {
+    /// Reads and parses the file at `path`. Relative paths inside it are
+    /// resolved against the file's own directory.
+    public static func load(path: String) throws -> HearthConfiguration {
+        let absolute = ConfigurationValue.path(path, relativeTo: FileManager.default.currentDirectoryPath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+            throw ConfigurationError(key: ConfigurationNode.documentKey, message: "\(path): no such file", position: nil)
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: absolute) else {
+            throw ConfigurationError(key: ConfigurationNode.documentKey, message: "\(path): cannot be read", position: nil)
+        }
+        guard let yaml = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(key: ConfigurationNode.documentKey, message: "\(path): is not UTF-8 text", position: nil)
+        }
+        let directory = absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)]
+        return try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "/" : String(directory))
+    }
+
+    /// Parses YAML text. `file` only labels error positions; relative paths
+    /// are resolved against `baseDirectory`, which should be absolute.
+    public static func parse(yaml: String, file: String, baseDirectory: String) throws -> HearthConfiguration {
+        let source = ConfigurationNode.Source(file: file, baseDirectory: baseDirectory)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw ConfigurationError(yaml: error, file: file)
+        }
+        // An empty file, or one of comments only, keeps every default.
+        guard let root else { return HearthConfiguration() }
+        let document = ConfigurationNode(node: root, keyPath: "", source: source)
+        if document.isNull { return HearthConfiguration() }
+        guard case .mapping = root else {
+            throw document.error("the top level must be a mapping of settings (server:, cgi:, ...), found \(document.found)")
+        }
+        return try read(document)
+    }
+
+    private static func read(_ document: ConfigurationNode) throws -> HearthConfiguration {
+        let configuration = try document.read(HearthConfiguration(), keys: keys)
+        let cgiItems = try document.child("cgi")?.items()
+        let staticItems = try document.child("static")?.items()
+        try MountURL.checkUnique(
+            MountURL.claims(configuration.cgiMounts.map(\.urlPath), from: cgiItems, section: "cgi")
+                + MountURL.claims(configuration.staticMounts.map(\.urlPath), from: staticItems, section: "static")
+        )
+        return configuration
+    }
+
+    static let keys: [ConfigurationKey<HearthConfiguration>] = [
+        .init("server") { $0.server = try $1.read($0.server, keys: ServerSection.keys) },
+        .init("log_level") { $0.logLevel = try $1.word(Logger.Level.allCases.map { ($0.rawValue, $0) }) },
+        .init("access_log") { $0.accessLog = try accessLog($1) },
+        .init("max_concurrent_scripts") { $0.maxConcurrentScripts = try $1.integer(in: 1...Int.max) },
+        .init("max_local_redirects") { $0.maxLocalRedirects = try $1.integer(in: 0...Int.max) },
+        .init("cgi") { $0.cgiMounts = try $1.items().map { try $0.read(.init(), keys: CGISection.keys) } },
+        .init("static") { $0.staticMounts = try $1.items().map { try $0.read(.init(), keys: StaticSection.keys) } },
+    ]
+
+    /// `"-"` (standard output), `off`, or a file path. A bare `no` or
+    /// `false` is refused rather than taken as a file named "false".
+    private static func accessLog(_ node: ConfigurationNode) throws -> String? {
+        let what = "\"-\", a file path or off"
+        switch try node.text(expecting: what) {
+        case "-": return "-"
+        case "off", "Off", "OFF": return nil
+        case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON":
+            throw node.error("expected \(what), found \(node.found)")
+        default: return try node.path()
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import HearthHTTP
+
+/// The `server:` mapping → `HTTPServerConfiguration`.
+enum ServerSection {
+    static let keys: [ConfigurationKey<HTTPServerConfiguration>] = [
+        .init("host") { $0.host = try ipAddress($1) },
+        .init("port") { $0.port = try $1.integer(in: 0...65535) },
+        .init("backlog") { $0.backlog = Int32(try $1.integer(in: 1...Int(Int32.max))) },
+        .init("max_header_bytes") { $0.maxHeaderBytes = try $1.size(in: 1...Int.max) },
+        .init("max_header_count") { $0.maxHeaderCount = try $1.integer(in: 1...Int.max) },
+        .init("idle_timeout") { $0.idleTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
+        .init("body_read_timeout") { $0.bodyReadTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
+        .init("max_requests_per_connection") { $0.maxRequestsPerConnection = try $1.integer(in: 1...Int.max) },
+        .init("server_software") { $0.serverSoftware = try serverSoftware($1) },
+    ]
+
+    /// A literal address, not a name: binding must not depend on a resolver.
+    private static func ipAddress(_ node: ConfigurationNode) throws -> String {
+        let host = try node.text(expecting: "an IPv4 or IPv6 address")
+        guard ConfigurationValue.isIPAddress(host) else {
+            throw node.error(
+                "expected an IPv4 or IPv6 address such as 127.0.0.1 or \"::1\" (no brackets, no host names), found \(node.found)")
+        }
+        return host
+    }
+
+    /// It goes out in every `Server` header, so it must be printable ASCII
+    /// (RFC 9110 §10.2.4); a CR or LF here would split the response.
+    private static func serverSoftware(_ node: ConfigurationNode) throws -> String {
+        let software = try node.text()
+        guard !software.isEmpty, software.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+            throw node.error("must be non-empty printable ASCII (it is sent in the Server header)")
+        }
+        return software
+    }
+}

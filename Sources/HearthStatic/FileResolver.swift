@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HearthHTTP
+
+/// Maps checked path segments to a real file, refusing what escapes the
+/// root (SECURITY.md, path traversal): the path is resolved with
+/// realpath(3), every symlink followed, and the result must lie under
+/// realpath(root) and outside every forbidden root.
+struct FileResolver {
+    let root: String
+    let forbiddenRoots: [String]
+
+    /// A file to open: `resolved` has no symlinks left; `requested` is the
+    /// name as asked for, whose extension decides the content type.
+    struct Target {
+        var resolved: String
+        var requested: String
+    }
+
+    func resolve(_ segments: [String]) throws(HTTPError) -> Target {
+        let requested = ([root] + segments).joined(separator: "/")
+        // Resolved per request, so a root replaced while serving is followed.
+        guard let realRoot = Self.realPath(root) else { throw HTTPError(.notFound, "root \(root) does not exist") }
+        guard let resolved = Self.realPath(requested) else {
+            let reason = errno
+            throw HTTPError(reason == EACCES ? .forbidden : .notFound, "\(requested): \(String(cString: strerror(reason)))")
+        }
+        guard let inside = Self.relative(resolved, under: realRoot) else {
+            throw HTTPError(.forbidden, "\(requested) resolves to \(resolved), outside the root \(realRoot)")
+        }
+        // A symlink may lead to a dot file that the URL did not name.
+        if inside.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+            throw HTTPError(.notFound, "\(requested) resolves to the dot file \(resolved)")
+        }
+        for forbidden in forbiddenRoots {
+            let realForbidden = Self.realPath(forbidden) ?? forbidden
+            if Self.relative(resolved, under: realForbidden) != nil {
+                throw HTTPError(.forbidden, "\(requested) lies in the script directory \(realForbidden)")
+            }
+        }
+        return Target(resolved: resolved, requested: requested)
+    }
+
+    /// The part of `path` below `directory`, `""` for the directory itself;
+    /// nil when `path` is not under it. A whole-component compare, so that
+    /// `/srv/www2` is not under `/srv/www`.
+    static func relative(_ path: String, under directory: String) -> Substring? {
+        if path == directory { return "" }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        return path.hasPrefix(prefix) ? path.dropFirst(prefix.count) : nil
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

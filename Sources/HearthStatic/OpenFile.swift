@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HearthHTTP
+import NIOCore
+
+/// A file opened for one response. The validators come from `fstat` on the
+/// descriptor, so they describe the very bytes that are sent even if the
+/// path is replaced meanwhile. Used by one task; closed exactly once.
+final class OpenFile {
+    let descriptor: CInt
+    let status: FileStatus
+    let target: FileResolver.Target
+    private var isOpen = true
+
+    private init(descriptor: CInt, status: FileStatus, target: FileResolver.Target) {
+        self.descriptor = descriptor
+        self.status = status
+        self.target = target
+    }
+
+    /// O_NOFOLLOW: the path was resolved already, so a symlink here means it
+    /// was swapped since; O_NONBLOCK: opening a FIFO must not hang (it is
+    /// refused as not a regular file).
+    static func open(_ target: FileResolver.Target) throws(HTTPError) -> OpenFile {
+        let fd = Glibc.open(target.resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else {
+            let reason = errno
+            throw HTTPError(reason == EACCES ? .forbidden : .notFound, "\(target.requested): \(String(cString: strerror(reason)))")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            Glibc.close(fd)
+            throw HTTPError(.notFound, "\(target.requested): fstat failed")
+        }
+        return OpenFile(descriptor: fd, status: FileStatus(info), target: target)
+    }
+
+    /// Sends `range` of the file zero-copy (sendfile) and closes it; the
+    /// body writer returns only once the region is out, so the descriptor
+    /// is no longer in use when it closes.
+    func send(_ range: Range<Int>, through body: ResponseBodyWriter) async throws {
+        isOpen = false
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+        defer { try? handle.close() }
+        try await body.write(fileRegion: FileRegion(fileHandle: handle, readerIndex: range.lowerBound, endIndex: range.upperBound))
+    }
+
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        Glibc.close(descriptor)
+    }
+
+    deinit { close() }
+}

@@ -1,0 +1,88 @@
+import HearthHTTP
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Serves the files of one directory: GET and HEAD, index files, validators
+/// and conditional requests, single byte ranges, zero-copy bodies. Never
+/// serves a file outside its root, in a forbidden root, or a dot file; each
+/// refusal is answered with its status and logged with the reason.
+public struct StaticFileResponder: Responder {
+    let configuration: StaticFilesConfiguration
+    let resolver: FileResolver
+    let logger: Logger
+
+    public init(configuration: StaticFilesConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.resolver = FileResolver(root: configuration.root, forbiddenRoots: configuration.forbiddenRoots)
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
+        let reply: StaticReply
+        do {
+            reply = try plan(request)
+        } catch {
+            logger.notice("static file refused", metadata: [
+                "path": "\(request.rawPath)", "reason": "\(error.message)", "status": "\(error.status.code)",
+            ])
+            reply = .error(error)
+        }
+        try await reply.send(for: request, writer: writer)
+    }
+
+    /// Decides the answer; only the file body is left to send.
+    func plan(_ request: Request) throws(HTTPError) -> StaticReply {
+        guard request.head.method == .GET || request.head.method == .HEAD else {
+            // RFC 9110 §15.5.6: a 405 MUST list the allowed methods.
+            throw HTTPError(.methodNotAllowed, "\(request.head.method.rawValue) on a static file", headers: [("Allow", "GET, HEAD")])
+        }
+        let path = try StaticPath.parse(rawPath: request.rawPath, mount: configuration.mountPrefix)
+        let file = try OpenFile.open(resolver.resolve(path.segments))
+        if file.status.isDirectory { return try directory(path, request: request) }
+        return try reply(file, request: request)
+    }
+
+    /// A directory URL needs its trailing slash; then its first index file.
+    private func directory(_ path: StaticPath, request: Request) throws(HTTPError) -> StaticReply {
+        guard path.trailingSlash else {
+            let uri = request.head.uri
+            let query = uri.firstIndex(of: "?").map { uri[$0...] } ?? ""
+            return .redirect(String(request.rawPath) + "/" + query)
+        }
+        for name in configuration.indexFiles {
+            let file: OpenFile
+            do {
+                file = try OpenFile.open(resolver.resolve(path.segments + [name]))
+            } catch where error.status == .notFound {
+                continue
+            }
+            if file.status.isRegularFile { return try reply(file, request: request) }
+        }
+        // No listing (listDirectories is not implemented): like Apache
+        // without Options Indexes, the directory exists but is not shown.
+        throw HTTPError(.forbidden, "directory without an index file")
+    }
+
+    private func reply(_ file: OpenFile, request: Request) throws(HTTPError) -> StaticReply {
+        guard file.status.isRegularFile else { throw HTTPError(.forbidden, "not a regular file") }
+        let headers = request.head.headers
+        var fields = HTTPHeaders([("ETag", file.status.entityTag), ("Last-Modified", file.status.lastModified)])
+        if Preconditions.isNotModified(headers, file: file.status) { return .notModified(fields) }
+        fields.add(name: "Content-Type", value: contentType(forFile: file.target.requested))
+        fields.add(name: "Accept-Ranges", value: "bytes")
+        let size = file.status.size
+        // RFC 9110 §14.2: range handling is defined for GET only.
+        let wantsRange = request.head.method == .GET && Preconditions.rangeApplies(headers, file: file.status)
+        switch wantsRange ? ByteRangeRequest.parse(headers.first(name: "range"), size: size) : .whole {
+        case .whole:
+            return .file(file, status: .ok, range: 0..<size, headers: fields)
+        case .part(let range):
+            fields.add(name: "Content-Range", value: "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(size)")
+            return .file(file, status: .partialContent, range: range, headers: fields)
+        case .unsatisfiable:
+            // RFC 9110 §14.4: a 416 tells the current length this way.
+            throw HTTPError(.rangeNotSatisfiable, "range \(headers.first(name: "range") ?? "") of a \(size)-byte file", headers: [("Content-Range", "bytes */\(size)")])
+        }
+    }
+}

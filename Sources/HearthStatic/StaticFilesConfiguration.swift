@@ -1,0 +1,35 @@
+/// A directory of files served as they are, mounted at a URL path.
+/// Validated at start-up by the site builder; the responder trusts it.
+public struct StaticFilesConfiguration: Sendable {
+    /// The URL path the directory is mounted at, such as `"/"` or
+    /// `"/static"`; a trailing slash is ignored. Default `"/"`.
+    public var urlPath: String = "/"
+    /// The directory served. Default `"public"` (relative to the working
+    /// directory; the site builder makes it absolute at start-up).
+    public var root: String
+    /// Files served for a URL that names a directory, first existing one
+    /// wins. Default `["index.html"]`.
+    public var indexFiles: [String] = ["index.html"]
+    /// Whether a directory without an index file is listed. Listing is not
+    /// implemented: such a directory is 403 either way. Default `false`.
+    public var listDirectories: Bool = false
+    /// Absolute directories whose files are never served, even when they lie
+    /// under `root` or a symlink leads into them: script directories, whose
+    /// source must not be disclosed (SECURITY.md, handler confusion).
+    /// Default `[]`.
+    public var forbiddenRoots: [String] = []
+
+    public init(urlPath: String = "/", root: String = "public", indexFiles: [String] = ["index.html"], forbiddenRoots: [String] = []) {
+        self.urlPath = urlPath
+        self.root = root
+        self.indexFiles = indexFiles
+        self.forbiddenRoots = forbiddenRoots
+    }
+
+    /// The mount prefix without a trailing slash: `""` for `/`.
+    var mountPrefix: String {
+        var prefix = Substring(urlPath)
+        while prefix.hasSuffix("/") { prefix = prefix.dropLast() }
+        return String(prefix)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import HearthTesting
+import Testing
+
+/// RFC 3875 §4.2 request bodies and §6.4 response bodies, large and small.
+@Suite struct BodyLiveTests {
+    static func pattern(_ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) } }
+
+    @Test func twoMegabyteBodyReachesTheScriptIntact() async throws {
+        let site = try await CGITestSite.start(scripts: ["echo": Probe.echo])
+        let body = Self.pattern(2 * 1024 * 1024)
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n")
+        try await connection.send(body)
+        let response = try await connection.readResponse()
+        #expect(response.status == 200)
+        #expect(response.body.count == body.count)
+        #expect(response.body == body)
+        try await site.stop()
+    }
+
+    @Test func fiveMegabytesOfOutputArriveIntact() async throws {
+        let site = try await CGITestSite.start(scripts: ["big": Probe.big])
+        let response = try await site.get("/cgi-bin/big")
+        #expect(response.header("transfer-encoding") == "chunked")
+        #expect(response.body.count == 5 * 1024 * 1024)
+        #expect(response.body.allSatisfy { $0 == UInt8(ascii: "x") })
+        try await site.stop()
+    }
+
+    /// mod_cgid CVE-2014-0231: a script that ignores stdin must not hang the
+    /// server while the client is still sending.
+    @Test func scriptThatNeverReadsStdinStillAnswers() async throws {
+        let site = try await CGITestSite.start(scripts: ["ignores": Probe.ignoresInput])
+        let body = Self.pattern(1024 * 1024)
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("POST /cgi-bin/ignores HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n")
+        let sending = Task { try? await connection.send(body) }
+        let response = try await connection.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "ignored\n")
+        sending.cancel()
+        // The server is unharmed: the next client is served.
+        #expect(try await site.get("/cgi-bin/ignores").status == 200)
+        try await site.stop()
+    }
+
+    /// §4.2: transfer-codings are removed and CONTENT_LENGTH set.
+    @Test(arguments: [16, 1024 * 1024 + 7])
+    func chunkedBodyIsDechunkedWithContentLength(size: Int) async throws {
+        let site = try await CGITestSite.start(scripts: ["echo": Probe.echo], mount: { $0.spoolThreshold = 64 * 1024 })
+        let body = Self.pattern(size)
+        var wire = Array("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".utf8)
+        for start in stride(from: 0, to: body.count, by: 100_000) {
+            let chunk = body[start..<min(start + 100_000, body.count)]
+            wire += Array((String(chunk.count, radix: 16) + "\r\n").utf8) + chunk + [13, 10]
+        }
+        wire += Array("0\r\n\r\n".utf8)
+        let connection = try RawConnection(port: site.port)
+        try await connection.send(wire)
+        let response = try await connection.readResponse()
+        #expect(response.status == 200)
+        #expect(response.body == body)
+        try await site.stop()
+    }
+
+    @Test func chunkedBodyRefusedWith411WhereTheMountSaysSo() async throws {
+        let site = try await CGITestSite.start(scripts: ["echo": Probe.echo], mount: { $0.chunkedBodies = .refuse })
+        let response = try await site.request("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+        #expect(response.status == 411)
+        try await site.stop()
+    }
+
+    @Test func bodyOverTheMountLimitIs413() async throws {
+        let site = try await CGITestSite.start(scripts: ["echo": Probe.echo], mount: { $0.maxBodyBytes = 1000 })
+        let response = try await site.request("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1001\r\n\r\n")
+        #expect(response.status == 413)
+        let chunked = try await site.request("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3e9\r\n" + String(repeating: "a", count: 1001) + "\r\n0\r\n\r\n")
+        #expect(chunked.status == 413)
+        try await site.stop()
+    }
+
+    @Test func expectContinueGetsInterimResponseBeforeTheBody() async throws {
+        let site = try await CGITestSite.start(scripts: ["echo": Probe.echo])
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        let interim = try await connection.readResponse()
+        #expect(interim.status == 100)
+        try await connection.send("hello")
+        let final = try await connection.readResponse()
+        #expect(final.status == 200)
+        #expect(final.text == "hello")
+        try await site.stop()
+    }
+}

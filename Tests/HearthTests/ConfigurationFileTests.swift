@@ -1,0 +1,350 @@
+import Foundation
+import HearthGateway
+import HearthHTTP
+import HearthStatic
+import HearthTesting
+import Testing
+
+@testable import Hearth
+
+/// The config file: values, defaults, paths, and one exact error (key path
+/// and line:column) per mistake.
+@Suite struct ConfigurationFileTests {
+    static let base = "/etc/hearth"
+
+    func parse(_ yaml: String) throws -> HearthConfiguration {
+        try ConfigurationFile.parse(yaml: yaml, file: "test.yaml", baseDirectory: Self.base)
+    }
+
+    // MARK: Values
+
+    @Test func everyKeyReachesItsField() throws {
+        let configuration = try parse("""
+            server:
+              host: "::1"
+              port: 0
+              backlog: 16
+              max_header_bytes: 8K
+              max_header_count: 50
+              idle_timeout: 500ms
+              body_read_timeout: 2m
+              max_requests_per_connection: 10
+              server_software: Test/1.0
+            log_level: debug
+            access_log: logs/access.log
+            max_concurrent_scripts: 8
+            max_local_redirects: 0
+            cgi:
+              - url: /scripts/
+                directory: scripts
+                max_body: 1G
+                spool_threshold: 4096
+                chunked_bodies: refuse
+                io_timeout: 1.5
+                total_timeout: 1h
+                kill_grace: 0s
+                max_output: 10M
+                max_script_header: 1k
+                max_concurrent: 2
+                interpreters: {php: /usr/bin/php-cgi, pl: /usr/bin/perl}
+                pass_authorization: true
+                command_line_words: TRUE
+                environment: {LANG: C.UTF-8, TZ: UTC}
+              - url: /other
+                directory: /srv/other
+            static:
+              - url: /
+                root: ./www
+                index_files: [index.htm, default.html]
+                list_directories: true
+              - url: /assets
+            """)
+
+        let server = configuration.server
+        #expect(server.host == "::1")
+        #expect(server.port == 0)
+        #expect(server.backlog == 16)
+        #expect(server.maxHeaderBytes == 8192)
+        #expect(server.maxHeaderCount == 50)
+        #expect(server.idleTimeout == .milliseconds(500))
+        #expect(server.bodyReadTimeout == .seconds(120))
+        #expect(server.maxRequestsPerConnection == 10)
+        #expect(server.serverSoftware == "Test/1.0")
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.accessLog == "/etc/hearth/logs/access.log")
+        #expect(configuration.maxConcurrentScripts == 8)
+        #expect(configuration.maxLocalRedirects == 0)
+
+        try #require(configuration.cgiMounts.count == 2)
+        let cgi = configuration.cgiMounts[0]
+        #expect(cgi.urlPath == "/scripts")
+        #expect(cgi.directory == "/etc/hearth/scripts")
+        #expect(cgi.maxBodyBytes == 1 << 30)
+        #expect(cgi.spoolThreshold == 4096)
+        #expect(cgi.chunkedBodies == .refuse)
+        #expect(cgi.ioTimeout == .milliseconds(1500))
+        #expect(cgi.totalTimeout == .seconds(3600))
+        #expect(cgi.killGrace == .zero)
+        #expect(cgi.maxOutputBytes == 10 << 20)
+        #expect(cgi.maxScriptHeaderBytes == 1024)
+        #expect(cgi.maxConcurrentPerScript == 2)
+        #expect(cgi.interpreters == ["php": "/usr/bin/php-cgi", "pl": "/usr/bin/perl"])
+        #expect(cgi.passAuthorization)
+        #expect(cgi.commandLineWords)
+        #expect(cgi.environment.map { "\($0.name)=\($0.value)" } == [
+            "LANG=C.UTF-8", "TZ=UTC", "PATH=/usr/local/bin:/usr/bin:/bin",
+        ])
+        // Keys absent from an item keep that item's defaults.
+        #expect(summary(of: configuration.cgiMounts[1]) == summary(of: {
+            var mount = CGIMountConfiguration()
+            mount.urlPath = "/other"
+            mount.directory = "/srv/other"
+            return mount
+        }()))
+
+        try #require(configuration.staticMounts.count == 2)
+        let files = configuration.staticMounts[0]
+        #expect(files.urlPath == "/")
+        #expect(files.root == "/etc/hearth/www")
+        #expect(files.indexFiles == ["index.htm", "default.html"])
+        #expect(files.listDirectories)
+        #expect(configuration.staticMounts[1].urlPath == "/assets")
+        #expect(configuration.staticMounts[1].root == "public")
+        #expect(configuration.staticMounts[1].indexFiles == ["index.html"])
+    }
+
+    @Test(arguments: ["", "# only a comment\n", "---\n", "~\n"])
+    func anEmptyFileKeepsEveryDefault(yaml: String) throws {
+        #expect(summary(of: try parse(yaml)) == summary(of: HearthConfiguration()))
+    }
+
+    @Test func emptyListsRemoveTheDefaultMounts() throws {
+        let configuration = try parse("cgi: []\nstatic: []\n")
+        #expect(configuration.cgiMounts.isEmpty)
+        #expect(configuration.staticMounts.isEmpty)
+    }
+
+    @Test func anEnvironmentThatSetsPathKeepsItsOwn() throws {
+        let configuration = try parse("cgi:\n  - environment: {PATH: /opt/bin, HOME: /nonexistent}\n")
+        #expect(configuration.cgiMounts[0].environment.map { "\($0.name)=\($0.value)" } == [
+            "PATH=/opt/bin", "HOME=/nonexistent",
+        ])
+    }
+
+    @Test(arguments: [("off", nil), ("\"-\"", "-"), ("/var/log/a.log", "/var/log/a.log"), ("'off'", nil)] as [(String, String?)])
+    func accessLogDestinations(yaml: String, expected: String?) throws {
+        #expect(try parse("access_log: \(yaml)\n").accessLog == expected)
+    }
+
+    // MARK: Paths
+
+    @Test(arguments: [
+        ("cgi-bin", "/etc/hearth/cgi-bin"),
+        ("./cgi-bin", "/etc/hearth/cgi-bin"),
+        (".//cgi-bin", "/etc/hearth/cgi-bin"),
+        (".", "/etc/hearth"),
+        ("../shared/cgi-bin", "/etc/hearth/../shared/cgi-bin"),
+        ("/srv/cgi-bin", "/srv/cgi-bin"),
+    ])
+    func relativeDirectoriesAreResolvedAgainstTheFile(written: String, resolved: String) throws {
+        let configuration = try parse("cgi:\n  - directory: \(written)\nstatic:\n  - root: \(written)\n")
+        #expect(configuration.cgiMounts[0].directory == resolved)
+        #expect(configuration.staticMounts[0].root == resolved)
+    }
+
+    @Test func loadResolvesAgainstTheFilesOwnDirectory() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("conf/hearth.yaml", "cgi:\n  - directory: scripts\nstatic:\n  - root: ../www\n")
+        let configuration = try ConfigurationFile.load(path: file)
+        #expect(configuration.cgiMounts[0].directory == dir.path + "/conf/scripts")
+        #expect(configuration.staticMounts[0].root == dir.path + "/conf/../www")
+    }
+
+    @Test func loadNamesTheFileInErrorPositions() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("hearth.yaml", "server:\n  port: x\n")
+        let error = try #require(throws: ConfigurationError.self) { try ConfigurationFile.load(path: file) }
+        #expect(error.key == "server.port")
+        #expect(error.position?.file == file)
+        #expect(error.position?.line == 2)
+        #expect(error.description == "\(file):2:9: server.port: expected an integer, found \"x\"")
+    }
+
+    @Test func loadReportsAMissingFile() throws {
+        let dir = try TemporaryDirectory()
+        let error = try #require(throws: ConfigurationError.self) {
+            try ConfigurationFile.load(path: dir.path + "/absent.yaml")
+        }
+        #expect(error.key == "(document)")
+        #expect(error.message == "\(dir.path)/absent.yaml: no such file")
+        #expect(error.position == nil)
+    }
+
+    // MARK: Errors
+
+    struct ErrorCase: Sendable, CustomTestStringConvertible {
+        var yaml: String
+        var key: String
+        var line: Int
+        var column: Int
+        var says: String
+        var testDescription: String { "\(key) @ \(line):\(column): \(says)" }
+
+        init(_ yaml: String, _ key: String, _ line: Int, _ column: Int, _ says: String) {
+            (self.yaml, self.key, self.line, self.column, self.says) = (yaml, key, line, column, says)
+        }
+    }
+
+    static let errorCases: [ErrorCase] = [
+        // Unknown keys name themselves and what is allowed there.
+        .init("lisen: 80", "lisen", 1, 1, """
+            unknown key "lisen"; allowed keys are server, log_level, access_log, max_concurrent_scripts, \
+            max_local_redirects, cgi, static
+            """),
+        .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
+        .init("cgi:\n  - url: /x\n    io_timout: 5s", "cgi[0].io_timout", 3, 5,
+              "unknown key \"io_timout\"; allowed keys are url, directory,"),
+        .init("static:\n  - url: /x\n  - index: [a]", "static[1].index", 3, 5,
+              "allowed keys are url, root, index_files, list_directories"),
+        // Wrong types.
+        .init("server:\n  port: eighty", "server.port", 2, 9, "expected an integer, found \"eighty\""),
+        .init("server:\n  port: \"8080\"", "server.port", 2, 9, "expected an integer, found \"8080\""),
+        .init("server:\n  port:\n  host: 127.0.0.1", "server.port", 2, 8, "expected an integer, found no value"),
+        .init("server: 8080", "server", 1, 9, "expected a mapping, found \"8080\""),
+        .init("cgi:\n  url: /x", "cgi", 2, 3, "expected a list, found a mapping"),
+        .init("cgi:\n  - directory: ~", "cgi[0].directory", 2, 16, "expected a path, found no value"),
+        .init("cgi:\n  - pass_authorization: yes", "cgi[0].pass_authorization", 2, 25, "expected true or false, found \"yes\""),
+        .init("cgi:\n  - io_timeout: soon", "cgi[0].io_timeout", 2, 17, "expected a duration such as 500ms"),
+        .init("server:\n  max_header_bytes: 64Q", "server.max_header_bytes", 2, 21, "expected a size in bytes"),
+        .init("cgi:\n  - max_body: 99999999999999999G", "cgi[0].max_body", 2, 15, "99999999999999999G is too large"),
+        .init("log_level: verbose", "log_level", 1, 12,
+              "expected one of trace, debug, info, notice, warning, error, critical, found \"verbose\""),
+        .init("cgi:\n  - chunked_bodies: stream", "cgi[0].chunked_bodies", 2, 21, "expected one of dechunk, refuse"),
+        .init("access_log: no", "access_log", 1, 13, "expected \"-\", a file path or off, found \"no\""),
+        .init("static:\n  - index_files: [a/index.html]", "static[0].index_files[0]", 2, 19, "must be a file name"),
+        // Out of range, or zero where zero means nothing.
+        .init("server:\n  port: 70000", "server.port", 2, 9, "must be at most 65535"),
+        .init("max_concurrent_scripts: -1", "max_concurrent_scripts", 1, 25, "must be at least 1"),
+        .init("max_concurrent_scripts: 0", "max_concurrent_scripts", 1, 25, "must be at least 1"),
+        .init("max_local_redirects: -1", "max_local_redirects", 1, 22, "must not be negative"),
+        .init("server:\n  max_requests_per_connection: 0", "server.max_requests_per_connection", 2, 32, "must be at least 1"),
+        .init("cgi:\n  - url: /a\n    io_timeout: 0s", "cgi[0].io_timeout", 3, 17, "must be more than zero"),
+        .init("cgi:\n  - kill_grace: -1s", "cgi[0].kill_grace", 2, 17, "must not be negative"),
+        .init("cgi:\n  - max_output: 0", "cgi[0].max_output", 2, 17, "must be at least 1"),
+        // Values with rules of their own.
+        .init("server:\n  host: localhost", "server.host", 2, 9, "expected an IPv4 or IPv6 address"),
+        .init("server:\n  server_software: \"Hearth\\t1\"", "server.server_software", 2, 20, "printable ASCII"),
+        .init("cgi:\n  - url: cgi-bin", "cgi[0].url", 2, 10, "must start with \"/\", found \"cgi-bin\""),
+        .init("cgi:\n  - interpreters: {php: php-cgi}", "cgi[0].interpreters.php", 2, 25, "must be an absolute path"),
+        .init("cgi:\n  - interpreters: {.php: /usr/bin/php-cgi}", "cgi[0].interpreters..php", 2, 20, "without the dot"),
+        .init("cgi:\n  - environment: {\"A=B\": x}", "cgi[0].environment.A=B", 2, 19, "not a valid environment variable name"),
+        // Two mounts at one URL, counting the defaults a list leaves in place.
+        .init("cgi:\n  - url: /a\n  - url: /a/", "cgi[1].url", 3, 10, "/a is already the URL of cgi[0]"),
+        .init("cgi:\n  - url: /\nstatic:\n  - root: www", "static[0]", 4, 5, "/ is already the URL of cgi[0]"),
+        .init("static:\n  - url: /cgi-bin", "static[0].url", 2, 10, "/cgi-bin is already the URL of the default cgi mount"),
+        // The document itself.
+        .init("- a\n- b", "(document)", 1, 1, "the top level must be a mapping"),
+        .init("server:\n  port: [8080", "(document)", 3, 1,
+              "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at 2:9)"),
+        .init("server:\n\tport: 1", "(document)", 2, 1, "YAML syntax error"),
+        .init("server:\n  host: \u{7}", "(document)", 2, 9, "YAML syntax error: control characters are not allowed"),
+        .init("server:\n  port: 1\n  port: 2", "(document)", 2, 3, "duplicate key \"port\""),
+    ]
+
+    @Test(arguments: errorCases)
+    func eachMistakeNamesItsKeyAndPosition(_ mistake: ErrorCase) throws {
+        let error = try #require(throws: ConfigurationError.self) { try parse(mistake.yaml) }
+        #expect(error.key == mistake.key)
+        #expect(error.position?.file == "test.yaml")
+        #expect(error.position?.line == mistake.line)
+        #expect(error.position?.column == mistake.column)
+        #expect(error.message.contains(mistake.says), "\(error.message)")
+    }
+
+    // MARK: Value syntax
+
+    @Test(arguments: [
+        ("0", 0), ("65536", 65536), ("64K", 65536), ("64k", 65536), ("16M", 16 << 20), ("1G", 1 << 30),
+        ("+5", 5), ("-1K", -1024),
+    ])
+    func sizes(text: String, bytes: Int) throws {
+        #expect(try ConfigurationValue.size(text) == bytes)
+    }
+
+    @Test(arguments: ["", "K", "1.5K", "1KB", "0x10", "1_000", " 1", "1 K", "--1"])
+    func malformedSizes(text: String) {
+        #expect(throws: ConfigurationValue.Problem.malformed) { try ConfigurationValue.size(text) }
+    }
+
+    @Test(arguments: [
+        ("500ms", Duration.milliseconds(500)), ("15s", .seconds(15)), ("2m", .seconds(120)), ("1h", .seconds(3600)),
+        ("30", .seconds(30)), ("1.5s", .milliseconds(1500)), ("0.25", .milliseconds(250)), ("0.1h", .seconds(360)),
+        ("0", .zero), ("-2s", .seconds(-2)),
+    ])
+    func durations(text: String, duration: Duration) throws {
+        #expect(try ConfigurationValue.duration(text) == duration)
+    }
+
+    @Test(arguments: ["", "s", "1.s", ".5s", "5 s", "5sec", "1d", "1e3", "1..2", "1.2.3"])
+    func malformedDurations(text: String) {
+        #expect(throws: ConfigurationValue.Problem.malformed) { try ConfigurationValue.duration(text) }
+    }
+
+    @Test(arguments: ["99999999999999999999s", "9999999999h", "9223372036854775807.5"])
+    func oversizedDurations(text: String) {
+        #expect(throws: ConfigurationValue.Problem.tooLarge) { try ConfigurationValue.duration(text) }
+    }
+
+    @Test(arguments: ["9223372036854775808", "9007199254740992K", "8589934592G"])
+    func oversizedSizes(text: String) {
+        #expect(throws: ConfigurationValue.Problem.tooLarge) { try ConfigurationValue.size(text) }
+    }
+
+    // MARK: The documentation
+
+    /// Every YAML block in docs/configuration.md parses, and the complete
+    /// example really is the defaults with the changes its comments name.
+    @Test func theDocumentedExamplesParse() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        try #require(blocks.count == 2)
+
+        var expected = HearthConfiguration()
+        expected.cgiMounts[0].directory = Self.base + "/cgi-bin"
+        expected.cgiMounts[0].interpreters = ["php": "/usr/bin/php-cgi"]
+        expected.staticMounts[0].root = Self.base + "/public"
+        #expect(summary(of: try parse(blocks[0])) == summary(of: expected))
+
+        let second = try parse(blocks[1])
+        #expect(second.server.host == "::")
+        #expect(second.cgiMounts.map(\.directory) == ["/srv/site/cgi-bin", Self.base + "/legacy"])
+        #expect(second.cgiMounts[1].environment.map(\.name) == ["PATH", "LANG"])
+        #expect(second.staticMounts.isEmpty)
+    }
+}
+
+/// Every field, as text, so that whole configurations can be compared.
+private func summary(of configuration: HearthConfiguration) -> [String] {
+    let server = configuration.server
+    return [
+        "server \(server.host) \(server.port) \(server.backlog) \(server.maxHeaderBytes) \(server.maxHeaderCount)",
+        "server \(server.idleTimeout) \(server.bodyReadTimeout) \(server.maxRequestsPerConnection) \(server.serverSoftware)",
+        "log \(configuration.logLevel) \(configuration.accessLog ?? "off")",
+        "scripts \(configuration.maxConcurrentScripts) \(configuration.maxLocalRedirects)",
+    ] + configuration.cgiMounts.map(summary(of:)) + configuration.staticMounts.map {
+        "static \($0.urlPath) \($0.root) \($0.indexFiles) \($0.listDirectories) \($0.forbiddenRoots)"
+    }
+}
+
+private func summary(of mount: CGIMountConfiguration) -> String {
+    let interpreters = mount.interpreters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    let environment = mount.environment.map { "\($0.name)=\($0.value)" }
+    return """
+        cgi \(mount.urlPath) \(mount.directory) \(mount.maxBodyBytes) \(mount.spoolThreshold) \(mount.chunkedBodies) \
+        \(mount.ioTimeout) \(mount.totalTimeout) \(mount.killGrace) \(String(describing: mount.maxOutputBytes)) \
+        \(mount.maxScriptHeaderBytes) \(mount.maxConcurrentPerScript) \(interpreters) \(mount.passAuthorization) \
+        \(mount.commandLineWords) \(environment)
+        """
+}
