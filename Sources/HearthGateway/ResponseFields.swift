@@ -33,8 +33,4 @@ enum ResponseFields {
         }
         return .success(headers)
     }
-
-    static func status(_ status: CGIStatus) -> HTTPResponseStatus {
-        status.reason.isEmpty ? HTTPResponseStatus(statusCode: status.code) : HTTPResponseStatus(statusCode: status.code, reasonPhrase: status.reason)
-    }
 }

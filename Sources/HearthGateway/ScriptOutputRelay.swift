@@ -46,7 +46,9 @@ extension ScriptRun {
                 return .failed(HTTPError(.badGateway, "\(script.filePath): \(error.reason)"))
             case .success(let valid): headers = valid
             }
-            let writer = try await slot.take()!.writeHead(status: ResponseFields.status(status), headers: headers)
+            let writer = try await slot.take()!.writeHead(
+                status: HTTPResponseStatus(statusCode: status.code), reasonPhrase: status.reason.isEmpty ? nil : status.reason, headers: headers
+            )
             try await relayBody(first: body, output: &output, to: writer, activity: activity)
             return .responded
         }

@@ -25,10 +25,13 @@ struct ScriptRun {
 
     func run(input: ScriptInput, writer: consuming ResponseWriter) async throws {
         let activity = Activity()
-        async let stdinDone: Void = pumpStdin(input, activity: activity)
-        async let stderrDone: Void = pumpStderr()
-        async let watchdogDone: Void = watchTimeouts(activity)
-        async let clientDone: Void = watchClient()
+        // Leaving this scope cancels and awaits these four. None is awaited
+        // explicitly: the client watch ends only by cancellation, and the
+        // stdin pump may be waiting on a slow client after the script left.
+        async let _ = pumpStdin(input, activity: activity)
+        async let _ = pumpStderr()
+        async let _ = watchTimeouts(activity)
+        async let _ = watchClient()
         var slot: ResponseWriter? = consume writer
         let outcome: Outcome
         do {
@@ -36,12 +39,10 @@ struct ScriptRun {
         } catch {
             process.stop(.cancelled, grace: mount.killGrace)
             await reap()
-            _ = await (stdinDone, stderrDone, watchdogDone, clientDone)
             throw error
         }
         await reap()
         await finishStderr()
-        _ = await (stdinDone, stderrDone)
         switch outcome {
         case .responded:
             return

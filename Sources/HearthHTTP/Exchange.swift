@@ -11,16 +11,18 @@ final class Exchange: @unchecked Sendable {
     let channel: Channel
     let requestHead: HTTPRequestHead
     let serverSoftware: String
+    let registry: ConnectionRegistry
     var keepAlive: Bool
     var phase = Phase.awaitingHead
     var status: HTTPResponseStatus?
     var bodyBytesSent = 0
 
-    init(outbound: NIOAsyncChannelOutboundWriter<IOData>, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool) {
+    init(outbound: NIOAsyncChannelOutboundWriter<IOData>, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, registry: ConnectionRegistry, keepAlive: Bool) {
         self.outbound = outbound
         self.channel = channel
         self.requestHead = requestHead
         self.serverSoftware = serverSoftware
+        self.registry = registry
         self.keepAlive = keepAlive
     }
 

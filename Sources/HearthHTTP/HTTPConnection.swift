@@ -25,7 +25,7 @@ struct HTTPConnection {
         while let head = try await nextHead(stream: stream, outbound: outbound, connection: connection) {
             served += 1
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
-            let exchange = Exchange(outbound: outbound, channel: channel.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive)
+            let exchange = Exchange(outbound: outbound, channel: channel.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, registry: context.registry, keepAlive: keepAlive)
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection)
             if let error = HeadValidation.check(head, configuration: context.configuration) {
                 exchange.keepAlive = false

@@ -26,10 +26,10 @@ enum ResponseHead {
         return Int(first)
     }
 
-    static func serialize(status: HTTPResponseStatus, headers: HTTPHeaders, framing: BodyFraming, exchange: Exchange) -> ByteBuffer {
+    static func serialize(status: HTTPResponseStatus, reasonPhrase: String, headers: HTTPHeaders, framing: BodyFraming, exchange: Exchange) -> ByteBuffer {
         var out = ByteBuffer()
         out.reserveCapacity(256)
-        out.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        out.writeString("HTTP/1.1 \(status.code) \(reasonPhrase)\r\n")
         var sawDate = false, sawServer = false
         for (name, value) in headers {
             let lower = name.lowercased()

@@ -13,10 +13,13 @@ public struct ResponseWriter: ~Copyable, Sendable {
     /// writer. Framing (`Content-Length` or chunked), `Connection`, `Date`
     /// and `Server` are the server's business: hop-by-hop fields given here
     /// are dropped, a valid `Content-Length` is kept.
-    public consuming func writeHead(status: HTTPResponseStatus, headers: HTTPHeaders) async throws -> ResponseBodyWriter {
+    /// `reasonPhrase` replaces the standard one (a CGI script's `Status:
+    /// 404 Nowhere` keeps its words, as Apache does).
+    public consuming func writeHead(status: HTTPResponseStatus, reasonPhrase: String? = nil, headers: HTTPHeaders) async throws -> ResponseBodyWriter {
         let framing = ResponseHead.framing(status: status, headers: headers, request: exchange.requestHead)
-        if framing == .untilClose { exchange.keepAlive = false }
-        let head = ResponseHead.serialize(status: status, headers: headers, framing: framing, exchange: exchange)
+        // A server shutting down says so in the response it is finishing.
+        if framing == .untilClose || exchange.registry.isDraining { exchange.keepAlive = false }
+        let head = ResponseHead.serialize(status: status, reasonPhrase: reasonPhrase ?? status.reasonPhrase, headers: headers, framing: framing, exchange: exchange)
         exchange.status = status
         exchange.phase = .streamingBody
         let body = ResponseBodyWriter(exchange: exchange, framing: framing, pendingHead: head)

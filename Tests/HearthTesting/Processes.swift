@@ -31,19 +31,27 @@ public enum Processes {
         return nil
     }
 
-    /// Children of this process that are zombies (exited, not reaped).
-    public static func zombieChildren() -> [Int32] {
-        let me = getpid()
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
-            return state(of: stat) == "Z" && parent(of: stat) == me
+    /// Children of `parent` (default: this process) that are zombies:
+    /// exited, not reaped.
+    public static func zombieChildren(of parentPid: Int32 = getpid()) -> [Int32] {
+        children(of: parentPid).filter { pid in
+            (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).flatMap(state) == "Z"
         }
     }
 
-    /// Open file descriptors of this process.
-    public static func openDescriptorCount() -> Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).count
+    /// Every child process of `parent`.
+    public static func children(of parentPid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return parent(of: stat) == parentPid
+        }
+    }
+
+    /// Open file descriptors of a process (default: this one).
+    public static func openDescriptorCount(of pid: Int32? = nil) -> Int {
+        let directory = pid.map { "/proc/\($0)/fd" } ?? "/proc/self/fd"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).count
     }
 
     /// /proc/PID/stat: "pid (comm) S ppid ..."; comm may hold spaces.

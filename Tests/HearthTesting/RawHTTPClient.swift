@@ -25,12 +25,22 @@ public final class RawConnection: @unchecked Sendable {
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 else {
-            close(fd)
+            Glibc.close(fd)
             throw RawClientError.connect(host, port)
         }
     }
 
-    deinit { close(fd) }
+    private var closed = false
+
+    deinit { close() }
+
+    /// Closes the socket now (a client hanging up). Deinit would too, but
+    /// a test cannot tell when the last reference goes.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        Glibc.close(fd)
+    }
 
     public func send(_ text: String) async throws { try await send(Array(text.utf8)) }
 

@@ -1,0 +1,81 @@
+import Foundation
+import HearthTesting
+import Testing
+
+/// Scripts that hang, clients that leave, many at once: every process is
+/// stopped and reaped, and the server is unharmed (SECURITY.md, STYLE.md 7).
+@Suite struct LifecycleLiveTests {
+    @Test func hungScriptGets504AndIsKilled() async throws {
+        let site = try await CGITestSite.start(scripts: ["hangs": Probe.hangs], mount: {
+            $0.ioTimeout = .milliseconds(500)
+            $0.killGrace = .milliseconds(200)
+        })
+        let response = try await site.get("/cgi-bin/hangs?timeout")
+        #expect(response.status == 504)
+        let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/timeout.pid"))
+        #expect(await Processes.waitUntilGone(pid))
+        try await site.stop()
+    }
+
+    @Test func totalTimeoutStopsAScriptThatKeepsTalking() async throws {
+        let site = try await CGITestSite.start(scripts: ["streams": Probe.streams], mount: {
+            $0.totalTimeout = .milliseconds(600)
+            $0.killGrace = .milliseconds(200)
+        })
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("GET /cgi-bin/streams?total HTTP/1.1\r\nHost: t\r\n\r\n")
+        // The head went out before the deadline; the body is cut and the
+        // connection closed, since a truncated body cannot be framed.
+        let bytes = try await connection.readToEnd()
+        #expect(String(decoding: bytes.prefix(15), as: UTF8.self) == "HTTP/1.1 200 OK")
+        #expect(!String(decoding: bytes, as: UTF8.self).hasSuffix("0\r\n\r\n"))
+        let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/total.pid"))
+        #expect(await Processes.waitUntilGone(pid))
+        try await site.stop()
+    }
+
+    @Test func clientDisconnectMidStreamKillsTheScript() async throws {
+        let site = try await CGITestSite.start(scripts: ["streams": Probe.streams], mount: { $0.killGrace = .milliseconds(200) })
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("GET /cgi-bin/streams?gone HTTP/1.1\r\nHost: t\r\n\r\n")
+        let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/gone.pid"))
+        #expect(Processes.isAlive(pid))
+        connection.close()  // hangs up mid-stream
+        #expect(await Processes.waitUntilGone(pid))
+        try await site.stop()
+    }
+
+    @Test func clientDisconnectBeforeAnyOutputKillsTheScript() async throws {
+        let site = try await CGITestSite.start(scripts: ["hangs": Probe.hangs], mount: { $0.killGrace = .milliseconds(200) })
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("GET /cgi-bin/hangs?silent HTTP/1.1\r\nHost: t\r\n\r\n")
+        let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/silent.pid"))
+        #expect(Processes.isAlive(pid))
+        connection.close()
+        #expect(await Processes.waitUntilGone(pid))
+        try await site.stop()
+    }
+
+    @Test func stderrReachesTheErrorLogNotTheClient() async throws {
+        let site = try await CGITestSite.start(scripts: ["stderr": Probe.stderr])
+        let response = try await site.get("/cgi-bin/stderr")
+        #expect(response.text == "ok\n")
+        try await site.stop()
+    }
+
+    @Test func concurrencyCapAnswers503WithRetryAfter() async throws {
+        let site = try await CGITestSite.start(scripts: ["hangs": Probe.hangs], mount: {
+            $0.maxConcurrentPerScript = 1
+            $0.killGrace = .milliseconds(100)
+        })
+        let first = try RawConnection(port: site.port)
+        try await first.send("GET /cgi-bin/hangs?held HTTP/1.1\r\nHost: t\r\n\r\n")
+        let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/held.pid"))
+        let second = try await site.get("/cgi-bin/hangs?refused")
+        #expect(second.status == 503)
+        #expect(second.header("retry-after") == "1")
+        first.close()
+        #expect(await Processes.waitUntilGone(pid))
+        try await site.stop()
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Synchronization
+
+/// The real `hearth` executable, started as its own process on port 0, for
+/// tests that look at the server from outside: its descriptors, its
+/// children, its signals.
+public final class HearthProcess: Sendable {
+    public let pid: Int32
+    public let port: Int
+    private let process: Process
+    private let errorLog: LogBuffer
+
+    private init(process: Process, port: Int, errorLog: LogBuffer) {
+        self.process = process
+        self.pid = process.processIdentifier
+        self.port = port
+        self.errorLog = errorLog
+    }
+
+    /// The built `hearth` binary: beside the test bundle in the build folder.
+    public static var executable: String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: me).deletingLastPathComponent()
+        while directory.path != "/" && !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("hearth").path) {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("hearth").path
+    }
+
+    /// Starts `hearth serve --port 0 ARGUMENTS` and returns once its log says
+    /// where it listens (the readiness signal; no sleeping).
+    public static func start(_ arguments: [String], workingDirectory: String) async throws -> HearthProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let log = LogBuffer()
+        let port = try await offload { try Self.readUntilListening(stderr.fileHandleForReading, log: log) }
+        return HearthProcess(process: process, port: port, errorLog: log)
+    }
+
+    /// Reads the error log until the "listening" line, then keeps draining
+    /// it on the same thread so the server never blocks on a full pipe.
+    private static func readUntilListening(_ handle: FileHandle, log: LogBuffer) throws -> Int {
+        var pending = ""
+        while true {
+            let data = handle.availableData
+            guard !data.isEmpty else { throw RawClientError.malformed("hearth exited before listening: \(pending)") }
+            pending += String(decoding: data, as: UTF8.self)
+            if let range = pending.range(of: #":(\d+) \[HearthHTTP\] listening"#, options: .regularExpression) {
+                let digits = pending[range].dropFirst().prefix { $0.isNumber }
+                log.append(pending)
+                Thread {
+                    while case let data = handle.availableData, !data.isEmpty {
+                        log.append(String(decoding: data, as: UTF8.self))
+                    }
+                }.start()
+                return Int(digits)!
+            }
+        }
+    }
+
+    /// Everything the server wrote to its error log so far.
+    public var errors: String { errorLog.text }
+
+    /// Sends SIGTERM (a graceful stop) and waits for the exit status.
+    public func terminate() async throws -> Int32 {
+        kill(pid, SIGTERM)
+        let process = self.process
+        return try await offload {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+}
+
+/// Text appended from one thread and read from others.
+final class LogBuffer: Sendable {
+    private let storage = Mutex("")
+    func append(_ more: String) { storage.withLock { $0 += more } }
+    var text: String { storage.withLock { $0 } }
+}
