@@ -113,6 +113,9 @@ struct ScriptRun {
                         activity.touch()
                     }
                 }
+                // executeThenClose closes the pipe at once, failing writes
+                // still queued behind a full pipe: wait until they are out.
+                try await stdin.channel.writeAndFlush(ByteBuffer()).get()
                 outbound.finish()
             }
         } catch {

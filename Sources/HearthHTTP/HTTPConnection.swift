@@ -14,6 +14,10 @@ struct HTTPConnection {
             try await channel.executeThenClose { inbound, outbound in
                 let stream = RequestStream(inbound: inbound, outbound: outbound, channel: underlying, bodyReadTimeout: context.configuration.bodyReadTimeout)
                 try await serveRequests(stream: stream, outbound: outbound, connection: ConnectionInfo(channel: underlying))
+                // executeThenClose closes the socket at once, failing writes
+                // still queued behind a full socket buffer: the end of the
+                // last response would be lost. Wait until they are out.
+                try? await underlying.writeAndFlush(IOData.byteBuffer(ByteBuffer())).get()
             }
         } catch {
             context.logger.debug("connection ended", metadata: ["error": "\(error)"])

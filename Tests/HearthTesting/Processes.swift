@@ -54,6 +54,13 @@ public enum Processes {
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).count
     }
 
+    /// What each open descriptor of `pid` refers to, for failure messages.
+    public static func descriptorTargets(of pid: Int32) -> [String] {
+        let directory = "/proc/\(pid)/fd"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return entries.sorted().map { "\($0) → " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + $0)) ?? "?") }
+    }
+
     /// /proc/PID/stat: "pid (comm) S ppid ..."; comm may hold spaces.
     private static func fields(_ stat: String) -> [Substring] {
         guard let close = stat.lastIndex(of: ")") else { return [] }
