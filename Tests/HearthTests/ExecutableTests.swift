@@ -117,3 +117,37 @@ import Testing
         return condition()
     }
 }
+
+/// `hearth doctor` as a user runs it: one line per problem, exit status 1.
+@Suite struct DoctorCommandTests {
+    static func runDoctor(_ directory: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: HearthProcess.executable)
+        process.arguments = ["doctor", directory]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        try process.run()
+        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test func shippedSamplesAreHealthy() throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("cgi-bin").path
+        let result = try Self.runDoctor(samples)
+        #expect(result.status == 0)
+        #expect(result.output == "\(samples): no problems found\n")
+    }
+
+    @Test func brokenScriptsAreReportedAndTheExitStatusSaysSo() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("crlf.py", Array("#!/usr/bin/python3\r\nprint('x')\r\n".utf8), mode: 0o755)
+        try directory.write("plain.sh", Array("#!/bin/sh\necho\n".utf8), mode: 0o644)
+        let result = try Self.runDoctor(directory.path)
+        #expect(result.status == 1)
+        #expect(result.output.contains("crlf.py: CRLF line endings"))
+        #expect(result.output.contains("plain.sh: not executable"))
+        #expect(result.output.split(separator: "\n").count == 2)
+    }
+}
