@@ -56,11 +56,27 @@ import Testing
         try await site.stop()
     }
 
-    @Test func stderrReachesTheErrorLogNotTheClient() async throws {
-        let site = try await CGITestSite.start(scripts: ["stderr": Probe.stderr])
+    @Test func stderrReachesTheErrorLogTaggedWithTheScript() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: ["stderr": Probe.stderr], logger: capture.logger())
         let response = try await site.get("/cgi-bin/stderr")
         #expect(response.text == "ok\n")
         try await site.stop()
+        let line = capture.records.first { $0.message == "warning from the script" }
+        #expect(line?.metadata["script"] == site.scriptDirectory + "/stderr")
+        #expect(line?.metadata["stream"] == "stderr")
+    }
+
+    /// SECURITY.md: "violation → 502 and a log line naming the script".
+    @Test func malformedOutputIsLoggedNamingTheScript() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: ["respond": Probe.respond], logger: capture.logger())
+        #expect(try await site.get("/cgi-bin/respond?split").status == 502)
+        try await site.stop()
+        let line = capture.records.first { $0.metadata["status"] == "502" }
+        #expect(line?.level == .error)
+        #expect(line?.message.contains(site.scriptDirectory + "/respond") == true)
+        #expect(line?.message.contains("X-Evil") == true)
     }
 
     @Test func concurrencyCapAnswers503WithRetryAfter() async throws {

@@ -20,7 +20,8 @@ public final class CGITestSite: Sendable {
         host: String = "127.0.0.1",
         mount: (inout CGIMountConfiguration) -> Void = { _ in },
         site: (inout HearthConfiguration) -> Void = { _ in },
-        accessLog: (any AccessLogSink)? = nil
+        accessLog: (any AccessLogSink)? = nil,
+        logger: Logger? = nil
     ) async throws -> CGITestSite {
         let scriptDirectory = try TemporaryDirectory()
         let documentRoot = try TemporaryDirectory()
@@ -33,8 +34,8 @@ public final class CGITestSite: Sendable {
         mount(&configuration.cgiMounts[0])
         configuration.staticMounts[0].root = documentRoot.path
         site(&configuration)
-        var logger = Logger(label: "hearth.test")
-        logger.logLevel = .notice
+        var logger = logger ?? Logger(label: "hearth.test")
+        if logger.logLevel < .notice { logger.logLevel = .notice }
         let built = try SiteBuilder(configuration: configuration).build(logger: logger)
         let server = try await LiveServer.start(responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog, logger: logger)
         return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, server: server)
