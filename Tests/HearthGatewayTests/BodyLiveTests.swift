@@ -28,6 +28,16 @@ import Testing
         try await site.stop()
     }
 
+    @Test func outputOverTheMountCapIsCutAndTheScriptStopped() async throws {
+        let site = try await CGITestSite.start(scripts: ["big": Probe.big], mount: { $0.maxOutputBytes = 100_000 })
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("GET /cgi-bin/big HTTP/1.1\r\nHost: t\r\n\r\n")
+        let bytes = try await connection.readToEnd()
+        #expect(bytes.count < 200_000)
+        #expect(String(decoding: bytes.prefix(15), as: UTF8.self) == "HTTP/1.1 200 OK")
+        try await site.stop()
+    }
+
     /// mod_cgid CVE-2014-0231: a script that ignores stdin must not hang the
     /// server while the client is still sending.
     @Test func scriptThatNeverReadsStdinStillAnswers() async throws {
