@@ -23,6 +23,17 @@ let package = Package(
         // Layer 0: the RFC 3875 model. Standard library only, no I/O.
         .target(name: "HearthCGI"),
 
+        // Layer 0: the RFC 3875 conformance suite's machinery. Black-box: it
+        // imports no hearth target, so it can score any server.
+        .target(
+            name: "HearthConformanceKit",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
         // libmagic (Debian libmagic-dev): content types of files without a
         // known extension, and the checks of `hearth doctor`.
         .systemLibrary(name: "CLibMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
@@ -68,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "hearth",
             dependencies: [
-                "Hearth",
+                "Hearth", "HearthConformanceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,7 +103,8 @@ let package = Package(
         .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
         .testTarget(name: "HearthGatewayTests", dependencies: ["HearthGateway", "HearthTesting"]),
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
-        .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting"]),
+        .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit"]),
+        .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

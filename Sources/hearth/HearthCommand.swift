@@ -7,7 +7,7 @@ struct HearthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hearth",
         abstract: "Runs CGI scripts as RFC 3875 says, and Swift handlers that stay warm.",
-        subcommands: [Serve.self, Doctor.self],
+        subcommands: [Serve.self, Doctor.self, Conformance.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,0 +1,99 @@
+import Foundation
+
+/// A response as it came off the wire, parsed by the suite itself (it
+/// shares no code with any server).
+public struct WireResponse: Sendable, Equatable {
+    /// Everything received, interim responses included.
+    public var raw: [UInt8]
+    public var statusLine: String
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// The server closed the connection (EOF seen).
+    public var closed: Bool
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.raw == rhs.raw && lhs.closed == rhs.closed
+    }
+}
+
+/// Decides whether the bytes received so far hold a complete final
+/// response, and parses it: interim 1xx responses are skipped; the body is
+/// delimited by Content-Length, chunked coding, or the end of the
+/// connection (RFC 9112 §6.3).
+enum WireResponseParser {
+    enum Outcome {
+        case incomplete
+        case complete(WireResponse)
+        case malformed(String)
+    }
+
+    static func parse(_ bytes: [UInt8], closed: Bool, isHead: Bool) -> Outcome {
+        var start = 0
+        while true {
+            guard let headEnd = find([13, 10, 13, 10], in: bytes, from: start) else {
+                return closed ? .malformed(bytes.isEmpty ? "no response at all" : "connection closed inside the response head") : .incomplete
+            }
+            let headText = String(decoding: bytes[start..<headEnd], as: UTF8.self)
+            let lines = headText.components(separatedBy: "\r\n")
+            let parts = lines[0].split(separator: " ", maxSplits: 2)
+            guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
+                return .malformed("not an HTTP status line: \(lines[0].prefix(80).debugDescription)")
+            }
+            let bodyStart = headEnd + 4
+            if (100..<200).contains(status) { start = bodyStart; continue }
+            let headers = lines.dropFirst().compactMap(field)
+            var response = WireResponse(raw: bytes, statusLine: lines[0], status: status, headers: headers, body: [], closed: closed)
+            guard let body = body(bytes, from: bodyStart, response: response, closed: closed, isHead: isHead) else { return .incomplete }
+            response.body = body
+            return .complete(response)
+        }
+    }
+
+    private static func field(_ line: String) -> (name: String, value: String)? {
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+    }
+
+    private static func body(_ bytes: [UInt8], from start: Int, response: WireResponse, closed: Bool, isHead: Bool) -> [UInt8]? {
+        if isHead || response.status == 204 || response.status == 304 { return [] }
+        if response.header("transfer-encoding")?.lowercased().contains("chunked") == true {
+            return dechunk(bytes, from: start) ?? (closed ? Array(bytes[start...]) : nil)
+        }
+        if let length = response.header("content-length").flatMap({ Int($0) }) {
+            if bytes.count - start >= length { return Array(bytes[start..<(start + length)]) }
+            return closed ? Array(bytes[start...]) : nil
+        }
+        return closed ? Array(bytes[start...]) : nil
+    }
+
+    /// The de-chunked body, or nil while the last chunk has not arrived.
+    static func dechunk(_ bytes: [UInt8], from start: Int) -> [UInt8]? {
+        var body: [UInt8] = []
+        var index = start
+        while true {
+            guard let lineEnd = find([13, 10], in: bytes, from: index) else { return nil }
+            let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+            index = lineEnd + 2
+            if size == 0 { return find([13, 10], in: bytes, from: index) == nil ? nil : body }
+            guard bytes.count >= index + size + 2 else { return nil }
+            body += bytes[index..<(index + size)]
+            index += size + 2
+        }
+    }
+
+    static func find(_ marker: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard bytes.count >= marker.count, start <= bytes.count - marker.count else { return nil }
+        for index in start...(bytes.count - marker.count) where bytes[index] == marker[0] {
+            if bytes[index..<(index + marker.count)].elementsEqual(marker) { return index }
+        }
+        return nil
+    }
+}
