@@ -40,8 +40,9 @@ public struct CGIGateway: Responder {
         let script = try resolve(request)
         let input = try await prepareInput(for: request)
         defer { input.close() }
-        guard limiter.acquire(script.filePath, perScriptLimit: mount.maxConcurrentPerScript) else {
-            throw HTTPError(.serviceUnavailable, "script concurrency cap reached for \(script.filePath)", headers: [("Retry-After", "1")])
+        let waits = { logger.debug("waiting for a script slot", metadata: ["script": "\(script.filePath)", "running": "\(limiter.running)"]) }
+        guard await limiter.acquire(script.filePath, perScriptLimit: mount.maxConcurrentPerScript, timeout: mount.queueTimeout, onWait: waits) else {
+            throw HTTPError(.serviceUnavailable, "no free script slot for \(script.filePath) within the queue timeout", headers: [("Retry-After", "1")])
         }
         defer { limiter.release(script.filePath) }
         let process: ScriptProcess

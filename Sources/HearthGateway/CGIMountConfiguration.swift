@@ -31,8 +31,12 @@ public struct CGIMountConfiguration: Sendable {
     public var maxOutputBytes: Int? = nil
     /// Largest header block a script may print. Default 32 KiB.
     public var maxScriptHeaderBytes: Int = 32 * 1024
-    /// Most concurrent runs of one script (503 beyond). Default 32.
+    /// Most concurrent runs of one script; more wait in line. Default 32.
     public var maxConcurrentPerScript: Int = 32
+    /// How long a request waits in line for a free slot (this script's cap
+    /// or the overall one) before it is answered 503 with Retry-After.
+    /// Default 10 s; zero answers 503 at once.
+    public var queueTimeout: Duration = .seconds(10)
     /// Interpreters for files that are not executable, by extension without
     /// the dot, e.g. `["php": "/usr/bin/php-cgi"]` (Apache's Action /
     /// AddHandler). Default none.

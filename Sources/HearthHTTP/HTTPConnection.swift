@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -73,6 +76,12 @@ struct HTTPConnection {
         } catch let error as HTTPError {
             await answer(request, exchange: exchange, with: error)
             return
+        } catch where ClientGone.explains(error) {
+            // Not a server error: nobody is left to answer.
+            exchange.keepAlive = false
+            context.logger.notice("client closed the connection before the response was complete", metadata: [
+                "request": "\(request.requestLine)", "remote": "\(request.connection.remoteAddress)", "error": "\(error)",
+            ])
         } catch {
             await answer(request, exchange: exchange, with: HTTPError(.internalServerError, "\(error)"))
             return
@@ -116,6 +125,17 @@ extension HTTPResponseStatus {
     /// arrive and can be skipped (everything but the body-related refusals).
     var isIdempotentSafe: Bool {
         self != .payloadTooLarge && self != .lengthRequired && self != .badRequest && self != .requestHeaderFieldsTooLarge
+    }
+}
+
+/// Errors that mean the client's connection is gone.
+enum ClientGone {
+    static func explains(_ error: any Error) -> Bool {
+        if let error = error as? ChannelError {
+            return [.ioOnClosedChannel, .alreadyClosed, .outputClosed, .eof].contains(error)
+        }
+        if let error = error as? IOError { return [EPIPE, ECONNRESET].contains(error.errnoCode) }
+        return error is NIOAsyncWriterError
     }
 }
 

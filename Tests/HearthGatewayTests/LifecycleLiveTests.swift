@@ -79,9 +79,10 @@ import Testing
         #expect(line?.message.contains("X-Evil") == true)
     }
 
-    @Test func concurrencyCapAnswers503WithRetryAfter() async throws {
+    @Test func overTheCapARequestWaitsThenGets503WithRetryAfter() async throws {
         let site = try await CGITestSite.start(scripts: ["hangs": Probe.hangs], mount: {
             $0.maxConcurrentPerScript = 1
+            $0.queueTimeout = .milliseconds(300)
             $0.killGrace = .milliseconds(100)
         })
         let first = try RawConnection(port: site.port)
@@ -92,6 +93,24 @@ import Testing
         #expect(second.header("retry-after") == "1")
         first.close()
         #expect(await Processes.waitUntilGone(pid))
+        try await site.stop()
+    }
+
+    /// A request over the cap waits in line and runs once a slot frees.
+    @Test func overTheCapARequestRunsWhenASlotFrees() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: ["hangs": Probe.hangs, "echo": Probe.echo], mount: {
+            $0.maxConcurrentPerScript = 1
+            $0.killGrace = .milliseconds(100)
+        }, site: { $0.maxConcurrentScripts = 1 }, logger: capture.logger())
+        let first = try RawConnection(port: site.port)
+        try await first.send("GET /cgi-bin/hangs?first HTTP/1.1\r\nHost: t\r\n\r\n")
+        let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/first.pid"))
+        let waiting = Task { try await site.get("/cgi-bin/echo") }
+        #expect(await Processes.eventually { capture.records.contains { $0.message == "waiting for a script slot" } })
+        first.close()  // the hanging script is stopped, its slot freed
+        #expect(await Processes.waitUntilGone(pid))
+        #expect(try await waiting.value.status == 200)
         try await site.stop()
     }
 }

@@ -34,8 +34,11 @@ public final class CGITestSite: Sendable {
         mount(&configuration.cgiMounts[0])
         configuration.staticMounts[0].root = documentRoot.path
         site(&configuration)
-        var logger = logger ?? Logger(label: "hearth.test")
-        if logger.logLevel < .notice { logger.logLevel = .notice }
+        let logger = logger ?? {
+            var quiet = Logger(label: "hearth.test")
+            quiet.logLevel = .notice
+            return quiet
+        }()
         let built = try SiteBuilder(configuration: configuration).build(logger: logger)
         let server = try await LiveServer.start(responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog, logger: logger)
         return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, server: server)

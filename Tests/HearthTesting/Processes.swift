@@ -20,6 +20,16 @@ public enum Processes {
         return !isAlive(pid)
     }
 
+    /// Polls `condition` for up to `seconds`: a bounded readiness check.
+    public static func eventually(seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
+    }
+
     /// Reads a pid that a script wrote to `path`, waiting for the file.
     public static func readPid(at path: String, seconds: Double = 10) async -> Int32? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))

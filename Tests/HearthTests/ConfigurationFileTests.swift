@@ -46,6 +46,7 @@ import Testing
                 max_output: 10M
                 max_script_header: 1k
                 max_concurrent: 2
+                queue_timeout: 250ms
                 interpreters: {php: /usr/bin/php-cgi, pl: /usr/bin/perl}
                 pass_authorization: true
                 command_line_words: TRUE
@@ -88,6 +89,7 @@ import Testing
         #expect(cgi.maxOutputBytes == 10 << 20)
         #expect(cgi.maxScriptHeaderBytes == 1024)
         #expect(cgi.maxConcurrentPerScript == 2)
+        #expect(cgi.queueTimeout == .milliseconds(250))
         #expect(cgi.interpreters == ["php": "/usr/bin/php-cgi", "pl": "/usr/bin/perl"])
         #expect(cgi.passAuthorization)
         #expect(cgi.commandLineWords)

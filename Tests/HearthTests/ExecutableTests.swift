@@ -39,7 +39,7 @@ import Testing
         // descriptors (the SIGCHLD source, timers); they are not leaks.
         #expect(try await rawRequest("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", port: hearth.port).status == 200)
         #expect(try await rawRequest("GET /cgi-bin/slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", port: hearth.port).status == 200)
-        #expect(await Self.eventually { Processes.children(of: hearth.pid).isEmpty })
+        #expect(await Processes.eventually { Processes.children(of: hearth.pid).isEmpty })
         let baseline = Processes.openDescriptorCount(of: hearth.pid)
         let before = Processes.descriptorTargets(of: hearth.pid)
         let failures = try await withThrowingTaskGroup(of: String?.self) { group in
@@ -56,9 +56,9 @@ import Testing
             return failures
         }
         #expect(failures == [])
-        #expect(await Self.eventually { Processes.children(of: hearth.pid).isEmpty })
+        #expect(await Processes.eventually { Processes.children(of: hearth.pid).isEmpty })
         #expect(Processes.zombieChildren(of: hearth.pid).isEmpty)
-        #expect(await Self.eventually { Processes.openDescriptorCount(of: hearth.pid) <= baseline },
+        #expect(await Processes.eventually { Processes.openDescriptorCount(of: hearth.pid) <= baseline },
                 "before: \(before)\nafter: \(Processes.descriptorTargets(of: hearth.pid))")
         #expect(try await hearth.terminate() == 0)
     }
@@ -71,9 +71,9 @@ import Testing
         // The script waits for a line of input; the body's first part is sent
         // now, the line's end only after SIGTERM.
         try await connection.send("POST /cgi-bin/slow HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nlast")
-        #expect(await Self.eventually { !Processes.children(of: hearth.pid).isEmpty })
+        #expect(await Processes.eventually { !Processes.children(of: hearth.pid).isEmpty })
         kill(hearth.pid, SIGTERM)
-        #expect(await Self.eventually { hearth.errors.contains("shutting down") })
+        #expect(await Processes.eventually { hearth.errors.contains("shutting down") })
         try await connection.send("\n")
         let response = try await connection.readResponse()
         #expect(response.status == 200)
@@ -105,16 +105,6 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus != 0)
         #expect(output.contains("cgi.directory: nowhere is not a directory"))
-    }
-
-    /// Polls `condition` for up to ten seconds: a bounded readiness check.
-    static func eventually(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
     }
 }
 

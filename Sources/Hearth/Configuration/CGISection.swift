@@ -14,6 +14,7 @@ enum CGISection {
         .init("max_output") { $0.maxOutputBytes = try maxOutput($1) },
         .init("max_script_header") { $0.maxScriptHeaderBytes = try $1.size(in: 1...Int.max) },
         .init("max_concurrent") { $0.maxConcurrentPerScript = try $1.integer(in: 1...Int.max) },
+        .init("queue_timeout") { $0.queueTimeout = try $1.duration(atLeast: .zero) },
         .init("interpreters") { $0.interpreters = try interpreters($1) },
         .init("pass_authorization") { $0.passAuthorization = try $1.boolean() },
         .init("command_line_words") { $0.commandLineWords = try $1.boolean() },
