@@ -80,6 +80,7 @@ let package = Package(
             name: "hearth",
             dependencies: [
                 "Hearth", "HearthConformanceKit",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,7 +2,6 @@ import ArgumentParser
 
 /// `hearth`: serve a site (the default), check a script directory, or score
 /// a CGI server against RFC 3875.
-@main
 struct HearthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hearth",
@@ -10,4 +9,11 @@ struct HearthCommand: AsyncParsableCommand {
         subcommands: [Serve.self, Doctor.self, Conformance.self],
         defaultSubcommand: Serve.self
     )
+}
+
+extension HearthCommand {
+    /// What `@main` would do (main.swift installs the executor first).
+    static func start() async {
+        await main(nil)
+    }
 }
