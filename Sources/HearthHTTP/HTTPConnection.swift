@@ -153,6 +153,15 @@ enum HeadValidation {
         if head.headers.contains(name: "transfer-encoding") && head.headers.contains(name: "content-length") {
             return HTTPError(.badRequest, "both Content-Length and Transfer-Encoding")
         }
+        // RFC 9112 §6.3: a request whose final coding is not chunked has no
+        // knowable length: 400, and the connection closes.
+        let codings = head.headers[canonicalForm: "transfer-encoding"].map { $0.lowercased() }
+        if let last = codings.last, last != "chunked" {
+            return HTTPError(.badRequest, "Transfer-Encoding \(codings.joined(separator: ", ")) does not end in chunked")
+        }
+        if codings.dropLast().contains("chunked") {
+            return HTTPError(.badRequest, "chunked applied more than once or not last")
+        }
         // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without exactly one Host.
         if head.version >= .http1_1 && head.headers[canonicalForm: "host"].count != 1 {
             return HTTPError(.badRequest, "HTTP/1.1 request without exactly one Host field")

@@ -53,7 +53,16 @@ final class RequestStream: @unchecked Sendable {
         let channel = self.channel
         let timer = channel.eventLoop.scheduleTask(in: bodyReadTimeout) { channel.close(promise: nil) }
         defer { timer.cancel() }
-        switch try await iterator.next() {
+        let part: HTTPServerRequestPart?
+        do {
+            part = try await iterator.next()
+        } catch let error as HTTPParserError {
+            // A malformed body (a bad chunk size, a truncated chunk) is the
+            // client's error, and the connection cannot be trusted after it.
+            bodyState = .ended
+            throw HTTPError(.badRequest, "malformed request body: \(error)")
+        }
+        switch part {
         case .body(let chunk):
             bodyBytesRead += chunk.readableBytes
             guard bodyBytesRead <= bodyLimit else {
