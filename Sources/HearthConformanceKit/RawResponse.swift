@@ -62,7 +62,10 @@ enum WireResponseParser {
     }
 
     private static func body(_ bytes: [UInt8], from start: Int, response: WireResponse, closed: Bool, isHead: Bool) -> [UInt8]? {
-        if isHead || response.status == 204 || response.status == 304 { return [] }
+        // A HEAD answer has no body; read to the close, whatever follows the
+        // head is a body that leaked (RFC 3875 §4.3.3) and is shown as one.
+        if isHead { return closed ? Array(bytes[start...]) : [] }
+        if response.status == 204 || response.status == 304 { return [] }
         if response.header("transfer-encoding")?.lowercased().contains("chunked") == true {
             return dechunk(bytes, from: start) ?? (closed ? Array(bytes[start...]) : nil)
         }

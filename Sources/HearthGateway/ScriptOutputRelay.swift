@@ -49,13 +49,18 @@ extension ScriptRun {
             let writer = try await slot.take()!.writeHead(
                 status: HTTPResponseStatus(statusCode: status.code), reasonPhrase: status.reason.isEmpty ? nil : status.reason, headers: headers
             )
-            try await relayBody(first: body, output: &output, to: writer, activity: activity)
+            let sent = try await relayBody(first: body, output: &output, to: writer, activity: activity)
+            if let declared = headers.first(name: "content-length").flatMap(Int.init), sent < declared, request.head.method != .HEAD {
+                logger.warning("script wrote \(sent) of the \(declared) bytes its Content-Length declared; connection closed", metadata: ["script": "\(script.filePath)"])
+            }
             return .responded
         }
     }
 
-    /// Streams the body as it comes, never buffering it whole.
-    private func relayBody(first: [UInt8], output: inout Output, to writer: ResponseBodyWriter, activity: Activity) async throws {
+    /// Streams the body as it comes, never buffering it whole; returns the
+    /// bytes the script wrote.
+    @discardableResult
+    private func relayBody(first: [UInt8], output: inout Output, to writer: ResponseBodyWriter, activity: Activity) async throws -> Int {
         var sent = first.count
         do {
             if !first.isEmpty { try await writer.write(ByteBuffer(bytes: first)) }
@@ -78,6 +83,7 @@ extension ScriptRun {
             throw HTTPError(.gatewayTimeout, "\(script.filePath): timed out after sending part of its body")
         }
         try await writer.finish()
+        return sent
     }
 
     /// §5.2: NPH output reaches the client unmodified.

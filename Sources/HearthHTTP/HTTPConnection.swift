@@ -29,8 +29,9 @@ struct HTTPConnection {
 
     private func serveRequests(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo) async throws {
         var served = 0
-        while let head = try await nextHead(stream: stream, outbound: outbound, connection: connection) {
+        while var head = try await nextHead(stream: stream, outbound: outbound, connection: connection) {
             served += 1
+            RequestTarget.normalize(&head)
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
             let exchange = Exchange(outbound: outbound, channel: channel.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, registry: context.registry, keepAlive: keepAlive)
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection)
@@ -136,6 +137,30 @@ enum ClientGone {
         }
         if let error = error as? IOError { return [EPIPE, ECONNRESET].contains(error.errnoCode) }
         return error is NIOAsyncWriterError
+    }
+}
+
+/// RFC 9112 §3.2.2: "A server MUST accept the absolute-form in requests";
+/// `http://host/path?q` is served as `/path?q`, and the target's authority
+/// replaces the Host field ("the server MUST ignore the received Host").
+enum RequestTarget {
+    static func normalize(_ head: inout HTTPRequestHead) {
+        guard !head.uri.hasPrefix("/"), let (authority, rest) = split(head.uri) else { return }
+        head.uri = rest
+        head.headers.replaceOrAdd(name: "Host", value: authority)
+    }
+
+    /// `(authority, origin-form)` of an absolute-form target, or nil.
+    static func split(_ target: String) -> (String, String)? {
+        let lower = target.prefix(8).lowercased()
+        let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        guard schemeLength > 0 else { return nil }
+        let afterScheme = target.dropFirst(schemeLength)
+        let pathStart = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
+        let authority = String(afterScheme[..<pathStart])
+        let rest = afterScheme[pathStart...]
+        guard !authority.isEmpty else { return nil }
+        return (authority, rest.hasPrefix("/") ? String(rest) : "/" + rest)
     }
 }
 
