@@ -41,8 +41,8 @@ struct ScriptRun {
             await reap()
             throw error
         }
-        await reap()
         await finishStderr()
+        await reap()
         switch outcome {
         case .responded:
             return
@@ -67,8 +67,9 @@ struct ScriptRun {
         }
     }
 
-    /// After the script exited, what is left in its stderr pipe is read; a
-    /// child it left behind cannot hold the request open through the pipe.
+    /// Once stdout has ended, stderr is read to its end too (the script is
+    /// exiting); a child it left behind holding the pipe open cannot keep
+    /// the request waiting more than a moment.
     private func finishStderr() async {
         let channel = process.stderr.channel
         let closer = channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
