@@ -11,19 +11,43 @@ final class Exchange: @unchecked Sendable {
     let channel: Channel
     let requestHead: HTTPRequestHead
     let serverSoftware: String
+    /// The request's body source, for `Expect: 100-continue` bookkeeping.
+    let requestStream: RequestStream
+    /// Knows whether the server has begun a graceful shutdown.
     let registry: ConnectionRegistry
     var keepAlive: Bool
     var phase = Phase.awaitingHead
     var status: HTTPResponseStatus?
     var bodyBytesSent = 0
 
-    init(outbound: NIOAsyncChannelOutboundWriter<IOData>, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, registry: ConnectionRegistry, keepAlive: Bool) {
+    init(
+        outbound: NIOAsyncChannelOutboundWriter<IOData>, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool,
+        requestStream: RequestStream, registry: ConnectionRegistry
+    ) {
         self.outbound = outbound
         self.channel = channel
         self.requestHead = requestHead
         self.serverSoftware = serverSoftware
-        self.registry = registry
         self.keepAlive = keepAlive
+        self.requestStream = requestStream
+        self.registry = registry
+    }
+
+    /// Decides, as the head is serialized, whether the connection stays
+    /// open after this response, so that `Connection: close` tells the
+    /// client (RFC 9112 §9.6) instead of a close it cannot foresee.
+    func settleKeepAlive() {
+        // A graceful shutdown began while this request was in flight.
+        if registry.isDraining { keepAlive = false }
+        // RFC 9110 §10.1.1: a final response before the body was asked for
+        // SHOULD say whether the server closes; it does, since the body may
+        // never come and so cannot be skipped.
+        if requestStream.continueIsDue { keepAlive = false }
+    }
+
+    /// Called as the first bytes of the response go out.
+    func responseStarted() {
+        requestStream.finalResponseStarted()
     }
 
     var headWritten: Bool { phase != .awaitingHead }

@@ -17,9 +17,11 @@ struct HTTPConnection {
             try await channel.executeThenClose { inbound, outbound in
                 let stream = RequestStream(inbound: inbound, outbound: outbound, channel: underlying, bodyReadTimeout: context.configuration.bodyReadTimeout)
                 try await serveRequests(stream: stream, outbound: outbound, connection: ConnectionInfo(channel: underlying))
-                // executeThenClose closes the socket at once, failing writes
-                // still queued behind a full socket buffer: the end of the
-                // last response would be lost. Wait until they are out.
+                // executeThenClose closes at once and drops what is still
+                // queued for the socket (swift-nio #2795): the tail of a
+                // `Connection: close` or HTTP/1.0 response would be lost to a
+                // slow reader, silently where the close ends the body (RFC
+                // 9112 §6.3 (8)). Wait until it is written, or the peer gone.
                 try? await underlying.writeAndFlush(IOData.byteBuffer(ByteBuffer())).get()
             }
         } catch {
@@ -33,7 +35,10 @@ struct HTTPConnection {
             served += 1
             RequestTarget.normalize(&head)
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
-            let exchange = Exchange(outbound: outbound, channel: channel.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, registry: context.registry, keepAlive: keepAlive)
+            let exchange = Exchange(
+                outbound: outbound, channel: channel.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive,
+                requestStream: stream, registry: context.registry
+            )
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection)
             if let error = HeadValidation.check(head, configuration: context.configuration) {
                 exchange.keepAlive = false
@@ -178,14 +183,17 @@ enum HeadValidation {
         if head.headers.contains(name: "transfer-encoding") && head.headers.contains(name: "content-length") {
             return HTTPError(.badRequest, "both Content-Length and Transfer-Encoding")
         }
-        // RFC 9112 §6.3: a request whose final coding is not chunked has no
-        // knowable length: 400, and the connection closes.
-        let codings = head.headers[canonicalForm: "transfer-encoding"].map { $0.lowercased() }
-        if let last = codings.last, last != "chunked" {
-            return HTTPError(.badRequest, "Transfer-Encoding \(codings.joined(separator: ", ")) does not end in chunked")
-        }
-        if codings.dropLast().contains("chunked") {
-            return HTTPError(.badRequest, "chunked applied more than once or not last")
+        let codings = head.headers[canonicalForm: "transfer-encoding"]
+        if !codings.isEmpty {
+            // RFC 9112 §6.3 (4): without chunked last, the body length cannot
+            // be determined; the server MUST answer 400 and close.
+            guard codings.last?.lowercased() == "chunked" else {
+                return HTTPError(.badRequest, "Transfer-Encoding does not end in chunked: \(codings.joined(separator: ", "))")
+            }
+            // RFC 9112 §6.1: other codings are not implemented here.
+            if codings.count > 1 {
+                return HTTPError(.notImplemented, "unsupported Transfer-Encoding: \(codings.joined(separator: ", "))")
+            }
         }
         // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without exactly one Host.
         if head.version >= .http1_1 && head.headers[canonicalForm: "host"].count != 1 {

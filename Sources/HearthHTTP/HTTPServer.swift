@@ -19,6 +19,7 @@ public final class HTTPServer: Service {
     private let context: Context
     private let group: any EventLoopGroup
     private let listening: EventLoopPromise<SocketAddress>
+    private let accepted = AcceptedConnections()
 
     public init(
         configuration: HTTPServerConfiguration,
@@ -60,10 +61,17 @@ public final class HTTPServer: Service {
 
     private func acceptConnections(_ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, IOData>, Never>) async throws {
         let context = self.context
+        let accepted = self.accepted
         try await withThrowingDiscardingTaskGroup { group in
+            defer {
+                for connection in accepted.closeAdmission() {
+                    group.addTask { await AcceptedConnections.close(connection) }
+                }
+            }
             do {
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
+                        accepted.take(connection)
                         group.addTask { await HTTPConnection(channel: connection, context: context).run() }
                     }
                 }
@@ -75,6 +83,7 @@ public final class HTTPServer: Service {
 
     private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, IOData>, Never> {
         let configuration = context.configuration
+        let accepted = self.accepted
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -82,7 +91,9 @@ public final class HTTPServer: Service {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    return try NIOAsyncChannel<HTTPServerRequestPart, IOData>(wrappingChannelSynchronously: channel)
+                    let connection = try NIOAsyncChannel<HTTPServerRequestPart, IOData>(wrappingChannelSynchronously: channel)
+                    accepted.admit(connection)
+                    return connection
                 }
             }
     }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The inbound side of one connection: request heads for the connection
 /// loop, body chunks for the responder.
@@ -11,12 +12,19 @@ import NIOHTTP1
 final class RequestStream: @unchecked Sendable {
     enum BodyState { case none, reading, ended }
 
+    /// `Expect: 100-continue` (RFC 9110 §10.1.1): the client holds the body
+    /// back until asked. `forgone` once the final response started first:
+    /// a 1xx may only precede it (RFC 9110 §15.2), and the body may never
+    /// come. Locked: a gateway reads the body and writes the response from
+    /// two tasks at once.
+    enum ContinueState { case notExpected, due, sent, forgone }
+
     private var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
     private let channel: Channel
     private let outbound: NIOAsyncChannelOutboundWriter<IOData>
     private let bodyReadTimeout: TimeAmount
     private(set) var bodyState = BodyState.none
-    private var continueDue = false
+    private let continueState = Mutex(ContinueState.notExpected)
     private(set) var bodyBytesRead = 0
     var bodyLimit = Int.max
 
@@ -35,7 +43,10 @@ final class RequestStream: @unchecked Sendable {
             bodyState = .reading
             bodyBytesRead = 0
             bodyLimit = .max
-            continueDue = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+            // No 100 for a request whose framing says it has no body.
+            let hasBody = head.headers.contains(name: "transfer-encoding") || (head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0) > 0
+            let expects = hasBody && head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+            continueState.withLock { $0 = expects ? .due : .notExpected }
             return head
         }
         return nil
@@ -46,8 +57,12 @@ final class RequestStream: @unchecked Sendable {
     /// only a responder that wants the body makes the client send it.
     func nextBodyChunk() async throws -> ByteBuffer? {
         guard bodyState == .reading else { return nil }
-        if continueDue {
-            continueDue = false
+        let askForBody = continueState.withLock { state in
+            guard state == .due else { return false }
+            state = .sent
+            return true
+        }
+        if askForBody {
             try await outbound.write(.byteBuffer(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")))
         }
         let channel = self.channel
@@ -69,9 +84,14 @@ final class RequestStream: @unchecked Sendable {
                 throw HTTPError(.payloadTooLarge, "request body over \(bodyLimit) bytes")
             }
             return chunk
-        case .end, .none:
+        case .end:
             bodyState = .ended
             return nil
+        case .none:
+            // The connection closed inside the body (usually the timeout
+            // above): the message is incomplete (RFC 9112 §8), and a short
+            // body must not pass for the whole one.
+            throw HTTPError(.requestTimeout, "request body cut off after \(bodyBytesRead) bytes: the connection closed")
         case .head:
             throw HTTPError(.badRequest, "request head inside a body")
         }
@@ -79,8 +99,26 @@ final class RequestStream: @unchecked Sendable {
 
     /// Whether the connection can carry another request after this one
     /// without reading an unbounded amount of unwanted body: a body that was
-    /// never asked for under `Expect: 100-continue` will not come at all.
-    var canDrainBody: Bool { bodyState != .reading || !continueDue }
+    /// never asked for under `Expect: 100-continue` may not come at all.
+    var canDrainBody: Bool {
+        guard bodyState == .reading else { return true }
+        let state = continueState.withLock { $0 }
+        return state == .notExpected || state == .sent
+    }
+
+    /// True while the client still waits for `100 Continue` before sending
+    /// the body of the current request (so nothing of it was read yet).
+    /// Only the locked state is read: the response writer may ask while a
+    /// gateway task reads the body.
+    var continueIsDue: Bool { continueState.withLock { $0 == .due } }
+
+    /// Called as the final response starts on the wire: from then on no
+    /// `100 Continue` may be sent.
+    func finalResponseStarted() {
+        continueState.withLock { state in
+            if state == .due { state = .forgone }
+        }
+    }
 }
 
 extension TimeAmount {

@@ -17,8 +17,8 @@ public struct ResponseWriter: ~Copyable, Sendable {
     /// 404 Nowhere` keeps its words, as Apache does).
     public consuming func writeHead(status: HTTPResponseStatus, reasonPhrase: String? = nil, headers: HTTPHeaders) async throws -> ResponseBodyWriter {
         let framing = ResponseHead.framing(status: status, headers: headers, request: exchange.requestHead)
-        // A server shutting down says so in the response it is finishing.
-        if framing == .untilClose || exchange.registry.isDraining { exchange.keepAlive = false }
+        exchange.settleKeepAlive()
+        if framing == .untilClose { exchange.keepAlive = false }
         let head = ResponseHead.serialize(status: status, reasonPhrase: reasonPhrase ?? status.reasonPhrase, headers: headers, framing: framing, exchange: exchange)
         exchange.status = status
         exchange.phase = .streamingBody
@@ -64,10 +64,18 @@ public struct ResponseBodyWriter: Sendable {
         self.pending = PendingHead(pendingHead)
     }
 
+    /// The head, the first time only; from then on the response is on the
+    /// wire and no `100 Continue` may follow it.
+    private func takeHead() -> ByteBuffer? {
+        let head = pending.take()
+        if head != nil { exchange.responseStarted() }
+        return head
+    }
+
     /// Sends body bytes; on HEAD (or a status without a body) they are
     /// discarded (RFC 3875 §4.3.3). Bytes beyond a declared length are cut.
     public func write(_ buffer: ByteBuffer) async throws {
-        var out = pending.take() ?? ByteBuffer()
+        var out = takeHead() ?? ByteBuffer()
         switch framing {
         case .none:
             break
@@ -95,7 +103,7 @@ public struct ResponseBodyWriter: Sendable {
     /// the caller may close its file handle right after: closing earlier
     /// would race the event loop's sendfile.
     public func write(fileRegion: FileRegion) async throws {
-        if let head = pending.take() { try await exchange.outbound.write(.byteBuffer(head)) }
+        if let head = takeHead() { try await exchange.outbound.write(.byteBuffer(head)) }
         guard case .length = framing else { return }
         exchange.bodyBytesSent += fileRegion.readableBytes
         try await exchange.outbound.write(.fileRegion(fileRegion))
@@ -104,7 +112,7 @@ public struct ResponseBodyWriter: Sendable {
 
     /// Ends the body.
     public func finish() async throws {
-        var out = pending.take() ?? ByteBuffer()
+        var out = takeHead() ?? ByteBuffer()
         switch framing {
         case .chunked: out.writeStaticString("0\r\n\r\n")
         case .length(let length) where exchange.bodyBytesSent < length: exchange.keepAlive = false
@@ -131,6 +139,7 @@ public struct RawConnectionWriter: Sendable {
     let exchange: Exchange
 
     public func write(_ buffer: ByteBuffer) async throws {
+        exchange.responseStarted()
         if exchange.status == nil { exchange.status = RawStatus.parse(buffer) }
         exchange.bodyBytesSent += buffer.readableBytes
         try await exchange.outbound.write(.byteBuffer(buffer))

@@ -28,11 +28,14 @@ struct EchoResponder: Responder {
     }
 }
 
-/// Waits until told, so a test can hold a request in flight.
+/// Waits until told, so a test can hold a request in flight; says when a
+/// request has arrived, so the test knows it is in flight.
 struct GateResponder: Responder {
     let gate: AsyncStream<Void>
+    var entered: AsyncStream<Void>.Continuation?
 
     func respond(to request: Request, writer: consuming ResponseWriter) async throws {
+        entered?.yield()
         for await _ in gate { break }
         try await writer.write(status: .ok, body: ByteBuffer(string: "released\n"))
     }

@@ -24,8 +24,10 @@ public final class RawConnection: @unchecked Sendable {
         fd = socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // No close(fd) here: the object is fully initialized, so deinit runs
+        // when this throws and closes it; closing twice would close whatever
+        // socket reused the number meanwhile (the server's, in this process).
         guard connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 else {
-            Glibc.close(fd)
             throw RawClientError.connect(host, port)
         }
     }

@@ -1,0 +1,62 @@
+import HearthHTTP
+import HearthTesting
+import Testing
+
+/// The idle timeout bounds how long a connection may take to deliver a
+/// complete request head: idle keep-alive connections and slow-header
+/// (slowloris) clients are closed by the server.
+@Suite struct IdleTimeoutTests {
+    static func shortIdle(_ configuration: inout HTTPServerConfiguration) { configuration.idleTimeout = .milliseconds(300) }
+
+    @Test func idleConnectionIsClosedByTheServer() async throws {
+        let server = try await LiveServer.start(responder: TextResponder(), configure: Self.shortIdle)
+        // Taken before connecting: the server's timer starts after, so the
+        // lower bound below holds however late this task runs.
+        let start = ContinuousClock.now
+        let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
+        let bytes = try await connection.readToEnd()
+        let elapsed = ContinuousClock.now - start
+        #expect(bytes.isEmpty, "an idle connection is closed without a response")
+        // Not before the timeout (it cannot fire early), well before the
+        // client's own 10 s receive timeout.
+        #expect(elapsed >= .milliseconds(250))
+        #expect(elapsed < .seconds(8))
+        try await expectServesNewConnection(server)
+        try await server.stop()
+    }
+
+    @Test func keepAliveConnectionIsClosedOnceIdleAfterAResponse() async throws {
+        let server = try await LiveServer.start(responder: TextResponder(), configure: Self.shortIdle)
+        let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
+        try await connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try await connection.readResponse()
+        #expect(response.status == 200)
+        #expect(response.header("connection") == nil, "the connection was offered for reuse")
+        let start = ContinuousClock.now
+        #expect(await connection.isClosedByPeer())
+        #expect(ContinuousClock.now - start < .seconds(8))
+        try await server.stop()
+    }
+
+    @Test func slowHeadIsClosedBeforeItCompletes() async throws {
+        let server = try await LiveServer.start(responder: TextResponder(), configure: Self.shortIdle)
+        let start = ContinuousClock.now
+        let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
+        // One byte every 60 ms: the whole head would take about 3 s, ten
+        // times the idle timeout, although no single gap exceeds it.
+        let head = Array("GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: slowloris/1.0\r\n\r\n".utf8)
+        var sent = 0
+        for byte in head {
+            do { try await connection.send([byte]) } catch { break }
+            sent += 1
+            try await Task.sleep(for: .milliseconds(60))
+        }
+        let closedAfter = ContinuousClock.now - start
+        #expect(sent < head.count, "the server let the whole slow head in")
+        #expect(closedAfter >= .milliseconds(250))
+        let rest = await textUntilClose(connection)
+        #expect(!rest.contains("200 OK"))
+        try await expectServesNewConnection(server)
+        try await server.stop()
+    }
+}
