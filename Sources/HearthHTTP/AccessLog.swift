@@ -42,6 +42,11 @@ enum CombinedLogFormat {
             + "\"\(escape(request.requestLine))\" \(status) \(size) \"\(escape(referer))\" \"\(escape(agent))\""
     }
 
+    /// The line for a request that could not be parsed.
+    static func unparsedLine(remote: String, status: Int, bytes: Int) -> String {
+        "\(remote) - - [\(HTTPDate.logTimestamp())] \"-\" \(status) \(bytes) \"-\" \"-\""
+    }
+
     /// Quotes and control bytes are escaped as Apache does, so a hostile
     /// header cannot forge a log line.
     static func escape(_ text: String) -> String {

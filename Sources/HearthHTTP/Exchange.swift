@@ -47,10 +47,14 @@ final class Exchange: @unchecked Sendable {
 
     /// Called as the first bytes of the response go out.
     func responseStarted() {
+        onWire = true
         requestStream.finalResponseStarted()
     }
 
-    var headWritten: Bool { phase != .awaitingHead }
+    /// Whether any byte of the response has gone out. A head that was
+    /// written but is still held back (it leaves with the first body bytes)
+    /// can yet be replaced by an error response.
+    private(set) var onWire = false
 
     /// Returns once everything handed to `outbound` so far has reached the
     /// socket. `NIOAsyncChannel`'s writer reports no write completion, so an

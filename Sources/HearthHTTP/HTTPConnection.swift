@@ -68,6 +68,8 @@ struct HTTPConnection {
             let page = ErrorPage.body(for: status)
             let response = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(page.utf8.count)\r\nConnection: close\r\n\r\n\(page)"
             try? await outbound.write(.byteBuffer(ByteBuffer(string: response)))
+            // Apache logs these too; the request line could not be read, so "-".
+            context.accessLog?.log(CombinedLogFormat.unparsedLine(remote: connection.remoteAddress, status: Int(status.code), bytes: page.utf8.count))
             return nil
         }
     }
@@ -95,7 +97,7 @@ struct HTTPConnection {
         logAccess(request, exchange: exchange)
     }
 
-    /// The single place where a failure becomes a response: before the head
+    /// The single place where a failure becomes a response: before any byte
     /// went out, the error's status; after, the connection must close since
     /// the body is cut short.
     private func answer(_ request: Request, exchange: Exchange, with error: HTTPError) async {
@@ -103,9 +105,10 @@ struct HTTPConnection {
         context.logger.log(level: level, "\(error.message.isEmpty ? error.status.reasonPhrase : error.message)", metadata: [
             "request": "\(request.requestLine)", "remote": "\(request.connection.remoteAddress)", "status": "\(error.status.code)",
         ])
-        if exchange.headWritten {
+        if exchange.onWire {
             exchange.keepAlive = false
         } else {
+            exchange.phase = .awaitingHead
             if error.status.code >= 400 && request.hasBody && !error.status.isIdempotentSafe { exchange.keepAlive = false }
             try? await ResponseWriter(exchange: exchange).writeError(error)
         }

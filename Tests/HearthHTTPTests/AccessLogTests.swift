@@ -89,5 +89,8 @@ import Testing
         }
         try await server.stop()
         #expect(!log.entries.contains { $0.contains("forged") || $0.contains("\n") })
+        // Each refusal is still logged, with "-" for the unreadable request.
+        #expect(log.entries.count == 3)
+        #expect(log.entries.allSatisfy { $0.contains("\"-\" 400 ") })
     }
 }

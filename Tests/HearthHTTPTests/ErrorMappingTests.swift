@@ -77,3 +77,23 @@ struct FailMidBodyResponder: Responder {
         throw InternalFailure()
     }
 }
+
+/// Throws after writing a head but before any body byte: nothing has gone
+/// out yet (the head waits for the first body bytes), so the failure can
+/// still become a proper error response.
+struct ThrowsAfterHeadResponder: Responder {
+    func respond(to request: Request, writer: consuming ResponseWriter) async throws {
+        _ = try await writer.writeHead(status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain")]))
+        throw InternalFailure()
+    }
+}
+
+@Suite struct HeldBackHeadTests {
+    @Test func failureBeforeAnyByteLeftIsAnErrorPageNotABareClose() async throws {
+        let server = try await LiveServer.start(responder: ThrowsAfterHeadResponder())
+        let response = try await rawRequest("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", port: server.port)
+        #expect(response.status == 500)
+        #expect(!response.text.contains("hunter2"))
+        try await server.stop()
+    }
+}
