@@ -109,7 +109,9 @@ struct HTTPConnection {
             exchange.keepAlive = false
         } else {
             exchange.phase = .awaitingHead
-            if error.status.code >= 400 && request.hasBody && !error.status.isIdempotentSafe { exchange.keepAlive = false }
+            // After refusing a body (413, 411, 400, 431) the connection closes:
+            // what follows on it is that body, not a next request.
+            if request.hasBody && error.status.refusesTheBody { exchange.keepAlive = false }
             try? await ResponseWriter(exchange: exchange).writeError(error)
         }
         logAccess(request, exchange: exchange)
@@ -130,10 +132,9 @@ struct HTTPConnection {
 }
 
 extension HTTPResponseStatus {
-    /// Statuses after which an unread request body is still expected to
-    /// arrive and can be skipped (everything but the body-related refusals).
-    var isIdempotentSafe: Bool {
-        self != .payloadTooLarge && self != .lengthRequired && self != .badRequest && self != .requestHeaderFieldsTooLarge
+    /// The refusals that leave a request's body unread and untrusted.
+    var refusesTheBody: Bool {
+        [.payloadTooLarge, .lengthRequired, .badRequest, .requestHeaderFieldsTooLarge].contains(self)
     }
 }
 
