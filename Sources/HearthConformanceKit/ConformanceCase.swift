@@ -76,6 +76,9 @@ public struct Expectation: Codable, Sendable, Equatable {
     public var bodyNotContains: [String]?
     public var rawPrefix: String?
     public var closed: Bool?
+    /// Every line of the response head ends in CR LF (RFC 3875 §6.3.4: the
+    /// server translates the script's LF newlines).
+    public var crlfHead: Bool?
     public var anyOf: [Expectation]?
 
     enum CodingKeys: String, CodingKey {
@@ -83,7 +86,7 @@ public struct Expectation: Codable, Sendable, Equatable {
         case headersPresent = "headers_present", headersAbsent = "headers_absent", headerMatches = "header_matches"
         case envAbsent = "env_absent", envMatches = "env_matches"
         case bodyContains = "body_contains", bodyNotContains = "body_not_contains"
-        case rawPrefix = "raw_prefix", anyOf = "any_of"
+        case rawPrefix = "raw_prefix", anyOf = "any_of", crlfHead = "crlf_head"
     }
 
     public init() {}

@@ -10,6 +10,9 @@ public enum Matcher {
         failures += headerFailures(expect, response)
         failures += envFailures(expect, response)
         failures += bodyFailures(expect, response)
+        if let crlf = expect.crlfHead, crlf != response.headUsesCRLF {
+            failures.append(crlf ? "the response head has lines ending in a bare LF" : "the response head ends its lines in CR LF")
+        }
         if let closed = expect.closed, closed != response.closed {
             failures.append(closed ? "the connection stayed open" : "the connection was closed")
         }

@@ -11,6 +11,8 @@ public struct WireResponse: Sendable, Equatable {
     public var body: [UInt8]
     /// The server closed the connection (EOF seen).
     public var closed: Bool
+    /// Every line of the head ended in CR LF, as HTTP/1.1 requires.
+    public var headUsesCRLF: Bool = true
 
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
@@ -37,23 +39,42 @@ enum WireResponseParser {
     static func parse(_ bytes: [UInt8], closed: Bool, isHead: Bool) -> Outcome {
         var start = 0
         while true {
-            guard let headEnd = find([13, 10, 13, 10], in: bytes, from: start) else {
+            guard let (headEnd, bodyStart) = headEnd(in: bytes, from: start) else {
                 return closed ? .malformed(bytes.isEmpty ? "no response at all" : "connection closed inside the response head") : .incomplete
             }
-            let headText = String(decoding: bytes[start..<headEnd], as: UTF8.self)
-            let lines = headText.components(separatedBy: "\r\n")
+            let usesCRLF = !bytes[start..<bodyStart].enumerated().contains { $0.element == 10 && ($0.offset == 0 || bytes[start + $0.offset - 1] != 13) }
+            // Split on LF bytes: in a Swift String "\r\n" is one Character.
+            let lines = bytes[start..<headEnd].split(separator: 10, omittingEmptySubsequences: false).map { line in
+                String(decoding: line.last == 13 ? line.dropLast() : line, as: UTF8.self)
+            }
             let parts = lines[0].split(separator: " ", maxSplits: 2)
             guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
                 return .malformed("not an HTTP status line: \(lines[0].prefix(80).debugDescription)")
             }
-            let bodyStart = headEnd + 4
             if (100..<200).contains(status) { start = bodyStart; continue }
             let headers = lines.dropFirst().compactMap(field)
-            var response = WireResponse(raw: bytes, statusLine: lines[0], status: status, headers: headers, body: [], closed: closed)
+            var response = WireResponse(raw: bytes, statusLine: lines[0], status: status, headers: headers, body: [], closed: closed, headUsesCRLF: usesCRLF)
             guard let body = body(bytes, from: bodyStart, response: response, closed: closed, isHead: isHead) else { return .incomplete }
             response.body = body
             return .complete(response)
         }
+    }
+
+    /// Where the head ends: the first empty line, CR LF or bare LF (RFC
+    /// 9112 §2.2 lets a recipient accept a bare LF; whether a server sent
+    /// one is reported, not refused). Returns (end of the head, body start).
+    static func headEnd(in bytes: [UInt8], from start: Int) -> (Int, Int)? {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == 10 {
+                let next = index + 1
+                if next < bytes.count, bytes[next] == 10 { return (index, next + 1) }
+                if next + 1 < bytes.count, bytes[next] == 13, bytes[next + 1] == 10 { return (index, next + 2) }
+                if index == start { return (start, start + 1) }
+            }
+            index += 1
+        }
+        return nil
     }
 
     private static func field(_ line: String) -> (name: String, value: String)? {
