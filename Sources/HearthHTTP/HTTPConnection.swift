@@ -62,6 +62,10 @@ struct HTTPConnection {
         }
         do {
             return try await stream.nextHead()
+        } catch where ClientGone.explains(error) {
+            // A reset between requests is a client leaving, not a malformed request.
+            context.logger.debug("client reset the connection", metadata: ["remote": "\(connection.remoteAddress)", "error": "\(error)"])
+            return nil
         } catch {
             let status: HTTPResponseStatus = (error as? HTTPParserError) == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
             context.logger.notice("malformed request", metadata: ["remote": "\(connection.remoteAddress)", "error": "\(error)", "status": "\(status.code)"])
