@@ -25,13 +25,16 @@ struct ScriptRun {
 
     func run(input: ScriptInput, writer: consuming ResponseWriter) async throws {
         let activity = Activity()
-        // Leaving this scope cancels and awaits these four. None is awaited
-        // explicitly: the client watch ends only by cancellation, and the
-        // stdin pump may be waiting on a slow client after the script left.
+        let watch = ScriptWatch(process: process, activity: activity, mount: mount, eventLoop: process.stdout.channel.eventLoop) { [logger, script, process] in
+            logger.error("script timed out", metadata: ["script": "\(script.filePath)", "pid": "\(process.pid)"])
+        }
+        watch.start(client: request.connection)
+        defer { watch.end() }
+        // Leaving this scope cancels and awaits both pumps. Neither is
+        // awaited explicitly: the stdin pump may be waiting on a slow client
+        // after the script left.
         async let _ = pumpStdin(input, activity: activity)
         async let _ = pumpStderr()
-        async let _ = watchTimeouts(activity)
-        async let _ = watchClient()
         var slot: ResponseWriter? = consume writer
         let outcome: Outcome
         do {
@@ -75,27 +78,6 @@ struct ScriptRun {
         let closer = channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
         _ = try? await channel.closeFuture.get()
         closer.cancel()
-    }
-
-    private func watchClient() async {
-        await request.connection.clientClosed()
-        if !Task.isCancelled { process.stop(.clientGone, grace: mount.killGrace) }
-    }
-
-    /// RFC 3875 §6.1: "the server MAY terminate the script process" when no
-    /// data arrives within its timeout. Input consumed counts as activity:
-    /// a script reading a slow upload is not idle.
-    private func watchTimeouts(_ activity: Activity) async {
-        let deadline = ContinuousClock.now + mount.totalTimeout
-        while !Task.isCancelled {
-            let next = min(activity.last + mount.ioTimeout, deadline)
-            if ContinuousClock.now >= next {
-                logger.error("script timed out", metadata: ["script": "\(script.filePath)", "pid": "\(process.pid)"])
-                process.stop(.timedOut, grace: mount.killGrace)
-                return
-            }
-            try? await Task.sleep(until: next, clock: .continuous)
-        }
     }
 
     /// Feeds the body to stdin, then closes it. A script that stops reading

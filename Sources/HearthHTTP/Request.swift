@@ -62,19 +62,19 @@ public struct ConnectionInfo: Sendable {
     public var localPort: Int
     /// `"http"`; `"https"` once TLS exists.
     public var scheme: String
-    let closeFuture: EventLoopFuture<Void>?
+    let closeNotifier: CloseNotifier?
 
     public init(remoteAddress: String, remotePort: Int, localAddress: String, localPort: Int, scheme: String = "http") {
-        self.init(remoteAddress: remoteAddress, remotePort: remotePort, localAddress: localAddress, localPort: localPort, scheme: scheme, closeFuture: nil)
+        self.init(remoteAddress: remoteAddress, remotePort: remotePort, localAddress: localAddress, localPort: localPort, scheme: scheme, closeNotifier: nil)
     }
 
-    init(remoteAddress: String, remotePort: Int, localAddress: String, localPort: Int, scheme: String, closeFuture: EventLoopFuture<Void>?) {
+    init(remoteAddress: String, remotePort: Int, localAddress: String, localPort: Int, scheme: String, closeNotifier: CloseNotifier?) {
         self.remoteAddress = remoteAddress
         self.remotePort = remotePort
         self.localAddress = localAddress
         self.localPort = localPort
         self.scheme = scheme
-        self.closeFuture = closeFuture
+        self.closeNotifier = closeNotifier
     }
 
     init(channel: Channel) {
@@ -83,49 +83,16 @@ public struct ConnectionInfo: Sendable {
         self.init(
             remoteAddress: remote?.ipAddress ?? "", remotePort: remote?.port ?? 0,
             localAddress: local?.ipAddress ?? "", localPort: local?.port ?? 0,
-            scheme: "http", closeFuture: channel.closeFuture
+            scheme: "http", closeNotifier: CloseNotifier(closeFuture: channel.closeFuture)
         )
     }
 
-    /// Returns when the client's connection is gone, or when the calling
-    /// task is cancelled. Responders that run something long (a CGI script)
-    /// race their work against it, so a client that hangs up stops the work.
-    public func clientClosed() async {
-        guard let closeFuture else {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            return
-        }
-        let once = ResumeOnce()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                once.arm(continuation)
-                closeFuture.whenComplete { _ in once.resume() }
-            }
-        } onCancel: {
-            once.resume()
-        }
-    }
-}
-
-/// A continuation resumed exactly once, by whichever comes first.
-final class ResumeOnce: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<Void, Never>?, resumed: Bool)>((nil, false))
-
-    func arm(_ continuation: CheckedContinuation<Void, Never>) {
-        let resumeNow = state.withLock { state -> Bool in
-            if state.resumed { return true }
-            state.continuation = continuation
-            return false
-        }
-        if resumeNow { continuation.resume() }
+    /// Calls `handler` once when the client's connection closes (at once if
+    /// it already has). Responders that run something long (a CGI script)
+    /// stop the work when the client hangs up; cancel the subscription when
+    /// the work is done.
+    public func onClientClose(_ handler: @escaping @Sendable () -> Void) -> ClientCloseSubscription {
+        ClientCloseSubscription(notifier: closeNotifier, id: closeNotifier?.subscribe(handler))
     }
 
-    func resume() {
-        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.resumed = true
-            defer { state.continuation = nil }
-            return state.continuation
-        }
-        continuation?.resume()
-    }
 }
