@@ -44,6 +44,7 @@ struct ScriptRun {
             await reap()
             throw error
         }
+        watch.responseComplete()
         await finishStderr()
         await reap()
         switch outcome {

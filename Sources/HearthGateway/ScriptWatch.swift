@@ -34,6 +34,17 @@ final class ScriptWatch: Sendable {
         arm()
     }
 
+    /// The response is complete: a client leaving now is no reason to stop
+    /// the script (which is exiting anyway); the timer still stops one that
+    /// lingers.
+    func responseComplete() {
+        let client = state.withLock { state -> ClientCloseSubscription? in
+            defer { state.client = nil }
+            return state.client
+        }
+        client?.cancel()
+    }
+
     /// Ends the watch: no timer left behind, no callback on the connection.
     func end() {
         let (timer, client) = state.withLock { state -> (Scheduled<Void>?, ClientCloseSubscription?) in
