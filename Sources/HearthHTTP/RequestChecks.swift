@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOHTTP1
+
+extension HTTPResponseStatus {
+    /// The refusals that leave a request's body unread and untrusted.
+    var refusesTheBody: Bool {
+        [.payloadTooLarge, .lengthRequired, .badRequest, .requestHeaderFieldsTooLarge].contains(self)
+    }
+}
+
+/// Errors that mean the client's connection is gone.
+enum ClientGone {
+    static func explains(_ error: any Error) -> Bool {
+        if let error = error as? ChannelError {
+            return [.ioOnClosedChannel, .alreadyClosed, .outputClosed, .eof].contains(error)
+        }
+        if let error = error as? IOError { return [EPIPE, ECONNRESET].contains(error.errnoCode) }
+        return error is NIOAsyncWriterError
+    }
+}
+
+/// RFC 9112 §3.2.2: "A server MUST accept the absolute-form in requests";
+/// `http://host/path?q` is served as `/path?q`, and the target's authority
+/// replaces the Host field ("the server MUST ignore the received Host").
+enum RequestTarget {
+    static func normalize(_ head: inout HTTPRequestHead) {
+        guard !head.uri.hasPrefix("/"), let (authority, rest) = split(head.uri) else { return }
+        head.uri = rest
+        head.headers.replaceOrAdd(name: "Host", value: authority)
+    }
+
+    /// `(authority, origin-form)` of an absolute-form target, or nil.
+    static func split(_ target: String) -> (String, String)? {
+        let lower = target.prefix(8).lowercased()
+        let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        guard schemeLength > 0 else { return nil }
+        let afterScheme = target.dropFirst(schemeLength)
+        let pathStart = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
+        let authority = String(afterScheme[..<pathStart])
+        let rest = afterScheme[pathStart...]
+        guard !authority.isEmpty else { return nil }
+        return (authority, rest.hasPrefix("/") ? String(rest) : "/" + rest)
+    }
+}
+
+/// Checks on a request head that the decoder does not make.
+enum HeadValidation {
+    static func check(_ head: HTTPRequestHead, configuration: HTTPServerConfiguration) -> HTTPError? {
+        if head.headers.count > configuration.maxHeaderCount {
+            return HTTPError(.requestHeaderFieldsTooLarge, "\(head.headers.count) header fields, limit \(configuration.maxHeaderCount)")
+        }
+        let size = head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        if size > configuration.maxHeaderBytes {
+            return HTTPError(.requestHeaderFieldsTooLarge, "request head of \(size) bytes, limit \(configuration.maxHeaderBytes)")
+        }
+        // RFC 9112 §6.3: both framings at once is how requests are smuggled.
+        if head.headers.contains(name: "transfer-encoding") && head.headers.contains(name: "content-length") {
+            return HTTPError(.badRequest, "both Content-Length and Transfer-Encoding")
+        }
+        let codings = head.headers[canonicalForm: "transfer-encoding"]
+        if !codings.isEmpty {
+            // RFC 9112 §6.3 (4): without chunked last, the body length cannot
+            // be determined; the server MUST answer 400 and close.
+            guard codings.last?.lowercased() == "chunked" else {
+                return HTTPError(.badRequest, "Transfer-Encoding does not end in chunked: \(codings.joined(separator: ", "))")
+            }
+            // RFC 9112 §6.1: other codings are not implemented here.
+            if codings.count > 1 {
+                return HTTPError(.notImplemented, "unsupported Transfer-Encoding: \(codings.joined(separator: ", "))")
+            }
+        }
+        // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without exactly one Host.
+        if head.version >= .http1_1 && head.headers[canonicalForm: "host"].count != 1 {
+            return HTTPError(.badRequest, "HTTP/1.1 request without exactly one Host field")
+        }
+        if !head.uri.hasPrefix("/") && head.method != .OPTIONS {
+            return HTTPError(.badRequest, "request target is not an absolute path: \(head.uri)")
+        }
+        return nil
+    }
+}
