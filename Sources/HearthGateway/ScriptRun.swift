@@ -54,6 +54,7 @@ struct ScriptRun {
             throw error
         case .localRedirect(let target):
             logger.debug("local redirect", metadata: ["script": "\(script.filePath)", "location": "\(target)"])
+            watch.end()  // this script is done; the target gets a watch of its own
             try await redirector.dispatch(request.redirected(to: target), writer: slot.take()!)
         }
     }
