@@ -12,12 +12,7 @@ public enum Processes {
     /// Waits until `pid` is gone, polling /proc, for at most `seconds`.
     /// Returns whether it went.
     public static func waitUntilGone(_ pid: Int32, seconds: Double = 10) async -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if !isAlive(pid) { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return !isAlive(pid)
+        await eventually(seconds: seconds) { !isAlive(pid) }
     }
 
     /// Polls `condition` for up to `seconds`: a bounded readiness check.
