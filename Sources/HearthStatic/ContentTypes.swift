@@ -65,5 +65,15 @@ public enum ContentTypes {
         "zip": "application/zip",
         "gz": "application/gzip",
         "tar": "application/x-tar",
+        "xz": "application/x-xz",
+        "bz2": "application/x-bzip2",
+        "zst": "application/zstd",
+        "7z": "application/x-7z-compressed",
+        "jar": "application/java-archive",
+        "deb": "application/vnd.debian.binary-package",
+        // Opaque bytes by name: no libmagic read of a (possibly large) file
+        // on every request.
+        "bin": "application/octet-stream",
+        "iso": "application/x-iso9660-image",
     ]
 }

@@ -18,6 +18,8 @@ import Testing
         ("woff2", "font/woff2"),
         ("mp3", "audio/mpeg"),
         ("gz", "application/gzip"),
+        ("bin", "application/octet-stream"),
+        ("xz", "application/x-xz"),
     ])
     func knownExtensionHasItsType(ext: String, type: String) {
         #expect(ContentTypes.forExtension(ext) == type)
