@@ -66,3 +66,24 @@ public func contentType(forFile path: String) -> String {
     }
     return ContentSniffer.shared?.mimeType(ofFile: path) ?? "application/octet-stream"
 }
+
+/// `contentType(forFile:)` remembered by file and version (its entity tag:
+/// inode, size, modification time), so libmagic reads a file without a
+/// known extension once, not on every request; a changed file is sniffed
+/// again.
+final class SniffedTypes: Sendable {
+    private let entries = Mutex<[String: (tag: String, type: String)]>([:])
+    private let capacity: Int
+
+    init(capacity: Int = 4096) { self.capacity = capacity }
+
+    func contentType(forFile path: String, entityTag: String) -> String {
+        if let known = entries.withLock({ $0[path] }), known.tag == entityTag { return known.type }
+        let type = HearthStatic.contentType(forFile: path)
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[path] = (entityTag, type)
+        }
+        return type
+    }
+}

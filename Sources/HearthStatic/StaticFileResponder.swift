@@ -11,6 +11,7 @@ public struct StaticFileResponder: Responder {
     let configuration: StaticFilesConfiguration
     let resolver: FileResolver
     let logger: Logger
+    let types = SniffedTypes()
 
     public init(configuration: StaticFilesConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -69,7 +70,7 @@ public struct StaticFileResponder: Responder {
         let headers = request.head.headers
         var fields = HTTPHeaders([("ETag", file.status.entityTag), ("Last-Modified", file.status.lastModified)])
         if Preconditions.isNotModified(headers, file: file.status) { return .notModified(fields) }
-        fields.add(name: "Content-Type", value: contentType(forFile: file.target.requested))
+        fields.add(name: "Content-Type", value: types.contentType(forFile: file.target.requested, entityTag: file.status.entityTag))
         fields.add(name: "Accept-Ranges", value: "bytes")
         let size = file.status.size
         // RFC 9110 §14.2: range handling is defined for GET only.
