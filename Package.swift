@@ -50,6 +50,16 @@ let package = Package(
             ]
         ),
 
+        // Layer 1: the FastCGI 1.0 wire format (records, name-value pairs,
+        // streams). ByteBuffer only: no event loops, no sockets.
+        .target(
+            name: "HearthFastCGI",
+            dependencies: [
+                "HearthCGI",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
         // Layer 2: responders.
         .target(name: "CHearthSpawn"),
         .target(
@@ -101,6 +111,7 @@ let package = Package(
             path: "Tests/HearthTesting"
         ),
         .testTarget(name: "HearthCGITests", dependencies: ["HearthCGI"]),
+        .testTarget(name: "HearthFastCGITests", dependencies: ["HearthFastCGI"]),
         .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
         .testTarget(name: "HearthGatewayTests", dependencies: ["HearthGateway", "HearthTesting"]),
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
