@@ -66,6 +66,18 @@ let package = Package(
             name: "HearthGateway",
             dependencies: ["HearthHTTP", "HearthCGI", "CHearthSpawn"]
         ),
+        // Layer 2½: warm pools. It builds on the CGI gateway's response model
+        // (same environment builder, parser, field rules, local redirects,
+        // body preparation), so a script answers the same cold or warm.
+        .target(
+            name: "HearthWorkers",
+            dependencies: [
+                "HearthGateway", "HearthHTTP", "HearthCGI", "HearthFastCGI", "CHearthSpawn",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "HearthStatic",
             dependencies: [
@@ -82,7 +94,7 @@ let package = Package(
         .target(
             name: "Hearth",
             dependencies: [
-                "HearthHTTP", "HearthGateway", "HearthStatic", "HearthCGI", "CLibMagic",
+                "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -114,6 +126,7 @@ let package = Package(
         .testTarget(name: "HearthFastCGITests", dependencies: ["HearthFastCGI"]),
         .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
         .testTarget(name: "HearthGatewayTests", dependencies: ["HearthGateway", "HearthTesting"]),
+        .testTarget(name: "HearthWorkersTests", dependencies: ["HearthWorkers", "HearthFastCGI", "HearthTesting"]),
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
         .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit"]),
         .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),

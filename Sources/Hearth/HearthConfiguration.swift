@@ -1,6 +1,7 @@
 import HearthGateway
 import HearthHTTP
 import HearthStatic
+import HearthWorkers
 import Logging
 
 /// Everything a Hearth server is told: how it listens, its mounts, its
@@ -11,6 +12,13 @@ public struct HearthConfiguration: Sendable {
     public var server = HTTPServerConfiguration()
     /// Script directories. Default: `./cgi-bin` at `/cgi-bin`.
     public var cgiMounts: [CGIMountConfiguration] = [CGIMountConfiguration()]
+    /// FastCGI applications: pools Hearth supervises, or running servers.
+    /// Default none.
+    public var fastCGIMounts: [FastCGIMountConfiguration] = []
+    /// How the pools of `*.fcgi` scripts in CGI directories run. Default:
+    /// `WorkerPoolConfiguration()`'s defaults, the environment of the CGI
+    /// mount's scripts.
+    public var scriptPools: WorkerPoolConfiguration? = nil
     /// Static file roots. Default: `./public` at `/`.
     public var staticMounts: [StaticFilesConfiguration] = [StaticFilesConfiguration()]
     /// Most scripts running at once across all mounts. Default 64.

@@ -1,4 +1,5 @@
 import HearthHTTP
+import HearthWorkers
 
 /// The site's mount table: URL prefixes to responders, the longest prefix
 /// winning. This is the single responder the server runs, and where local
@@ -20,9 +21,28 @@ public struct Site: Responder {
     }
 
     public let mounts: [Mount]
+    /// The site's FastCGI worker pools and remote servers.
+    public let workers: WorkerPools?
 
-    public init(mounts: [Mount]) {
+    public init(mounts: [Mount], workers: WorkerPools? = nil) {
         self.mounts = mounts.sorted { $0.prefix.count > $1.prefix.count }
+        self.workers = workers
+    }
+
+    /// Starts what must run before the first request: each worker pool's
+    /// minimum (the preload). Throws if a pool's program cannot start.
+    public func start() async throws {
+        try await workers?.start()
+    }
+
+    /// SIGHUP: every pool starts a new generation and drains the old one.
+    public func reload() {
+        workers?.reload()
+    }
+
+    /// After the server stopped: stops every worker.
+    public func shutdown() async {
+        await workers?.shutdown()
     }
 
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {

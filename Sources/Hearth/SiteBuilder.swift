@@ -5,6 +5,7 @@ import HearthCGI
 import HearthGateway
 import HearthHTTP
 import HearthStatic
+import HearthWorkers
 import Logging
 
 /// Builds a `Site` from mounts: the same builder serves the config file,
@@ -31,11 +32,17 @@ public struct SiteBuilder {
         let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: documentRoot)
         var mounts = extraMounts
         var scriptDirectories: [String] = []
+        let workers = WorkerPools(logger: logger)
         for var cgi in configuration.cgiMounts {
             cgi.directory = try Self.resolveDirectory(cgi.directory, key: "cgi.directory")
             scriptDirectories.append(cgi.directory)
-            let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger)
+            let warm = workers.scripts(in: cgi.directory, template: scriptPoolTemplate(for: cgi), server: server, redirector: redirector)
+            let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger, warm: warm)
             mounts.append(Site.Mount(prefix: cgi.urlPath, responder: gateway))
+        }
+        for var fastCGI in configuration.fastCGIMounts {
+            fastCGI.directory = try fastCGI.directory.map { try Self.resolveDirectory($0, key: "fastcgi.directory") }
+            mounts.append(Site.Mount(prefix: fastCGI.urlPath, responder: workers.responder(for: fastCGI, server: server, redirector: redirector)))
         }
         for var files in configuration.staticMounts {
             files.root = try Self.resolveDirectory(files.root, key: "static.root")
@@ -44,9 +51,18 @@ public struct SiteBuilder {
             files.forbiddenRoots += scriptDirectories
             mounts.append(Site.Mount(prefix: files.urlPath, responder: StaticFileResponder(configuration: files, logger: logger)))
         }
-        let site = Site(mounts: mounts)
+        let site = Site(mounts: mounts, workers: workers)
         redirector.route(to: site)
         return site
+    }
+
+    /// `*.fcgi` pools run with the CGI mount's script environment unless
+    /// `fcgi_scripts` says otherwise.
+    private func scriptPoolTemplate(for cgi: CGIMountConfiguration) -> WorkerPoolConfiguration {
+        if let template = configuration.scriptPools { return template }
+        var template = WorkerPoolConfiguration()
+        template.environment = cgi.environment
+        return template
     }
 
     static func resolveDirectory(_ path: String, key: String) throws -> String {

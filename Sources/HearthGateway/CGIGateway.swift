@@ -17,12 +17,14 @@ public struct CGIGateway: Responder {
     let redirector: LocalRedirector
     let logger: Logger
     let group: any EventLoopGroup
+    /// Runs some scripts (`*.fcgi`) as FastCGI workers instead.
+    let warm: (any WarmScripts)?
 
     /// `mount.directory` must be absolute and symlink-free (the site builder
     /// resolves it at start-up).
     public init(
         mount: CGIMountConfiguration, server: CGIServer, limiter: ScriptLimiter, redirector: LocalRedirector,
-        logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, warm: (any WarmScripts)? = nil
     ) {
         // A script that exits before reading its input turns our next write
         // into EPIPE; without this it would be SIGPIPE and the end of the server.
@@ -37,11 +39,15 @@ public struct CGIGateway: Responder {
         self.redirector = redirector
         self.logger = logger
         self.group = group
+        self.warm = warm
     }
 
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
         let script = try resolve(request)
-        let input = try await prepareInput(for: request)
+        if let warm, warm.runsWarm(script) { return try await warm.respond(to: request, script: script, mount: mount, writer: writer) }
+        let input = try await ScriptInput.prepare(
+            for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
+        )
         defer { input.close() }
         let waits = { logger.debug("waiting for a script slot", metadata: ["script": "\(script.filePath)", "running": "\(limiter.running)"]) }
         guard await limiter.acquire(script.filePath, perScriptLimit: mount.maxConcurrentPerScript, timeout: mount.queueTimeout, onWait: waits) else {
@@ -68,19 +74,6 @@ public struct CGIGateway: Responder {
         }
     }
 
-    /// RFC 3875 §4.2: the script gets CONTENT_LENGTH bytes; a chunked body
-    /// is de-chunked first (or refused with 411 where the mount says so).
-    private func prepareInput(for request: Request) async throws -> ScriptInput {
-        request.body.limit(to: mount.maxBodyBytes)
-        if request.isChunked {
-            guard mount.chunkedBodies == .dechunk else { throw HTTPError(.lengthRequired, "chunked request body refused by this mount") }
-            return try await BodySpool.collect(request.body, threshold: mount.spoolThreshold, limit: mount.maxBodyBytes)
-        }
-        guard let length = request.contentLength else { return .none }
-        guard length <= mount.maxBodyBytes else { throw HTTPError(.payloadTooLarge, "Content-Length \(length) over \(mount.maxBodyBytes)") }
-        return .stream(request.body, length: length)
-    }
-
     private func spawnRequest(_ script: CGIScript, request: Request, input: ScriptInput) -> SpawnRequest {
         var extra: [(name: String, value: String)] = []
         // php-cgi refuses to run unless REDIRECT_STATUS says a server sent it
@@ -104,9 +97,16 @@ public struct CGIGateway: Responder {
     }
 }
 
+/// Scripts in a CGI directory that run warm, as pooled FastCGI workers
+/// (`*.fcgi`), rather than once per request. HearthWorkers provides it.
+public protocol WarmScripts: Sendable {
+    func runsWarm(_ script: CGIScript) -> Bool
+    func respond(to request: Request, script: CGIScript, mount: CGIMountConfiguration, writer: consuming ResponseWriter) async throws
+}
+
 /// The HTTP request as the RFC 3875 model sees it.
-enum CGIRequestMapping {
-    static func head(_ request: Request) -> CGIRequestHead {
+package enum CGIRequestMapping {
+    package static func head(_ request: Request) -> CGIRequestHead {
         let version = request.head.version
         return CGIRequestHead(
             method: request.head.method.rawValue, target: request.head.uri,
@@ -115,7 +115,7 @@ enum CGIRequestMapping {
         )
     }
 
-    static func connection(_ request: Request) -> CGIConnection {
+    package static func connection(_ request: Request) -> CGIConnection {
         let info = request.connection
         return CGIConnection(
             remoteAddress: info.remoteAddress, remotePort: info.remotePort,

@@ -14,7 +14,7 @@ public final class LocalRedirector: Sendable {
 
     public func route(to responder: any Responder) { site.withLock { $0 = responder } }
 
-    func dispatch(_ request: Request, writer: consuming ResponseWriter) async throws {
+    package func dispatch(_ request: Request, writer: consuming ResponseWriter) async throws {
         guard request.redirectDepth <= maxDepth else {
             throw HTTPError(.internalServerError, "more than \(maxDepth) local redirects, last to \(request.head.uri)")
         }

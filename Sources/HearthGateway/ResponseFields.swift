@@ -4,8 +4,8 @@ import NIOHTTP1
 /// Turns a script's header fields into the response's (RFC 3875 §6.3.4:
 /// "The server MUST translate the header data from the CGI header syntax to
 /// the HTTP header syntax").
-enum ResponseFields {
-    struct Invalid: Error { var reason: String }
+package enum ResponseFields {
+    package struct Invalid: Error { package var reason: String }
 
     /// Fields that would let a script take over framing (SECURITY.md,
     /// "framing confusion"); §6.3.4: a script MUST NOT send them.
@@ -13,7 +13,7 @@ enum ResponseFields {
         "connection", "transfer-encoding", "keep-alive", "te", "trailer", "upgrade", "proxy-connection",
     ]
 
-    static func headers(from fields: [CGIField]) -> Result<HTTPHeaders, Invalid> {
+    package static func headers(from fields: [CGIField]) -> Result<HTTPHeaders, Invalid> {
         var headers = HTTPHeaders()
         var contentLength: String?
         for field in fields {

@@ -6,7 +6,7 @@ import HearthHTTP
 import NIOCore
 
 /// Where a script's stdin comes from.
-enum ScriptInput {
+package enum ScriptInput {
     /// No body: stdin is an empty pipe.
     case none
     /// A body of known length, streamed from the socket as the script reads.
@@ -17,7 +17,7 @@ enum ScriptInput {
     /// the script as its stdin directly.
     case file(Int32, length: Int)
 
-    var length: Int? {
+    package var length: Int? {
         switch self {
         case .none: nil
         case .stream(_, let length), .file(_, let length): length
@@ -25,20 +25,37 @@ enum ScriptInput {
         }
     }
 
-    var stdinFile: Int32? {
+    package var stdinFile: Int32? {
         if case .file(let fd, _) = self { return fd }
         return nil
     }
 
-    func close() {
+    package func close() {
         if case .file(let fd, _) = self { Glibc.close(fd) }
+    }
+}
+
+extension ScriptInput {
+    /// RFC 3875 §4.2: the script gets CONTENT_LENGTH bytes; a chunked body
+    /// is de-chunked first (or refused with 411 where the mount says so).
+    package static func prepare(
+        for request: Request, maxBodyBytes: Int, spoolThreshold: Int, chunkedBodies: CGIMountConfiguration.ChunkedBodies
+    ) async throws -> ScriptInput {
+        request.body.limit(to: maxBodyBytes)
+        if request.isChunked {
+            guard chunkedBodies == .dechunk else { throw HTTPError(.lengthRequired, "chunked request body refused by this mount") }
+            return try await BodySpool.collect(request.body, threshold: spoolThreshold, limit: maxBodyBytes)
+        }
+        guard let length = request.contentLength else { return .none }
+        guard length <= maxBodyBytes else { throw HTTPError(.payloadTooLarge, "Content-Length \(length) over \(maxBodyBytes)") }
+        return .stream(request.body, length: length)
     }
 }
 
 /// Reads a chunked body to its end so CONTENT_LENGTH can be set (RFC 3875
 /// §4.2): in memory up to a threshold, then in a temporary file.
-enum BodySpool {
-    static func collect(_ body: RequestBody, threshold: Int, limit: Int) async throws -> ScriptInput {
+package enum BodySpool {
+    package static func collect(_ body: RequestBody, threshold: Int, limit: Int) async throws -> ScriptInput {
         var memory = ByteBuffer()
         var file: Int32?
         var length = 0

@@ -126,18 +126,21 @@ struct ScriptRun {
 }
 
 /// When the script last showed signs of life.
-final class Activity: Sendable {
+package final class Activity: Sendable {
     private let instant = Mutex(ContinuousClock.now)
-    func touch() { instant.withLock { $0 = .now } }
-    var last: ContinuousClock.Instant { instant.withLock { $0 } }
+    package init() {}
+    package func touch() { instant.withLock { $0 = .now } }
+    package var last: ContinuousClock.Instant { instant.withLock { $0 } }
 }
 
 /// Splits a byte stream into lines, capping each at 4 KiB.
-struct LineSplitter {
+package struct LineSplitter {
     private var pending: [UInt8] = []
     private let maxLine = 4096
 
-    mutating func append(_ bytes: some Collection<UInt8>) -> [String] {
+    package init() {}
+
+    package mutating func append(_ bytes: some Collection<UInt8>) -> [String] {
         var lines: [String] = []
         for byte in bytes {
             if byte == 0x0A || pending.count >= maxLine {
@@ -150,7 +153,7 @@ struct LineSplitter {
         return lines
     }
 
-    mutating func rest() -> String? {
+    package mutating func rest() -> String? {
         defer { pending = [] }
         return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
     }

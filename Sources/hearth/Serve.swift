@@ -43,7 +43,18 @@ struct Serve: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
+        // Worker pools start (their minimum preloaded) before the first
+        // connection is accepted, and stop after the last response.
+        try await site.start()
+        let reloads = ReloadSignal { site.reload() }
+        defer { reloads.cancel() }
+        do {
+            try await group.run()
+        } catch {
+            await site.shutdown()
+            throw error
+        }
+        await site.shutdown()
     }
 
     private func apply(to configuration: inout HearthConfiguration) {

@@ -43,7 +43,7 @@ enum CGISection {
 
     /// Replaces the default environment; `PATH` is added when missing, since
     /// `#!/usr/bin/env` scripts need it.
-    private static func environment(_ node: ConfigurationNode) throws -> [(name: String, value: String)] {
+    static func environment(_ node: ConfigurationNode) throws -> [(name: String, value: String)] {
         var environment: [(name: String, value: String)] = []
         for entry in try node.entries() {
             guard !entry.name.isEmpty, !entry.name.contains("="), !entry.name.utf8.contains(0) else {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import HearthWorkers
 import Yams
 
 /// Reads a Hearth config file (YAML, documented key by key in
@@ -50,8 +51,10 @@ public enum ConfigurationFile {
         let configuration = try document.read(HearthConfiguration(), keys: keys)
         let cgiItems = try document.child("cgi")?.items()
         let staticItems = try document.child("static")?.items()
+        let fastCGIItems = try document.child("fastcgi")?.items()
         try MountURL.checkUnique(
             MountURL.claims(configuration.cgiMounts.map(\.urlPath), from: cgiItems, section: "cgi")
+                + MountURL.claims(configuration.fastCGIMounts.map(\.urlPath), from: fastCGIItems, section: "fastcgi")
                 + MountURL.claims(configuration.staticMounts.map(\.urlPath), from: staticItems, section: "static")
         )
         return configuration
@@ -64,6 +67,8 @@ public enum ConfigurationFile {
         .init("max_concurrent_scripts") { $0.maxConcurrentScripts = try $1.integer(in: 1...Int.max) },
         .init("max_local_redirects") { $0.maxLocalRedirects = try $1.integer(in: 0...Int.max) },
         .init("cgi") { $0.cgiMounts = try $1.items().map { try $0.read(.init(), keys: CGISection.keys) } },
+        .init("fastcgi") { $0.fastCGIMounts = try $1.items().map(FastCGISection.read) },
+        .init("fcgi_scripts") { $0.scriptPools = try $1.read(WorkerPoolConfiguration(), keys: FastCGISection.poolKeys) },
         .init("static") { $0.staticMounts = try $1.items().map { try $0.read(.init(), keys: StaticSection.keys) } },
     ]
 

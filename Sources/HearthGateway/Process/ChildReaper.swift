@@ -9,8 +9,8 @@ import Synchronization
 /// pids it was asked about are reaped, so other children of the process
 /// are left to their owners. Never a zombie: every spawned pid is awaited.
 /// `@unchecked` only for the signal source, which is set once in init.
-final class ChildReaper: @unchecked Sendable {
-    static let shared = ChildReaper()
+package final class ChildReaper: @unchecked Sendable {
+    package static let shared = ChildReaper()
 
     private let queue = DispatchQueue(label: "hearth.child-reaper")
     private let waiting = Mutex<[pid_t: CheckedContinuation<Int32, Never>]>([:])
@@ -23,7 +23,7 @@ final class ChildReaper: @unchecked Sendable {
     }
 
     /// Waits until `pid` exits and returns its raw wait status.
-    func waitForExit(of pid: pid_t) async -> Int32 {
+    package func waitForExit(of pid: pid_t) async -> Int32 {
         await withCheckedContinuation { continuation in
             waiting.withLock { $0[pid] = continuation }
             // The child may have exited before it was registered.

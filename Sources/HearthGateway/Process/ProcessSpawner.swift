@@ -4,22 +4,31 @@ import Glibc
 import CHearthSpawn
 
 /// What to start: an executable, its argv, its environment and directory.
-struct SpawnRequest {
-    var executable: String
-    var arguments: [String]
-    var environment: [(name: String, value: String)]
-    var workingDirectory: String
-    /// A file to use as stdin instead of a pipe (a spooled request body).
-    var stdinFile: Int32?
+package struct SpawnRequest {
+    package var executable: String
+    package var arguments: [String]
+    package var environment: [(name: String, value: String)]
+    package var workingDirectory: String
+    /// A file to use as stdin instead of a pipe (a spooled request body, or
+    /// a FastCGI worker's listening socket).
+    package var stdinFile: Int32?
+
+    package init(executable: String, arguments: [String], environment: [(name: String, value: String)], workingDirectory: String, stdinFile: Int32? = nil) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.stdinFile = stdinFile
+    }
 }
 
 /// A started child: its pid (also its process group id) and the parent's
 /// ends of its pipes. The pipe ends are owned by the caller.
-struct SpawnedProcess {
-    var pid: pid_t
-    var stdin: Int32?
-    var stdout: Int32
-    var stderr: Int32
+package struct SpawnedProcess {
+    package var pid: pid_t
+    package var stdin: Int32?
+    package var stdout: Int32
+    package var stderr: Int32
 }
 
 struct SpawnError: Error, CustomStringConvertible {
@@ -32,8 +41,8 @@ struct SpawnError: Error, CustomStringConvertible {
 /// fork falls to a tenth of the rate once the parent holds 512 MB), never
 /// through a shell (Shellshock), each in its own process group so that a
 /// timeout can stop the script and everything it started.
-enum ProcessSpawner {
-    static func spawn(_ request: SpawnRequest) throws -> SpawnedProcess {
+package enum ProcessSpawner {
+    package static func spawn(_ request: SpawnRequest) throws -> SpawnedProcess {
         var pipes = PipeSet()
         defer { pipes.closeChildEnds() }
         do {

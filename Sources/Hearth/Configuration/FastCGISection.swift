@@ -1,0 +1,100 @@
+import HearthWorkers
+
+/// One item of the `fastcgi:` list → `FastCGIMountConfiguration`, and the
+/// `fcgi_scripts:` mapping → the pool settings of `*.fcgi` scripts.
+enum FastCGISection {
+    /// An item as read, before it is known whether it names a pool (`command`)
+    /// or a remote server (`connect`).
+    struct Item {
+        var mount = FastCGIMountConfiguration(backend: .pool(WorkerPoolConfiguration()))
+        var pool = WorkerPoolConfiguration()
+        var connect: FastCGIAddress?
+        var maxConnections = RemoteBackendConfiguration(address: .unix("/")).maxConnections
+    }
+
+    static func read(_ node: ConfigurationNode) throws -> FastCGIMountConfiguration {
+        var item = try node.read(Item(), keys: itemKeys)
+        switch (item.pool.command.isEmpty, item.connect) {
+        case (true, nil):
+            throw node.error("needs either command (a program Hearth runs as a pool of workers) or connect (a running FastCGI server)")
+        case (false, .some):
+            throw node.error("has both command and connect; a mount runs its own workers or connects to a server, not both")
+        case (false, nil):
+            item.mount.backend = .pool(item.pool)
+        case (true, .some(let address)):
+            var remote = RemoteBackendConfiguration(address: address)
+            remote.maxConnections = item.maxConnections
+            remote.queueTimeout = item.pool.queueTimeout
+            remote.busyTimeout = item.pool.busyTimeout
+            item.mount.backend = .remote(remote)
+        }
+        return item.mount
+    }
+
+    static let itemKeys: [ConfigurationKey<Item>] = [
+        .init("url") { $0.mount.urlPath = try MountURL.read($1) },
+        .init("command") { $0.pool.command = try command($1) },
+        .init("connect") { $0.connect = try address($1) },
+        .init("directory") { $0.mount.directory = try $1.path() },
+        .init("extensions") { $0.mount.extensions = try extensions($1) },
+        .init("max_body") { $0.mount.maxBodyBytes = try $1.size(in: 0...Int.max) },
+        .init("spool_threshold") { $0.mount.spoolThreshold = try $1.size(in: 0...Int.max) },
+        .init("chunked_bodies") { $0.mount.chunkedBodies = try $1.word([("dechunk", .dechunk), ("refuse", .refuse)]) },
+        .init("max_script_header") { $0.mount.maxScriptHeaderBytes = try $1.size(in: 1...Int.max) },
+        .init("pass_authorization") { $0.mount.passAuthorization = try $1.boolean() },
+        .init("max_connections") { $0.maxConnections = try $1.integer(in: 1...Int.max) },
+    ] + poolKeys.map { key in .init(key.name) { try key.store(&$0.pool, $1) } }
+
+    /// The settings of a pool, shared by `fastcgi:` items and `fcgi_scripts:`.
+    static let poolKeys: [ConfigurationKey<WorkerPoolConfiguration>] = [
+        .init("working_directory") { $0.workingDirectory = try $1.path() },
+        .init("environment") { $0.environment = try CGISection.environment($1) },
+        .init("min_processes") { $0.minProcesses = try $1.integer(in: 0...Int.max) },
+        .init("max_processes") { $0.maxProcesses = try $1.integer(in: 1...Int.max) },
+        .init("max_queue") { $0.maxQueue = try $1.integer(in: 0...Int.max) },
+        .init("queue_timeout") { $0.queueTimeout = try $1.duration(atLeast: .zero) },
+        .init("idle_timeout") { $0.idleTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
+        .init("max_requests") { $0.maxRequests = try offOr($1) { try $0.integer(in: 1...Int.max) } },
+        .init("max_memory") { $0.maxResidentBytes = try offOr($1) { try $0.size(in: 1...Int.max) } },
+        .init("busy_timeout") { $0.busyTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
+        .init("kill_grace") { $0.killGrace = try $1.duration(atLeast: .zero) },
+        .init("crash_limit") { $0.crashLimit = try $1.integer(in: 1...Int.max) },
+        .init("crash_window") { $0.crashWindow = try $1.duration(atLeast: .nanoseconds(1)) },
+        .init("reload_on_change") { $0.reloadOnChange = try $1.boolean() },
+    ]
+
+    /// `[/usr/bin/php-cgi, -d, opcache.enable=1]` or one absolute path.
+    private static func command(_ node: ConfigurationNode) throws -> [String] {
+        let words: [String]
+        if case .sequence = node.node {
+            words = try node.items().map { try $0.text(expecting: "a word of the command") }
+        } else {
+            words = [try node.text(expecting: "an absolute path, or a list: [program, arguments…]")]
+        }
+        guard let program = words.first, program.hasPrefix("/") else {
+            throw node.error("the program must be an absolute path (it is started directly, not through a shell), found \(node.found)")
+        }
+        guard !words.contains(where: { $0.utf8.contains(0) }) else { throw node.error("must not contain a NUL byte") }
+        return words
+    }
+
+    private static func address(_ node: ConfigurationNode) throws -> FastCGIAddress {
+        let text = try node.text(expecting: "unix:/path or host:port")
+        guard let address = FastCGIAddress(parsing: text) else {
+            throw node.error("expected unix:/absolute/path or host:port (an IPv6 host in brackets), found \(node.found)")
+        }
+        return address
+    }
+
+    private static func extensions(_ node: ConfigurationNode) throws -> [String] {
+        try node.items().map { item in
+            let name = try item.text(expecting: "an extension without the dot")
+            guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/") else { throw item.error("an extension is written without the dot, e.g. php") }
+            return name
+        }
+    }
+
+    private static func offOr<T>(_ node: ConfigurationNode, _ read: (ConfigurationNode) throws -> T) throws -> T? {
+        try node.text(expecting: "a value or off") == "off" ? nil : read(node)
+    }
+}

@@ -1,0 +1,51 @@
+import HearthHTTP
+import Synchronization
+
+/// Where a mount's FastCGI requests go: a pool of workers Hearth supervises,
+/// or an application server already running elsewhere.
+protocol FastCGIBackend: Sendable {
+    /// Names the backend in log lines: the command or the address.
+    var name: String { get }
+    /// A connection for one request, waiting for a free one if need be;
+    /// throws `HTTPError` (503) when none comes in time.
+    func lease() async throws -> BackendLease
+}
+
+/// How a request on a leased connection ended.
+enum LeaseOutcome: Sendable {
+    /// The application answered FCGI_END_REQUEST: the connection may serve
+    /// the next request if it is still reusable.
+    case completed
+    /// The exchange broke off (the application vanished, a protocol error):
+    /// the connection is closed.
+    case broken
+}
+
+/// The right to run one request on one connection. Given back exactly once,
+/// by `release`.
+final class BackendLease: Sendable {
+    let connection: FastCGIConnection
+    /// Stops a request that ran over its time: a pooled worker is killed,
+    /// a remote connection closed.
+    let busyTimeout: Duration
+    private let onRelease: @Sendable (FastCGIConnection, LeaseOutcome) -> Void
+    private let onTimeout: @Sendable () -> Void
+    private let released = Mutex(false)
+
+    init(
+        connection: FastCGIConnection, busyTimeout: Duration,
+        onRelease: @escaping @Sendable (FastCGIConnection, LeaseOutcome) -> Void, onTimeout: @escaping @Sendable () -> Void
+    ) {
+        self.connection = connection
+        self.busyTimeout = busyTimeout
+        self.onRelease = onRelease
+        self.onTimeout = onTimeout
+    }
+
+    func release(_ outcome: LeaseOutcome) {
+        guard released.withLock({ released in defer { released = true }; return !released }) else { return }
+        onRelease(connection, outcome)
+    }
+
+    func timedOut() { onTimeout() }
+}

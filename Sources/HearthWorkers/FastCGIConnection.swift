@@ -1,0 +1,80 @@
+import HearthFastCGI
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One transport connection to a FastCGI application, kept open across
+/// requests when the application agrees (FCGI_KEEP_CONN, §5.1). It carries
+/// one request at a time: whoever holds it (a worker lease) is its only
+/// user, which is why it may be `@unchecked Sendable` — the inbound
+/// iterator moves between request tasks but is never used by two at once.
+final class FastCGIConnection: @unchecked Sendable {
+    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    let channel: any Channel
+    private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    private var pending = ByteBuffer()
+    private var decoder = FastCGIRecordDecoder()
+    private let closing: CheckedContinuation<Void, Never>
+    private let closed = Mutex(false)
+    /// False once a request on it ended unusually: it is closed, not reused.
+    private(set) var isReusable = true
+
+    private init(
+        channel: any Channel, inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, closing: CheckedContinuation<Void, Never>
+    ) {
+        self.channel = channel
+        self.inbound = inbound
+        self.outbound = outbound
+        self.closing = closing
+    }
+
+    /// Connects. The connection lives in a task of its own (the scope NIO's
+    /// async channel requires) until `close()`.
+    static func open(_ address: FastCGIAddress, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> FastCGIConnection {
+        let bootstrap = ClientBootstrap(group: group).connectTimeout(.seconds(5))
+        let asyncChannel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        switch address {
+        case .unix(let path):
+            asyncChannel = try await bootstrap.connect(unixDomainSocketPath: path) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel(wrappingChannelSynchronously: channel) }
+            }
+        case .tcp(let host, let port):
+            asyncChannel = try await bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1).connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel(wrappingChannelSynchronously: channel) }
+            }
+        }
+        return await withCheckedContinuation { (opened: CheckedContinuation<FastCGIConnection, Never>) in
+            Task {
+                try? await asyncChannel.executeThenClose { inbound, outbound in
+                    await withCheckedContinuation { (closing: CheckedContinuation<Void, Never>) in
+                        opened.resume(returning: FastCGIConnection(
+                            channel: asyncChannel.channel, inbound: inbound.makeAsyncIterator(), outbound: outbound, closing: closing))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next record, or nil when the application closed the connection.
+    func nextRecord() async throws -> FastCGIRecord? {
+        while true {
+            if let record = try decoder.decode(&pending) { return record }
+            guard let bytes = try await inbound.next() else { return nil }
+            if pending.readableBytes == 0 { pending = bytes } else { pending.writeImmutableBuffer(bytes) }
+        }
+    }
+
+    /// A connection dropped without `close()` still ends its task.
+    deinit { close() }
+
+    /// Marks the connection as not to be reused.
+    func discard() { isReusable = false }
+
+    /// Ends the connection's task, which closes the socket. Idempotent.
+    func close() {
+        isReusable = false
+        guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
+        closing.resume()
+    }
+}

@@ -1,0 +1,56 @@
+import HearthGateway
+
+/// A URL prefix served by a FastCGI application: a pool of workers Hearth
+/// starts and supervises, or a server already running elsewhere (php-fpm).
+/// Every field has a default; docs/warm.md lists them.
+public struct FastCGIMountConfiguration: Sendable {
+    public enum Backend: Sendable {
+        /// Workers started and supervised by Hearth.
+        case pool(WorkerPoolConfiguration)
+        /// An application server already listening there.
+        case remote(RemoteBackendConfiguration)
+    }
+
+    /// URL prefix, without a trailing slash. Default `/app`.
+    public var urlPath: String = "/app"
+    public var backend: Backend
+    /// With a directory, the URL names a file in it (SCRIPT_FILENAME, as
+    /// php-cgi and php-fpm expect), and only files with one of `extensions`
+    /// are passed on. Without one (the default), the whole prefix is one
+    /// application: SCRIPT_NAME is the prefix, PATH_INFO the rest.
+    public var directory: String? = nil
+    /// File extensions (without the dot) passed to the application in
+    /// directory mode; any other file is 403. Default `["php"]`.
+    public var extensions: [String] = ["php"]
+    /// Largest request body accepted (413 beyond). Default 16 MiB.
+    public var maxBodyBytes: Int = 16 * 1024 * 1024
+    /// Chunked bodies larger than this are spooled to a file. Default 1 MiB.
+    public var spoolThreshold: Int = 1024 * 1024
+    /// Default `.dechunk`.
+    public var chunkedBodies: CGIMountConfiguration.ChunkedBodies = .dechunk
+    /// Largest header block the application may send. Default 32 KiB.
+    public var maxScriptHeaderBytes: Int = 32 * 1024
+    /// Pass `Authorization` as HTTP_AUTHORIZATION. Default false.
+    public var passAuthorization: Bool = false
+
+    public init(urlPath: String = "/app", backend: Backend) {
+        self.urlPath = urlPath
+        self.backend = backend
+    }
+}
+
+/// An application server Hearth connects to but does not start.
+public struct RemoteBackendConfiguration: Sendable {
+    public var address: FastCGIAddress
+    /// The most connections (and so concurrent requests) to it. Default 16.
+    public var maxConnections: Int = 16
+    /// How long a request waits for a free connection before 503. Default 10 s.
+    public var queueTimeout: Duration = .seconds(10)
+    /// A request not answered within this time is 504 and its connection
+    /// closed. Default 60 s.
+    public var busyTimeout: Duration = .seconds(60)
+
+    public init(address: FastCGIAddress) {
+        self.address = address
+    }
+}

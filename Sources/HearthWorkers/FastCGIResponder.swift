@@ -1,0 +1,79 @@
+import HearthCGI
+import HearthGateway
+import HearthHTTP
+import Logging
+
+/// The warm responder: a URL prefix served by a FastCGI application. The
+/// environment is built by the cold path's function (RFC 3875 §4.1 — the
+/// FastCGI PARAMS *are* CGI meta-variables) and the answer parsed by its
+/// parser, so a script behaves the same at either temperature.
+public struct FastCGIResponder: Responder {
+    public let mount: FastCGIMountConfiguration
+    let backend: any FastCGIBackend
+    let server: CGIServer
+    let resolver: CGIScriptResolver?
+    let redirector: LocalRedirector
+    let logger: Logger
+
+    /// The backend is the mount's pool (started by `WorkerPools`) or a
+    /// remote server.
+    init(mount: FastCGIMountConfiguration, backend: any FastCGIBackend, server: CGIServer, redirector: LocalRedirector, logger: Logger) {
+        self.mount = mount
+        self.backend = backend
+        self.server = server
+        self.redirector = redirector
+        self.logger = logger
+        let interpreters = Dictionary(uniqueKeysWithValues: mount.extensions.map { ($0, backend.name) })
+        self.resolver = mount.directory.map { CGIScriptResolver(mountPath: mount.urlPath, root: $0, interpreters: interpreters) }
+    }
+
+    public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
+        let script = try resolve(request)
+        let input = try await ScriptInput.prepare(
+            for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
+        )
+        defer { input.close() }
+        let params = FastCGIParams.build(
+            request: request, script: script, input: input, server: server,
+            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: [])
+        )
+        let lease = try await backend.lease()
+        let exchange = FastCGIExchange(
+            lease: lease, request: request, label: backend.name, maxHeaderBytes: mount.maxScriptHeaderBytes,
+            redirector: redirector, logger: logger
+        )
+        try await exchange.run(params: params, input: input, writer: writer)
+    }
+
+    private func resolve(_ request: Request) throws -> CGIScript {
+        let relative = request.rawPath.dropFirst(mount.urlPath.count)
+        guard let resolver else {
+            guard let pathInfo = PercentDecoding.decode(relative), !pathInfo.utf8.contains(0) else {
+                throw HTTPError(.badRequest, "undecodable path: \(request.rawPath)")
+            }
+            return CGIScript(scriptName: mount.urlPath, pathInfo: pathInfo, filePath: "")
+        }
+        switch resolver.resolve(relative.drop { $0 == "/" }) {
+        case .script(let script) where script.interpreter != nil: return script
+        case .script(let script): throw HTTPError(.forbidden, "not a file this application runs: \(script.filePath)")
+        case .notFound: throw HTTPError(.notFound, "no file at \(request.rawPath)")
+        case .forbidden(let reason): throw HTTPError(.forbidden, reason)
+        case .rejected(let reason): throw HTTPError(.badRequest, "\(reason): \(request.rawPath)")
+        }
+    }
+}
+
+/// The FastCGI PARAMS of a request: the RFC 3875 meta-variables, from the
+/// same builder as a cold script's environment.
+enum FastCGIParams {
+    static func build(request: Request, script: CGIScript, input: ScriptInput, server: CGIServer, policy: CGIEnvironmentPolicy) -> [(String, String)] {
+        // php-cgi refuses to run unless REDIRECT_STATUS says a server sent it
+        // (its force_redirect guard), warm as cold.
+        let extra: [CGIEnvironmentBuilder.Variable] = script.interpreter != nil ? [("REDIRECT_STATUS", "200")] : []
+        return CGIEnvironmentBuilder.build(
+            request: CGIRequestMapping.head(request), script: script,
+            body: input.length.map { .exactly($0) } ?? .none,
+            connection: CGIRequestMapping.connection(request), server: server, policy: policy, extra: extra
+        ).map { ($0.name, $0.value) }
+    }
+}

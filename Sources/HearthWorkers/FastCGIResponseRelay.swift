@@ -1,0 +1,132 @@
+import HearthCGI
+import HearthFastCGI
+import HearthGateway
+import HearthHTTP
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Reads a FastCGI application's answer: STDOUT is CGI/1.1 output (§6.2),
+/// parsed by the same parser as a cold script's and turned into the
+/// response the same way (Status, Location, local redirect, §6 of RFC 3875);
+/// STDERR lines go to the error log.
+struct FastCGIResponseRelay {
+    enum Outcome {
+        case responded
+        /// `completed`: the application still ended the request properly, so
+        /// the connection is clean.
+        case failed(HTTPError, completed: Bool)
+        case localRedirect(String)
+    }
+
+    let connection: FastCGIConnection
+    var host: FastCGIHostRequest
+    let label: String
+    let request: Request
+    let maxHeaderBytes: Int
+    let logger: Logger
+    private var stderrLines = LineSplitter()
+
+    init(connection: FastCGIConnection, host: FastCGIHostRequest, label: String, request: Request, maxHeaderBytes: Int, logger: Logger) {
+        self.connection = connection
+        self.host = host
+        self.label = label
+        self.request = request
+        self.maxHeaderBytes = maxHeaderBytes
+        self.logger = logger
+    }
+
+    /// The writer stays in `slot` unless the response was written.
+    mutating func run(slot: inout ResponseWriter?) async throws -> Outcome {
+        var parser = CGIOutputParser(maxHeaderBytes: maxHeaderBytes)
+        while let event = try await nextEvent() {
+            switch event {
+            case .end(let end):
+                return endedBeforeHead(&parser, end)
+            case .stdout(let chunk):
+                switch parser.feed(chunk.readableBytesView) {
+                case .needMore: continue
+                case .failure(let error): return .failed(HTTPError(.badGateway, "\(label): \(error)"), completed: false)
+                case .head(let head, let body): return try await relayHead(head, body: body, slot: &slot)
+                }
+            }
+        }
+        return .failed(HTTPError(.badGateway, "\(label): the application closed the connection before answering"), completed: false)
+    }
+
+    /// STDOUT or the end; STDERR is logged on the way. Nil when the
+    /// connection closed.
+    private mutating func nextEvent() async throws -> BodyEvent? {
+        while let record = try await connection.nextRecord() {
+            switch try host.receive(record) {
+            case .stdout(let bytes): return .stdout(bytes)
+            case .end(let end): flushStderr(); return .end(end)
+            case .stderr(let bytes): for line in stderrLines.append(bytes.readableBytesView) { logStderr(line) }
+            case nil: continue
+            }
+        }
+        flushStderr()
+        return nil
+    }
+
+    private enum BodyEvent { case stdout(ByteBuffer), end(FastCGIEndRequest) }
+
+    private mutating func relayHead(_ head: CGIResponseHead, body: [UInt8], slot: inout ResponseWriter?) async throws -> Outcome {
+        switch head.kind {
+        case .localRedirect(let target):
+            // RFC 3875 §6.2.2: no body is allowed; whatever comes is dropped.
+            guard try await drainToEnd() else { return .failed(HTTPError(.badGateway, "\(label): connection closed mid-answer"), completed: false) }
+            return .localRedirect(target)
+        case .document(let status, let fields):
+            let headers: HTTPHeaders
+            switch ResponseFields.headers(from: fields) {
+            case .failure(let error): return .failed(HTTPError(.badGateway, "\(label): \(error.reason)"), completed: false)
+            case .success(let valid): headers = valid
+            }
+            let writer = try await slot.take()!.writeHead(
+                status: HTTPResponseStatus(statusCode: status.code), reasonPhrase: status.reason.isEmpty ? nil : status.reason, headers: headers
+            )
+            if !body.isEmpty { try await writer.write(ByteBuffer(bytes: body)) }
+            while let event = try await nextEvent() {
+                switch event {
+                case .stdout(let chunk): try await writer.write(chunk)
+                case .end: try await writer.finish(); return .responded
+                }
+            }
+            // The head is out: the client can only learn of the loss by the
+            // connection closing, which throwing here brings about.
+            throw HTTPError(.badGateway, "\(label): the application closed the connection in the middle of its answer")
+        }
+    }
+
+    /// Reads and drops output up to FCGI_END_REQUEST; false if the
+    /// connection closed first.
+    private mutating func drainToEnd() async throws -> Bool {
+        while let event = try await nextEvent() {
+            if case .end = event { return true }
+        }
+        return false
+    }
+
+    /// FCGI_END_REQUEST before a complete header block: an overloaded
+    /// application (§5.5) is a 503; otherwise, as a cold script that ends
+    /// before its headers, a 500.
+    private func endedBeforeHead(_ parser: inout CGIOutputParser, _ end: FastCGIEndRequest) -> Outcome {
+        switch end.protocolStatus {
+        case .requestComplete:
+            return .failed(HTTPError(.internalServerError, "\(label): \(parser.endOfOutput()) (app status \(end.appStatus))"), completed: true)
+        case .overloaded:
+            return .failed(HTTPError(.serviceUnavailable, "\(label): the application is overloaded", headers: [("Retry-After", "1")]), completed: true)
+        default:
+            return .failed(HTTPError(.badGateway, "\(label): the application refused the request (\(end.protocolStatus))"), completed: true)
+        }
+    }
+
+    private mutating func flushStderr() {
+        if let rest = stderrLines.rest() { logStderr(rest) }
+    }
+
+    private func logStderr(_ line: String) {
+        logger.warning("\(line)", metadata: ["fastcgi": "\(label)", "stream": "stderr"])
+    }
+}

@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HearthCGI
+import HearthGateway
+import HearthHTTP
+
+/// `*.fcgi` files in a CGI directory run warm, each as its own pool of
+/// workers (mod_fcgid's convention), instead of once per request.
+struct ScriptPools: WarmScripts {
+    static let suffix = ".fcgi"
+    let directory: String
+    let template: WorkerPoolConfiguration
+    let pools: WorkerPools
+    let server: CGIServer
+    let redirector: LocalRedirector
+
+    func runsWarm(_ script: CGIScript) -> Bool {
+        script.interpreter == nil && script.filePath.hasSuffix(Self.suffix)
+    }
+
+    func respond(to request: Request, script: CGIScript, mount: CGIMountConfiguration, writer: consuming ResponseWriter) async throws {
+        let pool = pool(for: script.filePath)
+        let input = try await ScriptInput.prepare(
+            for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
+        )
+        defer { input.close() }
+        let params = FastCGIParams.build(
+            request: request, script: script, input: input, server: server,
+            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: [])
+        )
+        let lease = try await pool.lease()
+        let exchange = FastCGIExchange(
+            lease: lease, request: request, label: script.filePath, maxHeaderBytes: mount.maxScriptHeaderBytes,
+            redirector: redirector, logger: pools.logger
+        )
+        try await exchange.run(params: params, input: input, writer: writer)
+    }
+
+    /// Creates the pools of the executable `*.fcgi` files directly in the
+    /// directory, so they are started with the server.
+    func preload() {
+        guard let entries = opendir(directory) else { return }
+        defer { closedir(entries) }
+        while let entry = readdir(entries) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let path = directory + "/" + name
+            if name.hasSuffix(Self.suffix), access(path, X_OK) == 0 { _ = pool(for: path) }
+        }
+    }
+
+    private func pool(for path: String) -> WorkerPool {
+        var configuration = template
+        configuration.command = [path]
+        configuration.workingDirectory = configuration.workingDirectory ?? String(path[..<path.lastIndex(of: "/")!])
+        return pools.pool(named: path, configuration: configuration)
+    }
+}

@@ -1,0 +1,209 @@
+import Logging
+import Synchronization
+
+extension WorkerPool {
+    /// A worker id, or nil when none came within the queue timeout (or the
+    /// pool failed or stopped). Starts a worker if the pool may grow.
+    func acquireWorker() async throws -> Int? {
+        enum Decision { case take(Int), wait(Int), refuse }
+        let (decision, spawn) = state.withLock { state -> (Decision, Int) in
+            guard !state.stopped, state.failure == nil else { return (.refuse, 0) }
+            if let id = state.idle.popLast() {
+                state.slots[id]?.busy = true
+                return (.take(id), 0)
+            }
+            guard state.waiters.count < configuration.maxQueue else { return (.refuse, 0) }
+            state.nextID += 1
+            let spawn = state.slots.count + state.starting < configuration.maxProcesses ? 1 : 0
+            state.starting += spawn
+            return (.wait(state.nextID), spawn)
+        }
+        if spawn > 0 { Task { try? await startWorker(after: .zero) } }
+        switch decision {
+        case .take(let id): return id
+        case .refuse: return nil
+        case .wait(let ticket): return await wait(ticket)
+        }
+    }
+
+    private func wait(_ ticket: Int) async -> Int? {
+        guard configuration.queueTimeout > .zero else { return nil }
+        let expiry = Task {
+            try? await Task.sleep(for: configuration.queueTimeout)
+            giveUp(ticket)
+        }
+        defer { expiry.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Int? in
+                    if let id = state.idle.popLast() {
+                        state.slots[id]?.busy = true
+                        return id
+                    }
+                    state.waiters.append(.init(id: ticket, continuation: continuation))
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            giveUp(ticket)
+        }
+    }
+
+    private func giveUp(_ ticket: Int) {
+        let waiter = state.withLock { state -> WorkerPoolState.Waiter? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == ticket }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(returning: nil)
+    }
+
+    /// A request ended: the worker serves the next one, or is retired (old
+    /// generation, request limit, memory limit, broken connection of a
+    /// stopped worker).
+    func finish(_ id: Int, connection: FastCGIConnection?, outcome: LeaseOutcome) {
+        if outcome == .broken { connection?.close() }
+        let overMemory = configuration.maxResidentBytes.map { limit in
+            state.withLock { $0.slots[id]?.worker }?.residentBytes.map { $0 > limit } ?? false
+        } ?? false
+        let (retired, waiter) = state.withLock { state -> (WorkerProcess?, CheckedContinuation<Int?, Never>?) in
+            guard var slot = state.slots[id] else { return (nil, nil) }
+            slot.requests += 1
+            if outcome == .broken || !(slot.connection?.isReusable ?? false) { slot.connection = nil }
+            let used = configuration.maxRequests.map { slot.requests >= $0 } ?? false
+            state.slots[id] = slot
+            if slot.retiring || used || overMemory || slot.worker.generation != state.generation {
+                return (state.remove(id)?.worker, nil)
+            }
+            return (nil, state.offer(id))
+        }
+        waiter?.resume(returning: id)
+        if let retired {
+            logger.info("retiring worker", metadata: ["fastcgi": "\(name)", "pid": "\(retired.pid)", "over_memory": "\(overMemory)"])
+            stopWorker(retired)
+            replenish()
+        }
+    }
+
+    /// The busy timeout: the worker is stopped and its connection closed, so
+    /// the request waiting on it ends at once (504).
+    func killBusy(_ id: Int) {
+        let slot = state.withLock { state -> WorkerPoolState.Slot? in
+            state.slots[id]?.retiring = true
+            return state.slots[id]
+        }
+        guard let slot else { return }
+        slot.worker.stop(grace: configuration.killGrace)
+        slot.connection?.close()
+    }
+
+    /// Starts one worker (already counted in `starting`) after `delay`, and
+    /// supervises it until it exits. `failFast`: throw instead of counting
+    /// a crash (the preload, where the server should not start).
+    func startWorker(after delay: Duration, failFast: Bool = false) async throws {
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        let (id, generation) = state.withLock { state -> (Int, Int) in
+            state.nextID += 1
+            return (state.nextID, state.generation)
+        }
+        let worker: WorkerProcess
+        do {
+            worker = try await WorkerProcess.start(
+                id: id, generation: generation, configuration: configuration,
+                socketPath: try sockets.path(pool: name, worker: id), label: name, logger: logger
+            )
+        } catch {
+            state.withLock { $0.starting -= 1 }
+            if failFast { throw error }
+            crashed(reason: "\(error)")
+            return
+        }
+        let (waiter, stopNow) = state.withLock { state -> (CheckedContinuation<Int?, Never>?, Bool) in
+            state.starting -= 1
+            guard !state.stopped, generation == state.generation else { return (nil, true) }
+            state.slots[id] = .init(worker: worker)
+            return (state.offer(id), false)
+        }
+        waiter?.resume(returning: id)
+        if stopNow { stopWorker(worker) }
+        logger.debug("worker started", metadata: ["fastcgi": "\(name)", "pid": "\(worker.pid)"])
+        Task { await supervise(worker) }
+    }
+
+    func stopWorker(_ worker: WorkerProcess) {
+        worker.stop(grace: configuration.killGrace)
+    }
+
+    /// Waits for the worker's exit; an exit nobody asked for is a crash
+    /// unless it was clean (php-cgi leaves with status 0 after
+    /// PHP_FCGI_MAX_REQUESTS requests).
+    private func supervise(_ worker: WorkerProcess) async {
+        let status = await worker.waitForExit()
+        state.withLock { _ = $0.remove(worker.id) }
+        let exitCode = (status >> 8) & 0xFF, signal = status & 0x7F
+        guard !worker.wasStopped, signal != 0 || exitCode != 0 else {
+            replenish()
+            return
+        }
+        let how = signal != 0 ? "was killed by signal \(signal)" : "exited with status \(exitCode)"
+        let output = worker.output.last.suffix(3).joined(separator: " | ")
+        logger.error("worker \(how)", metadata: ["fastcgi": "\(name)", "pid": "\(worker.pid)", "last_output": "\(output)"])
+        crashed(reason: "worker \(how)" + (output.isEmpty ? "" : "; its last output: \(output)"))
+    }
+
+    /// Counts a crash: a restart after a backoff, or the pool fails.
+    private func crashed(reason: String) {
+        let (failed, waiters, recent) = state.withLock { state -> (Bool, [CheckedContinuation<Int?, Never>], Int) in
+            guard !state.stopped else { return (false, [], 0) }
+            let loop = state.recordCrash(limit: configuration.crashLimit, window: configuration.crashWindow)
+            guard loop else { return (false, [], state.crashes.count) }
+            state.failure = "\(state.crashes.count) crashes within \(configuration.crashWindow); the last: \(reason)"
+            return (true, state.takeWaiters(), state.crashes.count)
+        }
+        for waiter in waiters { waiter.resume(returning: nil) }
+        if failed {
+            logger.critical("worker pool failed: crash loop; it stays failed until reloaded (SIGHUP or a new program file)", metadata: [
+                "fastcgi": "\(name)", "reason": "\(reason)",
+            ])
+            return
+        }
+        replenish(after: configuration.restartDelay(afterCrashes: recent))
+    }
+
+    /// Starts workers until the minimum runs and every waiter has one coming.
+    func replenish(after delay: Duration = .zero) {
+        let shortfall = state.withLock { state -> Int in
+            let shortfall = state.shortfall(minimum: configuration.minProcesses, maximum: configuration.maxProcesses)
+            state.starting += shortfall
+            return shortfall
+        }
+        for _ in 0..<shortfall { Task { try? await startWorker(after: delay) } }
+    }
+
+    /// Once a second: idle workers above the minimum stop after the idle
+    /// timeout; a changed program file reloads the pool.
+    func housekeeping() async {
+        while !state.withLock({ $0.stopped }) {
+            try? await Task.sleep(for: .seconds(1))
+            reapIdle()
+            if configuration.reloadOnChange, programChanged() {
+                logger.notice("program file changed", metadata: ["fastcgi": "\(name)", "program": "\(configuration.command[0])"])
+                reload()
+            }
+        }
+    }
+
+    private func reapIdle() {
+        let now = ContinuousClock.now
+        let idle = state.withLock { state -> [WorkerProcess] in
+            var reaped: [WorkerProcess] = []
+            while state.slots.count > configuration.minProcesses, let oldest = state.idle.first,
+                let slot = state.slots[oldest], now - slot.idleSince > configuration.idleTimeout
+            {
+                if let removed = state.remove(oldest) { reaped.append(removed.worker) }
+            }
+            return reaped
+        }
+        for worker in idle { stopWorker(worker) }
+    }
+}

@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HearthHTTP
+import Logging
+import Synchronization
+
+/// A pool of long-lived FastCGI workers running one program (the
+/// mod_fcgid model): the minimum started before traffic, more on demand up
+/// to the maximum, one request per worker at a time, the rest waiting in a
+/// bounded line. Crashed workers are restarted with backoff; a crash loop
+/// fails the pool with the reason; `reload()` starts a new generation and
+/// drains the old one without dropping a request.
+public final class WorkerPool: FastCGIBackend, Sendable {
+    public let name: String
+    let configuration: WorkerPoolConfiguration
+    let sockets: WorkerSockets
+    let logger: Logger
+    let state = Mutex(WorkerPoolState())
+    private let program = Mutex<ProgramIdentity?>(nil)
+
+    /// `name` labels the pool's log lines; `command` must not be empty.
+    public init(name: String, configuration: WorkerPoolConfiguration, sockets: WorkerSockets, logger: Logger) {
+        precondition(!configuration.command.isEmpty, "a worker pool needs a command")
+        self.name = name
+        self.configuration = configuration
+        self.sockets = sockets
+        self.logger = logger
+    }
+
+    /// Starts the minimum number of workers (the preload) and the
+    /// supervisor's housekeeping. Throws if the program cannot be started.
+    public func start() async throws {
+        program.withLock { $0 = ProgramIdentity(path: configuration.command[0]) }
+        for _ in 0..<configuration.minProcesses {
+            state.withLock { $0.starting += 1 }
+            try await startWorker(after: .zero, failFast: true)
+        }
+        Task { await housekeeping() }
+    }
+
+    /// Waits for a free worker (FastCGIBackend).
+    func lease() async throws -> BackendLease {
+        guard let id = try await acquireWorker() else {
+            throw unavailable()
+        }
+        guard let slot = state.withLock({ $0.slots[id] }) else {
+            throw HTTPError(.badGateway, "\(name): worker vanished before the request started")
+        }
+        let connection: FastCGIConnection
+        if let kept = slot.connection, kept.isReusable {
+            connection = kept
+        } else {
+            do {
+                connection = try await FastCGIConnection.open(.unix(slot.worker.socketPath))
+            } catch {
+                finish(id, connection: nil, outcome: .broken)
+                throw HTTPError(.badGateway, "\(name): cannot connect to worker \(slot.worker.pid): \(error)")
+            }
+        }
+        state.withLock { $0.slots[id]?.connection = connection }
+        return BackendLease(
+            connection: connection, busyTimeout: configuration.busyTimeout,
+            onRelease: { [self] connection, outcome in finish(id, connection: connection, outcome: outcome) },
+            onTimeout: { [self] in killBusy(id) }
+        )
+    }
+
+    /// Starts a new generation and drains the old one: idle old workers stop
+    /// now, busy ones when their request ends. Clears a failure.
+    public func reload() {
+        let (old, shortfall) = state.withLock { state -> ([WorkerProcess], Int) in
+            state.generation += 1
+            state.failure = nil
+            state.crashes = []
+            var old: [WorkerProcess] = []
+            for id in state.slots.keys {
+                if state.slots[id]!.busy { state.slots[id]!.retiring = true } else if let slot = state.remove(id) { old.append(slot.worker) }
+            }
+            let shortfall = state.shortfall(minimum: configuration.minProcesses, maximum: configuration.maxProcesses)
+            state.starting += shortfall
+            return (old, shortfall)
+        }
+        program.withLock { $0 = ProgramIdentity(path: configuration.command[0]) }
+        logger.notice("reloading worker pool", metadata: ["fastcgi": "\(name)", "draining": "\(old.count)"])
+        for worker in old { stopWorker(worker) }
+        for _ in 0..<shortfall { Task { try? await startWorker(after: .zero) } }
+    }
+
+    /// Stops every worker and waits for them to exit; requests still waiting
+    /// are answered 503.
+    public func shutdown() async {
+        let (workers, waiters) = state.withLock { state -> ([WorkerProcess], [CheckedContinuation<Int?, Never>]) in
+            state.stopped = true
+            let workers = state.slots.values.map(\.worker)
+            for id in Array(state.slots.keys) { _ = state.remove(id) }
+            return (workers, state.takeWaiters())
+        }
+        for waiter in waiters { waiter.resume(returning: nil) }
+        await withTaskGroup(of: Void.self) { group in
+            for worker in workers {
+                stopWorker(worker)
+                group.addTask { _ = await worker.waitForExit() }
+            }
+        }
+    }
+
+    /// Why the pool failed, if it did.
+    public var failure: String? { state.withLock { $0.failure } }
+
+    /// Workers running now, for tests and status pages.
+    public var workerPIDs: [Int32] { state.withLock { $0.slots.values.map(\.worker.pid) } }
+
+    private func unavailable() -> HTTPError {
+        if let failure = state.withLock({ $0.failure }) {
+            return HTTPError(.serviceUnavailable, "\(name): pool failed: \(failure)", headers: [("Retry-After", "10")])
+        }
+        return HTTPError(.serviceUnavailable, "\(name): no free worker within the queue timeout", headers: [("Retry-After", "1")])
+    }
+}
+
+/// What identifies the program file, to notice it was replaced on disk.
+struct ProgramIdentity: Equatable {
+    var device: UInt64
+    var inode: UInt64
+    var modified: Int
+    var size: Int
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        modified = info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
+        size = Int(info.st_size)
+    }
+}
+
+extension WorkerPool {
+    /// Whether the program file is not the one the workers were started from.
+    func programChanged() -> Bool {
+        let current = ProgramIdentity(path: configuration.command[0])
+        return program.withLock { known in
+            guard let current, current != known else { return false }
+            known = current
+            return true
+        }
+    }
+}

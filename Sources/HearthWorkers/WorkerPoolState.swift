@@ -1,0 +1,78 @@
+/// The bookkeeping of one pool, kept under its lock: which workers exist,
+/// which are idle, who waits. Pure: every decision that starts or stops a
+/// process is returned to the pool, which acts on it outside the lock.
+struct WorkerPoolState {
+    struct Slot {
+        let worker: WorkerProcess
+        var connection: FastCGIConnection?
+        var busy = false
+        var requests = 0
+        var idleSince = ContinuousClock.now
+        /// Stop it when its current request ends (an old generation, a
+        /// request limit reached, a busy timeout).
+        var retiring = false
+    }
+
+    struct Waiter {
+        var id: Int
+        var continuation: CheckedContinuation<Int?, Never>
+    }
+
+    var slots: [Int: Slot] = [:]
+    /// Idle workers, the most recently used last: it is the one taken next
+    /// (its memory is warm), and the ones at the front idle longest.
+    var idle: [Int] = []
+    var starting = 0
+    var waiters: [Waiter] = []
+    var generation = 0
+    var failure: String?
+    var crashes: [ContinuousClock.Instant] = []
+    var stopped = false
+    var nextID = 0
+
+    var count: Int { slots.count + starting }
+
+    /// Gives worker `id` to the first waiter, or makes it idle. Returns the
+    /// waiter to resume.
+    mutating func offer(_ id: Int) -> CheckedContinuation<Int?, Never>? {
+        if !waiters.isEmpty {
+            slots[id]?.busy = true
+            return waiters.removeFirst().continuation
+        }
+        slots[id]?.busy = false
+        slots[id]?.idleSince = .now
+        idle.append(id)
+        return nil
+    }
+
+    /// Takes the worker out of the books, closing its kept connection;
+    /// returns it if it was there.
+    mutating func remove(_ id: Int) -> Slot? {
+        idle.removeAll { $0 == id }
+        let slot = slots.removeValue(forKey: id)
+        slot?.connection?.close()
+        return slot
+    }
+
+    /// Workers to start so that the minimum runs and no waiter waits for a
+    /// worker that is not coming.
+    func shortfall(minimum: Int, maximum: Int) -> Int {
+        guard !stopped, failure == nil else { return 0 }
+        let wanted = max(minimum, min(maximum, slots.count + waiters.count - idle.count))
+        return max(0, wanted - count)
+    }
+
+    /// Records a crash and says whether the pool is now in a crash loop.
+    mutating func recordCrash(limit: Int, window: Duration) -> Bool {
+        let now = ContinuousClock.now
+        crashes.append(now)
+        crashes.removeAll { now - $0 > window }
+        return crashes.count >= limit
+    }
+
+    /// Ends every wait with no worker.
+    mutating func takeWaiters() -> [CheckedContinuation<Int?, Never>] {
+        defer { waiters = [] }
+        return waiters.map(\.continuation)
+    }
+}

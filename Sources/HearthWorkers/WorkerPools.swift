@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HearthCGI
+import HearthGateway
+import Logging
+import Synchronization
+
+/// Every FastCGI backend of a site: the mounts' pools and remote servers,
+/// and the pools of `*.fcgi` scripts in CGI directories. The site starts
+/// them (preloading each pool's minimum) before it accepts traffic,
+/// reloads them on SIGHUP, and stops them at shutdown.
+public final class WorkerPools: Sendable {
+    public let sockets: WorkerSockets
+    let logger: Logger
+    private let pools = Mutex<[String: WorkerPool]>([:])
+    private let remotes = Mutex<[RemoteBackend]>([])
+    private let scriptDirectories = Mutex<[ScriptPools]>([])
+    private let started = Mutex(false)
+
+    public init(logger: Logger) {
+        self.sockets = WorkerSockets()
+        self.logger = logger
+    }
+
+    /// The responder for a FastCGI mount.
+    public func responder(for mount: FastCGIMountConfiguration, server: CGIServer, redirector: LocalRedirector) -> FastCGIResponder {
+        let backend: any FastCGIBackend
+        switch mount.backend {
+        case .pool(let configuration):
+            backend = pool(named: mount.urlPath + " → " + configuration.command.joined(separator: " "), configuration: configuration)
+        case .remote(let configuration):
+            let remote = RemoteBackend(configuration: configuration)
+            remotes.withLock { $0.append(remote) }
+            backend = remote
+        }
+        return FastCGIResponder(mount: mount, backend: backend, server: server, redirector: redirector, logger: logger)
+    }
+
+    /// What runs a CGI directory's `*.fcgi` scripts warm, each as a pool
+    /// configured like `template` (its command is the script).
+    public func scripts(in directory: String, template: WorkerPoolConfiguration, server: CGIServer, redirector: LocalRedirector) -> any WarmScripts {
+        let scripts = ScriptPools(directory: directory, template: template, pools: self, server: server, redirector: redirector)
+        scriptDirectories.withLock { $0.append(scripts) }
+        return scripts
+    }
+
+    /// The pool running `configuration`, made once per name; started at
+    /// once when the site is already running (a script found later).
+    func pool(named name: String, configuration: WorkerPoolConfiguration) -> WorkerPool {
+        let (pool, isNew) = pools.withLock { pools -> (WorkerPool, Bool) in
+            if let pool = pools[name] { return (pool, false) }
+            let pool = WorkerPool(name: name, configuration: configuration, sockets: sockets, logger: logger)
+            pools[name] = pool
+            return (pool, true)
+        }
+        if isNew && started.withLock({ $0 }) {
+            Task { [logger] in
+                do { try await pool.start() } catch { logger.error("cannot start worker pool", metadata: ["fastcgi": "\(name)", "error": "\(error)"]) }
+            }
+        }
+        return pool
+    }
+
+    /// Preloads every pool: the `*.fcgi` scripts found in the CGI
+    /// directories, and each pool's minimum of workers. Throws if a program
+    /// cannot be started at all.
+    public func start() async throws {
+        for scripts in scriptDirectories.withLock({ $0 }) { scripts.preload() }
+        started.withLock { $0 = true }
+        for pool in pools.withLock({ Array($0.values) }) { try await pool.start() }
+    }
+
+    /// A new generation of every pool; the old ones drain (SIGHUP).
+    public func reload() {
+        for pool in pools.withLock({ Array($0.values) }) { pool.reload() }
+    }
+
+    /// Stops every worker, waits for them, removes the socket directory.
+    public func shutdown() async {
+        for remote in remotes.withLock({ $0 }) { remote.shutdown() }
+        for pool in pools.withLock({ Array($0.values) }) { await pool.shutdown() }
+        sockets.remove()
+    }
+
+    /// The pools by name, for tests and status pages.
+    public var all: [String: WorkerPool] { pools.withLock { $0 } }
+}

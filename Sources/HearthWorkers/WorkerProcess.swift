@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CHearthSpawn
+import HearthGateway
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One long-lived FastCGI worker: a process started with a listening Unix
+/// socket as its file descriptor 0 (FastCGI 1.0 §2.2, FCGI_LISTENSOCK_FILENO),
+/// the convention Perl's FCGI, php-cgi and Go's fcgi.Serve understand. Its
+/// stdout and stderr go to the error log; the last lines are kept to say
+/// why it died.
+final class WorkerProcess: Sendable {
+    let id: Int
+    let generation: Int
+    let pid: pid_t
+    let socketPath: String
+    let output: RecentLines
+    private let outputRead: Task<Void, Never>
+    private let stopping = Mutex(false)
+
+    private init(id: Int, generation: Int, pid: pid_t, socketPath: String, output: RecentLines, outputRead: Task<Void, Never>) {
+        self.id = id
+        self.generation = generation
+        self.pid = pid
+        self.socketPath = socketPath
+        self.output = output
+        self.outputRead = outputRead
+    }
+
+    /// Binds the socket, starts the program on it and starts logging its
+    /// output. The socket listens before the program runs, so a request can
+    /// connect at once: it waits in the backlog until the worker accepts.
+    static func start(
+        id: Int, generation: Int, configuration: WorkerPoolConfiguration, socketPath: String, label: String, logger: Logger
+    ) async throws -> WorkerProcess {
+        unlink(socketPath)
+        let socket = hearth_listen_unix(socketPath, 128)
+        guard socket >= 0 else { throw WorkerStartError(reason: "cannot listen on \(socketPath): \(String(cString: strerror(errno)))") }
+        defer { close(socket) }
+        let executable = configuration.command[0]
+        let spawned: SpawnedProcess
+        do {
+            spawned = try ProcessSpawner.spawn(SpawnRequest(
+                executable: executable, arguments: configuration.command, environment: configuration.environment,
+                workingDirectory: configuration.workingDirectory ?? Self.directory(of: executable), stdinFile: socket
+            ))
+        } catch {
+            unlink(socketPath)
+            throw WorkerStartError(reason: "cannot start \(executable): \(error)")
+        }
+        let output = RecentLines()
+        let metadata: Logger.Metadata = ["fastcgi": "\(label)", "pid": "\(spawned.pid)"]
+        let outputRead = Task {
+            async let stdout: Void = log(spawned.stdout, output: output, metadata: metadata, logger: logger)
+            async let stderr: Void = log(spawned.stderr, output: output, metadata: metadata, logger: logger)
+            _ = await (stdout, stderr)
+        }
+        return WorkerProcess(id: id, generation: generation, pid: spawned.pid, socketPath: socketPath, output: output, outputRead: outputRead)
+    }
+
+    /// Waits for the worker to exit, and for its last output to be logged
+    /// (for half a second at most: a child it left behind may hold the
+    /// pipes); returns its raw wait status.
+    func waitForExit() async -> Int32 {
+        let status = await ChildReaper.shared.waitForExit(of: pid)
+        unlink(socketPath)
+        let outputRead = self.outputRead
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = Mutex<CheckedContinuation<Void, Never>?>(continuation)
+            let resume = { @Sendable in once.withLock { $0.take() }?.resume() }
+            Task { await outputRead.value; resume() }
+            MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: .milliseconds(500)) { resume() }
+        }
+        return status
+    }
+
+    /// Whether `stop` was called: an exit after it is no crash.
+    var wasStopped: Bool { stopping.withLock { $0 } }
+
+    /// SIGTERM to the worker's process group, SIGKILL after `grace`.
+    func stop(grace: Duration) {
+        let first = stopping.withLock { stopping in defer { stopping = true }; return !stopping }
+        guard first else { return }
+        kill(-pid, SIGTERM)
+        let pid = self.pid
+        MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: TimeAmount(grace)) {
+            // The group is gone once the leader is reaped; ESRCH is harmless.
+            kill(-pid, SIGKILL)
+        }
+    }
+
+    /// Resident memory in bytes, from /proc/PID/statm; nil if unreadable.
+    var residentBytes: Int? {
+        let fd = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 128)
+        let count = read(fd, &bytes, bytes.count)
+        guard count > 0 else { return nil }
+        let fields = bytes[..<count].split(separator: 0x20)
+        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    private static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
+    private static func log(_ fd: Int32, output: RecentLines, metadata: Logger.Metadata, logger: Logger) async {
+        var lines = LineSplitter()
+        do {
+            let channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton).takingOwnershipOfDescriptor(input: fd) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: channel) }
+            }
+            try await channel.executeThenClose { inbound, _ in
+                for try await chunk in inbound {
+                    for line in lines.append(chunk.readableBytesView) { output.log(line, metadata: metadata, logger: logger) }
+                }
+            }
+        } catch {
+            logger.debug("worker output closed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+        if let rest = lines.rest() { output.log(rest, metadata: metadata, logger: logger) }
+    }
+}
+
+struct WorkerStartError: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}
+
+/// The last lines a worker wrote, to explain a crash.
+final class RecentLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    private let keep = 10
+
+    func log(_ line: String, metadata: Logger.Metadata, logger: Logger) {
+        logger.warning("\(line)", metadata: metadata.merging(["stream": "stderr"]) { $1 })
+        lines.withLock { lines in
+            lines.append(line)
+            if lines.count > keep { lines.removeFirst(lines.count - keep) }
+        }
+    }
+
+    var last: [String] { lines.withLock { $0 } }
+}
