@@ -28,7 +28,7 @@ public struct FastCGIRecordDecoder: Sendable {
             let contentLength = buffer.getInteger(at: start + 4, endianness: .big, as: UInt16.self),
             let paddingLength = buffer.getInteger(at: start + 6, as: UInt8.self)
         else { return nil }
-        // §3.3: a version other than FCGI_VERSION_1 is an error (checked before waiting for the body).
+        // §3.3 documents FCGI_VERSION_1 only: another version's framing is unknown, so refuse (before waiting for the body).
         guard version == FastCGIRecord.version else {
             throw FastCGIRecordDecoderError.unsupportedVersion(version)
         }
