@@ -19,6 +19,9 @@ enum LeaseOutcome: Sendable {
     /// The exchange broke off (the application vanished, a protocol error):
     /// the connection is closed.
     case broken
+    /// The application closed the connection before answering at all: a
+    /// pooled worker is replaced (it died, or is in no state to serve).
+    case vanished
 }
 
 /// The right to run one request on one connection. Given back exactly once,
@@ -28,16 +31,19 @@ final class BackendLease: Sendable {
     /// Stops a request that ran over its time: a pooled worker is killed,
     /// a remote connection closed.
     let busyTimeout: Duration
+    /// Who serves it, for log lines: `worker 1234`, or the remote address.
+    let origin: String
     private let onRelease: @Sendable (FastCGIConnection, LeaseOutcome) -> Void
     private let onTimeout: @Sendable () -> Void
     private let released = Mutex(false)
 
     init(
-        connection: FastCGIConnection, busyTimeout: Duration,
+        connection: FastCGIConnection, busyTimeout: Duration, origin: String,
         onRelease: @escaping @Sendable (FastCGIConnection, LeaseOutcome) -> Void, onTimeout: @escaping @Sendable () -> Void
     ) {
         self.connection = connection
         self.busyTimeout = busyTimeout
+        self.origin = origin
         self.onRelease = onRelease
         self.onTimeout = onTimeout
     }

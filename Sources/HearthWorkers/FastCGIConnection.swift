@@ -16,8 +16,9 @@ final class FastCGIConnection: @unchecked Sendable {
     private var decoder = FastCGIRecordDecoder()
     private let closing: CheckedContinuation<Void, Never>
     private let closed = Mutex(false)
+    private let reusable = Atomic(true)
     /// False once a request on it ended unusually: it is closed, not reused.
-    private(set) var isReusable = true
+    var isReusable: Bool { reusable.load(ordering: .relaxed) }
 
     private init(
         channel: any Channel, inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
@@ -69,12 +70,15 @@ final class FastCGIConnection: @unchecked Sendable {
     deinit { close() }
 
     /// Marks the connection as not to be reused.
-    func discard() { isReusable = false }
+    func discard() { reusable.store(false, ordering: .relaxed) }
 
     /// Ends the connection's task, which closes the socket. Idempotent.
     func close() {
-        isReusable = false
+        discard()
         guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
+        // At once, not when the connection's task next runs: a record
+        // already in the socket must not be read after this.
+        channel.close(promise: nil)
         closing.resume()
     }
 }

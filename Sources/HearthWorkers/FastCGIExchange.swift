@@ -25,15 +25,24 @@ struct FastCGIExchange {
     /// Why the exchange ended early, as the watch saw it.
     enum Interruption: Sendable { case timedOut, clientGone }
 
-    func run(params: [(String, String)], input: ScriptInput, writer: consuming ResponseWriter) async throws {
+    /// The connection closed before any answer; the writer is untouched, so
+    /// the request may be tried again elsewhere.
+    struct Vanished: Error {
+        var error: HTTPError
+    }
+
+    /// Runs the request. The writer stays in `slot` when nothing was written
+    /// (`Vanished`, or an error answered by the caller).
+    func run(params: [(String, String)], input: ScriptInput, slot: inout ResponseWriter?) async throws {
         let host = FastCGIHostRequest(keepConnection: true)
         let interruption = ExchangeFlags()
         let watch = startWatch(host: host, interruption: interruption)
+        // The watch ends before the lease is given back: a client leaving
+        // after that must not abort the connection's next request.
         defer { watch.cancel() }
-        var slot: ResponseWriter? = consume writer
         var relay = FastCGIResponseRelay(
-            connection: lease.connection, host: host, label: label, request: request,
-            maxHeaderBytes: maxHeaderBytes, logger: logger
+            connection: lease.connection, host: host, label: label, origin: lease.origin, request: request,
+            maxHeaderBytes: maxHeaderBytes, logger: logger, isInterrupted: { interruption.interruption != nil }
         )
         let pump = interruption
         let connection = lease.connection
@@ -56,10 +65,18 @@ struct FastCGIExchange {
                 }
                 do {
                     let outcome = try await relay.run(slot: &slot)
-                    // Records still in flight for an ended request: the
-                    // connection is not clean enough to reuse, and closing
-                    // it frees a pump blocked on a full socket.
-                    if !pump.isBodySent { connection.close() }
+                    if !pump.isBodySent {
+                        if input.fitsSocketBuffer {
+                            // Its last write is on its way: wait, and the
+                            // connection stays clean for the next request.
+                            try await group.next()
+                        } else {
+                            // Records would still be in flight for an ended
+                            // request: the connection is not reused, and
+                            // closing it frees a pump blocked on a full socket.
+                            connection.close()
+                        }
+                    }
                     return outcome
                 } catch {
                     connection.close()
@@ -67,12 +84,19 @@ struct FastCGIExchange {
                 }
             }
         } catch {
+            interruption.end()
+            watch.cancel()
             lease.release(.broken)
             throw interrupted(interruption.interruption) ?? pump.bodyError ?? error
         }
+        interruption.end()
+        watch.cancel()
         switch outcome {
         case .responded:
             lease.release(.completed)
+        case .vanished(let error):
+            lease.release(.vanished)
+            throw interrupted(interruption.interruption).map { $0 as any Error } ?? Vanished(error: error)
         case .failed(let error, let completed):
             lease.release(completed ? .completed : .broken)
             throw interrupted(interruption.interruption) ?? pump.bodyError ?? error
@@ -139,28 +163,55 @@ struct FastCGIExchange {
     private func startWatch(host: FastCGIHostRequest, interruption: ExchangeFlags) -> ExchangeWatch {
         let lease = self.lease, label = self.label, logger = self.logger
         let timer = lease.connection.channel.eventLoop.scheduleTask(in: TimeAmount(lease.busyTimeout)) {
-            interruption.interrupt(.timedOut)
+            interruption.interrupt(.timedOut) {}
             logger.error("FastCGI request over its busy timeout; stopping", metadata: ["fastcgi": "\(label)"])
             lease.timedOut()
         }
         let client = request.connection.onClientClose {
-            interruption.interrupt(.clientGone)
-            var abort = ByteBuffer()
-            host.writeAbort(into: &abort)
-            lease.connection.channel.writeAndFlush(abort, promise: nil)
+            interruption.interrupt(.clientGone) {
+                // An aborted connection is not reused: the application may
+                // still send records for the request it gave up.
+                lease.connection.discard()
+                var abort = ByteBuffer()
+                host.writeAbort(into: &abort)
+                lease.connection.channel.writeAndFlush(abort, promise: nil)
+            }
         }
         return ExchangeWatch(timer: timer, client: client)
     }
 }
 
+extension ScriptInput {
+    /// A body already in hand and small enough that writing it cannot block
+    /// on an application that stopped reading (64 KiB: below the default
+    /// socket buffer).
+    var fitsSocketBuffer: Bool {
+        switch self {
+        case .none: true
+        case .memory(let buffer): buffer.readableBytes <= 65536
+        case .stream, .file: false
+        }
+    }
+}
+
 /// What happened to one exchange, as its watch and its body pump saw it.
 final class ExchangeFlags: Sendable {
-    private let state = Mutex<(interruption: FastCGIExchange.Interruption?, bodySent: Bool, bodyError: HTTPError?)>((nil, false, nil))
+    private let state = Mutex<(interruption: FastCGIExchange.Interruption?, ended: Bool, bodySent: Bool, bodyError: HTTPError?)>((nil, false, false, nil))
 
-    /// The first interruption is kept.
-    func interrupt(_ interruption: FastCGIExchange.Interruption) {
-        state.withLock { $0.interruption = $0.interruption ?? interruption }
+    /// Records the first interruption and runs `action` with it, under the
+    /// lock, unless the exchange already ended (its lease may already serve
+    /// another request).
+    func interrupt(_ interruption: FastCGIExchange.Interruption, _ action: () -> Void) {
+        state.withLock { state in
+            guard !state.ended, state.interruption == nil else { return }
+            state.interruption = interruption
+            action()
+        }
     }
+
+    /// The answer is in: nothing may touch the connection on this
+    /// exchange's behalf any more.
+    func end() { state.withLock { $0.ended = true } }
 
     var interruption: FastCGIExchange.Interruption? { state.withLock { $0.interruption } }
     func bodySent() { state.withLock { $0.bodySent = true } }

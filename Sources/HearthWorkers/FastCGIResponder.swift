@@ -37,12 +37,8 @@ public struct FastCGIResponder: Responder {
             request: request, script: script, input: input, server: server,
             policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: [])
         )
-        let lease = try await backend.lease()
-        let exchange = FastCGIExchange(
-            lease: lease, request: request, label: backend.name, maxHeaderBytes: mount.maxScriptHeaderBytes,
-            redirector: redirector, logger: logger
-        )
-        try await exchange.run(params: params, input: input, writer: writer)
+        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, maxHeaderBytes: mount.maxScriptHeaderBytes, redirector: redirector, logger: logger)
+        try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 
     private func resolve(_ request: Request) throws -> CGIScript {

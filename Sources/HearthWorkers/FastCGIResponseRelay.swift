@@ -16,21 +16,37 @@ struct FastCGIResponseRelay {
         /// `completed`: the application still ended the request properly, so
         /// the connection is clean.
         case failed(HTTPError, completed: Bool)
+        /// The connection closed before a single record came back: the
+        /// worker died or dropped it. Nothing was written to the client.
+        case vanished(HTTPError)
         case localRedirect(String)
     }
 
     let connection: FastCGIConnection
     var host: FastCGIHostRequest
+    /// The application and who served it, for messages.
     let label: String
+    /// The application alone, for stderr lines.
+    let stderrLabel: String
     let request: Request
     let maxHeaderBytes: Int
     let logger: Logger
+    /// Whether the exchange was interrupted (timeout, client gone): then
+    /// nothing more is written, even if the answer still arrives.
+    let isInterrupted: @Sendable () -> Bool
     private var stderrLines = LineSplitter()
+    /// Whether any record of the answer arrived.
+    private var answered = false
 
-    init(connection: FastCGIConnection, host: FastCGIHostRequest, label: String, request: Request, maxHeaderBytes: Int, logger: Logger) {
+    init(
+        connection: FastCGIConnection, host: FastCGIHostRequest, label: String, origin: String, request: Request, maxHeaderBytes: Int,
+        logger: Logger, isInterrupted: @escaping @Sendable () -> Bool
+    ) {
         self.connection = connection
         self.host = host
-        self.label = label
+        self.label = "\(label) (\(origin))"
+        self.stderrLabel = label
+        self.isInterrupted = isInterrupted
         self.request = request
         self.maxHeaderBytes = maxHeaderBytes
         self.logger = logger
@@ -51,13 +67,15 @@ struct FastCGIResponseRelay {
                 }
             }
         }
-        return .failed(HTTPError(.badGateway, "\(label): the application closed the connection before answering"), completed: false)
+        let error = HTTPError(.badGateway, "\(label): the application closed the connection before answering")
+        return answered ? .failed(error, completed: false) : .vanished(error)
     }
 
     /// STDOUT or the end; STDERR is logged on the way. Nil when the
     /// connection closed.
     private mutating func nextEvent() async throws -> BodyEvent? {
         while let record = try await connection.nextRecord() {
+            answered = true
             switch try host.receive(record) {
             case .stdout(let bytes): return .stdout(bytes)
             case .end(let end): flushStderr(); return .end(end)
@@ -83,6 +101,7 @@ struct FastCGIResponseRelay {
             case .failure(let error): return .failed(HTTPError(.badGateway, "\(label): \(error.reason)"), completed: false)
             case .success(let valid): headers = valid
             }
+            guard !isInterrupted() else { return .failed(HTTPError(.badGateway, "\(label): answer arrived after the request was given up"), completed: false) }
             let writer = try await slot.take()!.writeHead(
                 status: HTTPResponseStatus(statusCode: status.code), reasonPhrase: status.reason.isEmpty ? nil : status.reason, headers: headers
             )
@@ -127,6 +146,6 @@ struct FastCGIResponseRelay {
     }
 
     private func logStderr(_ line: String) {
-        logger.warning("\(line)", metadata: ["fastcgi": "\(label)", "stream": "stderr"])
+        logger.warning("\(line)", metadata: ["fastcgi": "\(stderrLabel)", "stream": "stderr"])
     }
 }

@@ -32,7 +32,7 @@ final class RemoteBackend: FastCGIBackend, Sendable {
             throw HTTPError(.badGateway, "\(name): cannot connect: \(error)")
         }
         return BackendLease(
-            connection: connection, busyTimeout: configuration.busyTimeout,
+            connection: connection, busyTimeout: configuration.busyTimeout, origin: name,
             onRelease: { [self] connection, outcome in
                 if outcome == .completed && connection.isReusable && connection.channel.isActive {
                     idle.withLock { $0.append(connection) }

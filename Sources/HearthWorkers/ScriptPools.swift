@@ -29,12 +29,8 @@ struct ScriptPools: WarmScripts {
             request: request, script: script, input: input, server: server,
             policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: [])
         )
-        let lease = try await pool.lease()
-        let exchange = FastCGIExchange(
-            lease: lease, request: request, label: script.filePath, maxHeaderBytes: mount.maxScriptHeaderBytes,
-            redirector: redirector, logger: pools.logger
-        )
-        try await exchange.run(params: params, input: input, writer: writer)
+        let dispatch = FastCGIDispatch(backend: pool, label: script.filePath, maxHeaderBytes: mount.maxScriptHeaderBytes, redirector: redirector, logger: pools.logger)
+        try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 
     /// Creates the pools of the executable `*.fcgi` files directly in the

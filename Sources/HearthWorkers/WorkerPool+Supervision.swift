@@ -62,17 +62,17 @@ extension WorkerPool {
     /// generation, request limit, memory limit, broken connection of a
     /// stopped worker).
     func finish(_ id: Int, connection: FastCGIConnection?, outcome: LeaseOutcome) {
-        if outcome == .broken { connection?.close() }
+        if outcome != .completed || connection?.isReusable == false { connection?.close() }
         let overMemory = configuration.maxResidentBytes.map { limit in
             state.withLock { $0.slots[id]?.worker }?.residentBytes.map { $0 > limit } ?? false
         } ?? false
         let (retired, waiter) = state.withLock { state -> (WorkerProcess?, CheckedContinuation<Int?, Never>?) in
             guard var slot = state.slots[id] else { return (nil, nil) }
             slot.requests += 1
-            if outcome == .broken || !(slot.connection?.isReusable ?? false) { slot.connection = nil }
+            if outcome != .completed || !(slot.connection?.isReusable ?? false) { slot.connection = nil }
             let used = configuration.maxRequests.map { slot.requests >= $0 } ?? false
             state.slots[id] = slot
-            if slot.retiring || used || overMemory || slot.worker.generation != state.generation {
+            if slot.retiring || used || overMemory || outcome == .vanished || slot.worker.generation != state.generation {
                 return (state.remove(id)?.worker, nil)
             }
             return (nil, state.offer(id))
@@ -93,8 +93,11 @@ extension WorkerPool {
             return state.slots[id]
         }
         guard let slot else { return }
-        slot.worker.stop(grace: configuration.killGrace)
+        // The connection first: nothing the worker writes after its time
+        // is up reaches the client (FCGI.pm answers SIGTERM by finishing
+        // the request it holds).
         slot.connection?.close()
+        slot.worker.stop(grace: configuration.killGrace)
     }
 
     /// Starts one worker (already counted in `starting`) after `delay`, and
@@ -120,6 +123,7 @@ extension WorkerPool {
         }
         let (waiter, stopNow) = state.withLock { state -> (CheckedContinuation<Int?, Never>?, Bool) in
             state.starting -= 1
+            state.live[id] = worker
             guard !state.stopped, generation == state.generation else { return (nil, true) }
             state.slots[id] = .init(worker: worker)
             return (state.offer(id), false)
@@ -139,7 +143,10 @@ extension WorkerPool {
     /// PHP_FCGI_MAX_REQUESTS requests).
     private func supervise(_ worker: WorkerProcess) async {
         let status = await worker.waitForExit()
-        state.withLock { _ = $0.remove(worker.id) }
+        state.withLock { state in
+            _ = state.remove(worker.id)
+            state.live[worker.id] = nil
+        }
         let exitCode = (status >> 8) & 0xFF, signal = status & 0x7F
         guard !worker.wasStopped, signal != 0 || exitCode != 0 else {
             replenish()

@@ -60,7 +60,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         }
         state.withLock { $0.slots[id]?.connection = connection }
         return BackendLease(
-            connection: connection, busyTimeout: configuration.busyTimeout,
+            connection: connection, busyTimeout: configuration.busyTimeout, origin: "worker \(slot.worker.pid)",
             onRelease: { [self] connection, outcome in finish(id, connection: connection, outcome: outcome) },
             onTimeout: { [self] in killBusy(id) }
         )
@@ -92,7 +92,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
     public func shutdown() async {
         let (workers, waiters) = state.withLock { state -> ([WorkerProcess], [CheckedContinuation<Int?, Never>]) in
             state.stopped = true
-            let workers = state.slots.values.map(\.worker)
+            let workers = Array(state.live.values)
             for id in Array(state.slots.keys) { _ = state.remove(id) }
             return (workers, state.takeWaiters())
         }

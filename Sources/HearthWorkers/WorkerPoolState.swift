@@ -19,6 +19,9 @@ struct WorkerPoolState {
     }
 
     var slots: [Int: Slot] = [:]
+    /// Every worker not yet reaped, in the books or already stopping:
+    /// shutdown waits for all of them.
+    var live: [Int: WorkerProcess] = [:]
     /// Idle workers, the most recently used last: it is the one taken next
     /// (its memory is warm), and the ones at the front idle longest.
     var idle: [Int] = []

@@ -19,7 +19,8 @@ final class WorkerProcess: Sendable {
     let pid: pid_t
     let socketPath: String
     let output: RecentLines
-    private let outputRead: Task<Void, Never>
+    /// The exit, awaited once from the reaper; any number may wait on it.
+    private let exit: Task<Int32, Never>
     private let stopping = Mutex(false)
 
     private init(id: Int, generation: Int, pid: pid_t, socketPath: String, output: RecentLines, outputRead: Task<Void, Never>) {
@@ -28,7 +29,7 @@ final class WorkerProcess: Sendable {
         self.pid = pid
         self.socketPath = socketPath
         self.output = output
-        self.outputRead = outputRead
+        self.exit = Task { await Self.reap(pid, socketPath: socketPath, outputRead: outputRead) }
     }
 
     /// Binds the socket, starts the program on it and starts logging its
@@ -62,13 +63,15 @@ final class WorkerProcess: Sendable {
         return WorkerProcess(id: id, generation: generation, pid: spawned.pid, socketPath: socketPath, output: output, outputRead: outputRead)
     }
 
-    /// Waits for the worker to exit, and for its last output to be logged
-    /// (for half a second at most: a child it left behind may hold the
-    /// pipes); returns its raw wait status.
-    func waitForExit() async -> Int32 {
+    /// Waits for the worker to exit and its last output to be logged;
+    /// returns its raw wait status.
+    func waitForExit() async -> Int32 { await exit.value }
+
+    /// Reaps the worker, then waits for its output to be read (half a
+    /// second at most: a child it left behind may hold the pipes).
+    private static func reap(_ pid: pid_t, socketPath: String, outputRead: Task<Void, Never>) async -> Int32 {
         let status = await ChildReaper.shared.waitForExit(of: pid)
         unlink(socketPath)
-        let outputRead = self.outputRead
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let once = Mutex<CheckedContinuation<Void, Never>?>(continuation)
             let resume = { @Sendable in once.withLock { $0.take() }?.resume() }

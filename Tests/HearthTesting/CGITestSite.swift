@@ -40,16 +40,21 @@ public final class CGITestSite: Sendable {
             return quiet
         }()
         let built = try SiteBuilder(configuration: configuration).build(logger: logger)
+        try await built.start()
         let server = try await LiveServer.start(responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog, logger: logger)
-        return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, server: server)
+        return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, site: built, server: server)
     }
 
-    private init(scriptDirectory: TemporaryDirectory, documentRoot: TemporaryDirectory, server: LiveServer) {
+    private init(scriptDirectory: TemporaryDirectory, documentRoot: TemporaryDirectory, site: Site, server: LiveServer) {
         self.scriptDirectory = scriptDirectory.path
         self.documentRoot = documentRoot.path
+        self.site = site
         self.server = server
         self.directories = [scriptDirectory, documentRoot]
     }
+
+    /// The site being served: its worker pools, for warm tests.
+    public let site: Site
 
     public var port: Int { server.port }
 
@@ -63,5 +68,9 @@ public final class CGITestSite: Sendable {
         try await request("GET \(path) HTTP/1.1\r\nHost: test\r\n" + headers.map { $0 + "\r\n" }.joined() + "Connection: close\r\n\r\n")
     }
 
-    public func stop() async throws { try await server.stop() }
+    /// Stops the server, then the site's workers.
+    public func stop() async throws {
+        try await server.stop()
+        await site.shutdown()
+    }
 }

@@ -1,0 +1,43 @@
+import HearthGateway
+import HearthHTTP
+import Logging
+
+/// Runs one request on a backend: lease, exchange, and one more try on a
+/// fresh connection when the first closed without a word — a worker that
+/// died between requests — as nginx's `fastcgi_next_upstream error` does,
+/// and only where a repeat is harmless: an idempotent method (RFC 9110
+/// §9.2.2) whose body, if any, is still in hand.
+struct FastCGIDispatch {
+    let backend: any FastCGIBackend
+    let label: String
+    let maxHeaderBytes: Int
+    let redirector: LocalRedirector
+    let logger: Logger
+
+    func run(_ request: Request, params: [(String, String)], input: ScriptInput, writer: consuming ResponseWriter) async throws {
+        var slot: ResponseWriter? = consume writer
+        var attempt = 1
+        while true {
+            let lease = try await backend.lease()
+            let exchange = FastCGIExchange(
+                lease: lease, request: request, label: label, maxHeaderBytes: maxHeaderBytes, redirector: redirector, logger: logger
+            )
+            do {
+                return try await exchange.run(params: params, input: input, slot: &slot)
+            } catch let vanished as FastCGIExchange.Vanished {
+                guard attempt == 1, Self.mayRepeat(request, input: input) else { throw vanished.error }
+                logger.notice("FastCGI connection closed before an answer; trying once more", metadata: ["fastcgi": "\(label)", "was": "\(lease.origin)"])
+                attempt += 1
+            }
+        }
+    }
+
+    static func mayRepeat(_ request: Request, input: ScriptInput) -> Bool {
+        let idempotent: Set<String> = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]
+        guard idempotent.contains(request.head.method.rawValue) else { return false }
+        switch input {
+        case .none, .memory: return true
+        case .stream, .file: return false
+        }
+    }
+}
