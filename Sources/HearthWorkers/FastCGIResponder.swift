@@ -35,7 +35,8 @@ public struct FastCGIResponder: Responder {
         defer { input.close() }
         let params = FastCGIParams.build(
             request: request, script: script, input: input, server: server,
-            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: [])
+            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []),
+            redirectStatus: mount.directory != nil
         )
         let dispatch = FastCGIDispatch(backend: backend, label: backend.name, maxHeaderBytes: mount.maxScriptHeaderBytes, redirector: redirector, logger: logger)
         try await dispatch.run(request, params: params, input: input, writer: writer)
@@ -50,7 +51,8 @@ public struct FastCGIResponder: Responder {
             return CGIScript(scriptName: mount.urlPath, pathInfo: pathInfo, filePath: "")
         }
         switch resolver.resolve(relative.drop { $0 == "/" }) {
-        case .script(let script) where script.interpreter != nil: return script
+        case .script(let script) where mount.extensions.contains(script.fileExtension):
+            return script
         case .script(let script): throw HTTPError(.forbidden, "not a file this application runs: \(script.filePath)")
         case .notFound: throw HTTPError(.notFound, "no file at \(request.rawPath)")
         case .forbidden(let reason): throw HTTPError(.forbidden, reason)
@@ -62,14 +64,26 @@ public struct FastCGIResponder: Responder {
 /// The FastCGI PARAMS of a request: the RFC 3875 meta-variables, from the
 /// same builder as a cold script's environment.
 enum FastCGIParams {
-    static func build(request: Request, script: CGIScript, input: ScriptInput, server: CGIServer, policy: CGIEnvironmentPolicy) -> [(String, String)] {
-        // php-cgi refuses to run unless REDIRECT_STATUS says a server sent it
-        // (its force_redirect guard), warm as cold.
-        let extra: [CGIEnvironmentBuilder.Variable] = script.interpreter != nil ? [("REDIRECT_STATUS", "200")] : []
+    /// `redirectStatus`: the application runs files it is handed, as an
+    /// interpreter does; php-cgi refuses to unless REDIRECT_STATUS says a
+    /// server sent the request (its force_redirect guard), warm as cold.
+    static func build(
+        request: Request, script: CGIScript, input: ScriptInput, server: CGIServer, policy: CGIEnvironmentPolicy, redirectStatus: Bool = false
+    ) -> [(String, String)] {
+        let extra: [CGIEnvironmentBuilder.Variable] = redirectStatus ? [("REDIRECT_STATUS", "200")] : []
         return CGIEnvironmentBuilder.build(
             request: CGIRequestMapping.head(request), script: script,
             body: input.length.map { .exactly($0) } ?? .none,
             connection: CGIRequestMapping.connection(request), server: server, policy: policy, extra: extra
         ).map { ($0.name, $0.value) }
+    }
+}
+
+extension CGIScript {
+    /// The file name's extension without the dot, "" when none.
+    var fileExtension: String {
+        let name = fileName
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return String(name[name.index(after: dot)...])
     }
 }
