@@ -3,6 +3,7 @@ import HearthGateway
 import HearthHTTP
 import HearthStatic
 import HearthTesting
+import HearthWorkers
 import Testing
 
 @testable import Hearth
@@ -201,7 +202,7 @@ import Testing
         // Unknown keys name themselves and what is allowed there.
         .init("lisen: 80", "lisen", 1, 1, """
             unknown key "lisen"; allowed keys are server, log_level, access_log, max_concurrent_scripts, \
-            max_local_redirects, cgi, static
+            max_local_redirects, cgi, fastcgi, fcgi_scripts, static
             """),
         .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
         .init("cgi:\n  - url: /x\n    io_timout: 5s", "cgi[0].io_timout", 3, 5,
@@ -311,7 +312,7 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 2)
+        try #require(blocks.count == 3)
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"
@@ -324,6 +325,16 @@ import Testing
         #expect(second.cgiMounts.map(\.directory) == ["/srv/site/cgi-bin", Self.base + "/legacy"])
         #expect(second.cgiMounts[1].environment.map(\.name) == ["PATH", "LANG"])
         #expect(second.staticMounts.isEmpty)
+
+        let third = try parse(blocks[2])
+        #expect(third.scriptPools?.minProcesses == 2)
+        #expect(third.fastCGIMounts.map(\.urlPath) == ["/shop", "/blog"])
+        guard case .pool(let pool) = third.fastCGIMounts[0].backend, case .remote(let remote) = third.fastCGIMounts[1].backend else {
+            Issue.record("expected a pool, then a remote server")
+            return
+        }
+        #expect(pool.command == ["/usr/bin/php-cgi", "-d", "display_errors=0"])
+        #expect(remote.address == .unix("/run/php/php8.2-fpm.sock"))
     }
 }
 
