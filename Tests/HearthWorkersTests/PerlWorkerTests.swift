@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import HearthTesting
 import HearthWorkers
@@ -89,5 +90,21 @@ struct PerlWorkerTests {
         let line = capture.records.first { $0.message == "perlcomplains" }
         #expect(line?.level == .warning)
         #expect(line?.metadata["fastcgi"]?.hasSuffix("/counter.fcgi") == true)
+    }
+}
+
+/// The warm sample shipped in cgi-bin/, as `swift run hearth` serves it.
+@Suite("Warm sample") struct WarmSampleTests {
+    @Test("cgi-bin/counter.fcgi counts the requests one worker serves")
+    func counterSample() async throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("cgi-bin").path
+        let site = try await CGITestSite.start(scripts: [:], mount: { $0.directory = samples }, site: { $0.scriptPools = testPool() })
+        let first = try await site.get("/cgi-bin/counter.fcgi").text
+        let second = try await site.get("/cgi-bin/counter.fcgi").text
+        let pid = first.split(separator: " ").last.map(String.init) ?? "?"
+        #expect(first == "request 1 served by worker \(pid)")
+        #expect(second == "request 2 served by worker \(pid)")
+        try await site.stop()
     }
 }
