@@ -57,11 +57,16 @@ final class FastCGIConnection: @unchecked Sendable {
         }
     }
 
-    /// The next record, or nil when the application closed the connection.
+    /// The next record, or nil when the application closed the connection —
+    /// or reset it: a read error is the application's end, never to be
+    /// mistaken for the client's (ECONNRESET here is not the client leaving).
+    /// A malformed record still throws.
     func nextRecord() async throws -> FastCGIRecord? {
         while true {
             if let record = try decoder.decode(&pending) { return record }
-            guard let bytes = try await inbound.next() else { return nil }
+            let read: ByteBuffer?
+            do { read = try await inbound.next() } catch { return nil }
+            guard let bytes = read else { return nil }
             if pending.readableBytes == 0 { pending = bytes } else { pending.writeImmutableBuffer(bytes) }
         }
     }

@@ -87,7 +87,7 @@ struct FastCGIExchange {
             interruption.end()
             watch.cancel()
             lease.release(.broken)
-            throw interrupted(interruption.interruption) ?? pump.bodyError ?? error
+            throw interrupted(interruption.interruption) ?? pump.bodyError ?? protocolError(error) ?? error
         }
         interruption.end()
         watch.cancel()
@@ -105,6 +105,13 @@ struct FastCGIExchange {
             logger.debug("local redirect", metadata: ["fastcgi": "\(label)", "location": "\(target)"])
             try await redirector.dispatch(request.redirected(to: target), writer: slot.take()!)
         }
+    }
+
+    /// An application that breaks FastCGI framing is a bad gateway (502),
+    /// never the server's own 500.
+    private func protocolError(_ error: any Error) -> HTTPError? {
+        guard error is FastCGIRecordDecoderError || error is FastCGIHostRequestError else { return nil }
+        return HTTPError(.badGateway, "\(label) (\(lease.origin)): FastCGI protocol error: \(error)")
     }
 
     private func interrupted(_ interruption: Interruption?) -> HTTPError? {
