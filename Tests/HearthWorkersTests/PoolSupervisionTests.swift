@@ -40,6 +40,20 @@ struct PoolSupervisionTests {
         try await site.stop()
     }
 
+    @Test("a program that does not speak FastCGI: 502 naming the protocol error, and the site keeps serving")
+    func notFastCGI() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(
+            scripts: ["http.fcgi": WarmApps.perlNotFastCGI, "counter.fcgi": WarmApps.perlCounter],
+            site: { $0.scriptPools = testPool() }, logger: WarmApps.logger(capture))
+        let response = try await site.get("/cgi-bin/http.fcgi")
+        #expect(response.status == 502)
+        #expect(!response.text.contains("hello"))
+        #expect(try await site.get("/cgi-bin/counter.fcgi").status == 200)
+        try await site.stop()
+        #expect(capture.records.contains { $0.message.contains("FastCGI protocol error") && $0.message.contains("unsupportedVersion(72)") })
+    }
+
     @Test("a worker that keeps crashing fails the pool: 503, and the log says why (its last stderr line)")
     func crashLoop() async throws {
         let capture = LogCapture()

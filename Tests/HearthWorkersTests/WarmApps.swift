@@ -39,6 +39,20 @@ enum WarmApps {
         exit 3;
         """#
 
+    /// Accepts FastCGI connections on fd 0 and answers in HTTP instead: a
+    /// program that is not a FastCGI application at all.
+    static let perlNotFastCGI = #"""
+        #!/usr/bin/perl
+        use strict;
+        open(my $listen, '+<&=', 0) or die "fd 0: $!";
+        while (accept(my $client, $listen)) {
+            my $request;
+            sysread($client, $request, 65536);
+            syswrite($client, "HTTP/1.0 200 OK\r\n\r\nhello\n");
+            close($client);
+        }
+        """#
+
     static let phpPage = #"""
         <?php
         header('Content-Type: text/plain');
