@@ -71,6 +71,11 @@ final class FastCGIConnection: @unchecked Sendable {
         }
     }
 
+    /// The next record if it has already arrived whole; never waits.
+    func bufferedRecord() throws -> FastCGIRecord? {
+        try decoder.decode(&pending)
+    }
+
     /// A connection dropped without `close()` still ends its task.
     deinit { close() }
 

@@ -45,43 +45,24 @@ struct FastCGIExchange {
             maxHeaderBytes: maxHeaderBytes, logger: logger, isInterrupted: { interruption.interruption != nil }
         )
         let pump = interruption
-        let connection = lease.connection
         let outcome: FastCGIResponseRelay.Outcome
         do {
             var records = ByteBuffer()
             try host.writeHead(params: params, into: &records)
-            let head = records
-            outcome = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        try await sendBody(head, host: host, input: input)
-                        pump.bodySent()
-                    } catch {
-                        // The body failed (or the connection did): closing
-                        // wakes the reader instead of leaving it to the timeout.
-                        pump.bodyFailed(error)
-                        connection.close()
-                    }
-                }
+            if input.fitsSocketBuffer {
+                // The whole request in one write, and no second task: the
+                // common case (GET, a small form) pays for no concurrency.
                 do {
-                    let outcome = try await relay.run(slot: &slot)
-                    if !pump.isBodySent {
-                        if input.fitsSocketBuffer {
-                            // Its last write is on its way: wait, and the
-                            // connection stays clean for the next request.
-                            try await group.next()
-                        } else {
-                            // Records would still be in flight for an ended
-                            // request: the connection is not reused, and
-                            // closing it frees a pump blocked on a full socket.
-                            connection.close()
-                        }
-                    }
-                    return outcome
-                } catch {
-                    connection.close()
-                    throw error
+                    try await sendBody(records, host: host, input: input)
+                    pump.bodySent()
+                    outcome = try await relay.run(slot: &slot)
+                } catch where !pump.isBodySent {
+                    // Not even the request could be written (the worker is
+                    // gone): nothing was answered, so it may go elsewhere.
+                    outcome = .vanished(HTTPError(.badGateway, "\(label) (\(lease.origin)): cannot send the request: \(error)"))
                 }
+            } else {
+                outcome = try await streamBody(records, host: host, input: input, pump: pump, relay: &relay, slot: &slot)
             }
         } catch {
             interruption.end()
@@ -94,6 +75,11 @@ struct FastCGIExchange {
         switch outcome {
         case .responded:
             lease.release(.completed)
+        case .vanished(let error) where interruption.interruption != nil:
+            // The application dropped a request we aborted: that is its
+            // right (§5.4), not a sign the worker is broken.
+            lease.release(.broken)
+            throw interrupted(interruption.interruption) ?? error
         case .vanished(let error):
             lease.release(.vanished)
             throw interrupted(interruption.interruption).map { $0 as any Error } ?? Vanished(error: error)
@@ -119,6 +105,40 @@ struct FastCGIExchange {
         case .timedOut: HTTPError(.gatewayTimeout, "\(label): no complete answer within the busy timeout")
         case .clientGone: HTTPError(HTTPResponseStatus(statusCode: 499, reasonPhrase: "Client Closed Request"), "\(label): client went away")
         case nil: nil
+        }
+    }
+
+    /// A body that streams in from the client (or a spool file) is sent
+    /// while the answer is read: an application may answer before it read
+    /// everything, and a large body must not wait on a full socket.
+    private func streamBody(
+        _ head: ByteBuffer, host: FastCGIHostRequest, input: ScriptInput, pump: ExchangeFlags,
+        relay: inout FastCGIResponseRelay, slot: inout ResponseWriter?
+    ) async throws -> FastCGIResponseRelay.Outcome {
+        let connection = lease.connection
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await sendBody(head, host: host, input: input)
+                    pump.bodySent()
+                } catch {
+                    // The body failed (or the connection did): closing
+                    // wakes the reader instead of leaving it to the timeout.
+                    pump.bodyFailed(error)
+                    connection.close()
+                }
+            }
+            do {
+                let outcome = try await relay.run(slot: &slot)
+                // Records would still be in flight for an ended request: the
+                // connection is not reused, and closing it frees a pump
+                // blocked on a full socket.
+                if !pump.isBodySent { connection.close() }
+                return outcome
+            } catch {
+                connection.close()
+                throw error
+            }
         }
     }
 

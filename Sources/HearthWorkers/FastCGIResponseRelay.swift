@@ -96,16 +96,27 @@ struct FastCGIResponseRelay {
             guard try await drainToEnd() else { return .failed(HTTPError(.badGateway, "\(label): connection closed mid-answer"), completed: false) }
             return .localRedirect(target)
         case .document(let status, let fields):
-            let headers: HTTPHeaders
+            var headers: HTTPHeaders
             switch ResponseFields.headers(from: fields) {
             case .failure(let error): return .failed(HTTPError(.badGateway, "\(label): \(error.reason)"), completed: false)
             case .success(let valid): headers = valid
             }
             guard !isInterrupted() else { return .failed(HTTPError(.badGateway, "\(label): answer arrived after the request was given up"), completed: false) }
-            let writer = try await slot.take()!.writeHead(
-                status: HTTPResponseStatus(statusCode: status.code), reasonPhrase: status.reason.isEmpty ? nil : status.reason, headers: headers
-            )
-            if !body.isEmpty { try await writer.write(ByteBuffer(bytes: body)) }
+            var first = ByteBuffer(bytes: body)
+            let complete = try collectBuffered(into: &first)
+            // The whole answer is in hand (a small page usually is): its
+            // length is known, so the response goes out in one write with
+            // Content-Length rather than chunked.
+            let code = HTTPResponseStatus(statusCode: status.code)
+            if complete, !headers.contains(name: "content-length"), code.mayHaveBody {
+                headers.add(name: "Content-Length", value: String(first.readableBytes))
+            }
+            let writer = try await slot.take()!.writeHead(status: code, reasonPhrase: status.reason.isEmpty ? nil : status.reason, headers: headers)
+            if first.readableBytes > 0 { try await writer.write(first) }
+            if complete {
+                try await writer.finish()
+                return .responded
+            }
             while let event = try await nextEvent() {
                 switch event {
                 case .stdout(let chunk): try await writer.write(chunk)
@@ -116,6 +127,20 @@ struct FastCGIResponseRelay {
             // connection closing, which throwing here brings about.
             throw HTTPError(.badGateway, "\(label): the application closed the connection in the middle of its answer")
         }
+    }
+
+    /// Appends the STDOUT already received (no waiting) to `body`; true when
+    /// FCGI_END_REQUEST was among it.
+    private mutating func collectBuffered(into body: inout ByteBuffer) throws -> Bool {
+        while let record = try connection.bufferedRecord() {
+            switch try host.receive(record) {
+            case .stdout(var bytes): body.writeBuffer(&bytes)
+            case .stderr(let bytes): for line in stderrLines.append(bytes.readableBytesView) { logStderr(line) }
+            case .end: flushStderr(); return true
+            case nil: continue
+            }
+        }
+        return false
     }
 
     /// Reads and drops output up to FCGI_END_REQUEST; false if the
@@ -147,5 +172,12 @@ struct FastCGIResponseRelay {
 
     private func logStderr(_ line: String) {
         logger.warning("\(line)", metadata: ["fastcgi": "\(stderrLabel)", "stream": "stderr"])
+    }
+}
+
+extension HTTPResponseStatus {
+    /// RFC 9110 §6.4.1: 1xx, 204 and 304 responses have no content.
+    var mayHaveBody: Bool {
+        !(100..<200).contains(code) && code != 204 && code != 304
     }
 }

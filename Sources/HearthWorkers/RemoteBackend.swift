@@ -1,4 +1,6 @@
 import HearthHTTP
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// An application server already running (php-fpm, a Go fcgi.Serve
@@ -87,10 +89,9 @@ final class ConnectionSlots: Sendable {
             giveUp(ticket)
             return false
         }
-        let expiry = Task {
-            try? await Task.sleep(for: timeout)
-            giveUp(ticket)
-        }
+        // An event-loop timer, not a sleeping task: with every worker busy,
+        // each request waits, and a timer is far cheaper than a task.
+        let expiry = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) { [self] in giveUp(ticket) }
         defer { expiry.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
 
 extension WorkerPool {
@@ -28,10 +30,9 @@ extension WorkerPool {
 
     private func wait(_ ticket: Int) async -> Int? {
         guard configuration.queueTimeout > .zero else { return nil }
-        let expiry = Task {
-            try? await Task.sleep(for: configuration.queueTimeout)
-            giveUp(ticket)
-        }
+        // An event-loop timer, not a sleeping task: with every worker busy,
+        // each request waits, and a timer is far cheaper than a task.
+        let expiry = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(configuration.queueTimeout)) { [self] in giveUp(ticket) }
         defer { expiry.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
