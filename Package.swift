@@ -109,6 +109,11 @@ let package = Package(
             ]
         ),
 
+        // The conformance probes as one FastCGI application, for running the
+        // suite through the warm path (conformance/README.md "Warm").
+        // Blocking socket I/O around the pure child state machine.
+        .executableTarget(name: "hearth-warm-probe", dependencies: ["HearthFastCGI"]),
+
         // One helper library for every test distance: live servers on port 0,
         // a raw TCP client, process and fd inspection.
         .target(

@@ -18,13 +18,17 @@ public final class HearthProcess: Sendable {
     }
 
     /// The built `hearth` binary: beside the test bundle in the build folder.
-    public static var executable: String {
+    public static var executable: String { builtExecutable("hearth") }
+
+    /// An executable of this package, as built beside the test bundle
+    /// (`swift test` builds every executable target).
+    public static func builtExecutable(_ name: String) -> String {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: me).deletingLastPathComponent()
-        while directory.path != "/" && !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("hearth").path) {
+        while directory.path != "/" && !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent(name).path) {
             directory.deleteLastPathComponent()
         }
-        return directory.appendingPathComponent("hearth").path
+        return directory.appendingPathComponent(name).path
     }
 
     /// Starts `hearth serve --port 0 ARGUMENTS` and returns once its log says
