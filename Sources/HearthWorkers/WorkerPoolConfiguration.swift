@@ -5,7 +5,8 @@ public struct WorkerPoolConfiguration: Sendable {
     /// directly, never through a shell, with a listening socket on fd 0
     /// (FastCGI 1.0 §2.2, FCGI_LISTENSOCK_FILENO).
     public var command: [String] = []
-    /// The workers' working directory. Default: the program's directory.
+    /// The workers' working directory. Default: the mount's directory for
+    /// a FastCGI mount that has one, else the program's directory.
     public var workingDirectory: String? = nil
     /// The workers' environment; nothing else of the server's reaches them.
     /// Default `PATH` only.

@@ -27,7 +27,10 @@ public final class WorkerPools: Sendable {
     public func responder(for mount: FastCGIMountConfiguration, server: CGIServer, redirector: LocalRedirector) -> FastCGIResponder {
         let backend: any FastCGIBackend
         switch mount.backend {
-        case .pool(let configuration):
+        case .pool(var configuration):
+            // RFC 3875 §7.2: a script's working directory SHOULD be its own;
+            // a pool serving a directory of files starts in that directory.
+            configuration.workingDirectory = configuration.workingDirectory ?? mount.directory
             backend = pool(named: mount.urlPath + " → " + configuration.command.joined(separator: " "), configuration: configuration)
         case .remote(let configuration):
             let remote = RemoteBackend(configuration: configuration)
