@@ -1,0 +1,28 @@
+import HTTPTypes
+
+/// Errors a handler may throw, each with the status it becomes. Anything
+/// else a handler throws is a 500 whose details go to the error log only:
+/// internals never reach the client.
+public enum HearthError: Error, Sendable, Equatable {
+    case badRequest(String)
+    case notFound
+    case methodNotAllowed(allowed: [HTTPRequest.Method])
+    case payloadTooLarge(limit: Int)
+    case unauthorized(realm: String)
+    case forbidden
+    /// Any status, with a message for the log (not the client).
+    case status(HTTPResponse.Status, String)
+
+    /// The one place a handler's error becomes a status (STYLE.md §9).
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .badRequest: .badRequest
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .payloadTooLarge: .contentTooLarge
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .status(let status, _): status
+        }
+    }
+}
