@@ -1,0 +1,31 @@
+import HTTPTypes
+
+/// The one place a handler's failure becomes a response (STYLE.md §9): a
+/// `HearthError` gets its status and a short page; anything else is a 500
+/// whose description goes to the log only, so internals never reach the
+/// client. Every temperature's adapter calls this.
+public enum ErrorMapping {
+    /// The response for `error`, and the line to log for it.
+    public static func response(for error: any Error) -> (response: HearthResponse, logMessage: String) {
+        guard let error = error as? HearthError else {
+            return (page(.internalServerError), "handler failed: \(error)")
+        }
+        var response = page(error.status)
+        switch error {
+        case .unauthorized(let realm):
+            // RFC 7617 §2: the realm, quoted, with backslash and quote escaped.
+            let quoted = realm.flatMap { $0 == "\\" || $0 == "\"" ? ["\\", $0] : [$0] }.map(String.init).joined()
+            response.headerFields[.wwwAuthenticate] = "Basic realm=\"\(quoted)\", charset=\"UTF-8\""
+        case .methodNotAllowed(let allowed):
+            response.headerFields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        default:
+            break
+        }
+        return (response, "\(error)")
+    }
+
+    /// A short page naming the status, and nothing else.
+    static func page(_ status: HTTPResponse.Status) -> HearthResponse {
+        .text("\(status.code) \(status.reasonPhrase)\n", status: status)
+    }
+}
