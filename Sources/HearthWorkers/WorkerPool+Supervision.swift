@@ -1,3 +1,4 @@
+import HearthHTTP
 import Logging
 import NIOCore
 import NIOPosix
@@ -7,14 +8,14 @@ extension WorkerPool {
     /// A worker id, or nil when none came within the queue timeout (or the
     /// pool failed or stopped). Starts a worker if the pool may grow.
     func acquireWorker() async throws -> Int? {
-        enum Decision { case take(Int), wait(Int), refuse }
+        enum Decision { case take(Int), wait(Int), refuse, queueFull }
         let (decision, spawn) = state.withLock { state -> (Decision, Int) in
             guard !state.stopped, state.failure == nil else { return (.refuse, 0) }
             if let id = state.idle.popLast() {
                 state.slots[id]?.busy = true
                 return (.take(id), 0)
             }
-            guard state.waiters.count < configuration.maxQueue else { return (.refuse, 0) }
+            guard state.waiters.count < configuration.maxQueue else { return (.queueFull, 0) }
             state.nextID += 1
             let spawn = state.slots.count + state.starting < configuration.maxProcesses ? 1 : 0
             state.starting += spawn
@@ -24,6 +25,8 @@ extension WorkerPool {
         switch decision {
         case .take(let id): return id
         case .refuse: return nil
+        case .queueFull:
+            throw HTTPError(.serviceUnavailable, "\(name): every worker busy and \(configuration.maxQueue) requests already waiting (max_queue)", headers: [("Retry-After", "1")])
         case .wait(let ticket): return await wait(ticket)
         }
     }

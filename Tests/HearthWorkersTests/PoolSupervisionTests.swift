@@ -25,6 +25,24 @@ struct PoolSupervisionTests {
         #expect(capture.records.contains { $0.message.contains("no free worker within the queue timeout") })
     }
 
+    @Test("with the line full (max_queue), a request is answered 503 at once, and the log says why")
+    func queueFull() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(
+            scripts: ["counter.fcgi": WarmApps.perlCounter],
+            site: { $0.scriptPools = testPool { $0.maxQueue = 0 } }, logger: WarmApps.logger(capture))
+        let marks = try TemporaryDirectory()
+        async let busy = site.get("/cgi-bin/counter.fcgi?mark=\(marks.path)/busy&sleep=2")
+        #expect(await Processes.readPid(at: marks.path + "/busy") != nil)
+        let started = ContinuousClock.now
+        let refused = try await site.get("/cgi-bin/counter.fcgi")
+        #expect(refused.status == 503)
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(try await busy.status == 200)
+        try await site.stop()
+        #expect(capture.records.contains { $0.message.contains("(max_queue)") })
+    }
+
     @Test("a request over the busy timeout is answered 504 and its worker killed; the next one gets a fresh worker")
     func busyTimeout() async throws {
         let site = try await CGITestSite.start(
