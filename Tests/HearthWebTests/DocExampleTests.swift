@@ -56,6 +56,17 @@ let wiki = PhasedHandler(guestbook)
     .log { request, response in
         print("\(request.remoteUser ?? "-") \(request.method) \(request.target) \(response.status.code)")
     }
+// docs: cookies
+func signIn(_ request: HearthRequest, sessionID: String) throws -> HearthResponse {
+    var response = HearthResponse.redirect(to: "/")
+    try response.setCookie(SetCookie(name: "sid", value: sessionID))
+    // sid=…; Path=/; HttpOnly; SameSite=Lax
+    try response.setCookie(SetCookie(name: "theme", value: "dark", maxAge: 86_400, httpOnly: false), for: request)
+    // theme=dark; Max-Age=86400; Path=/; SameSite=Lax, plus Secure over TLS (HTTPS=on)
+    try response.setCookie(.removal(name: "old"))
+    // old=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; SameSite=Lax
+    return response
+}
 // docs: end
 
 @Suite("docs/handlers.md examples")
@@ -72,6 +83,15 @@ struct DocExampleTests {
         let body = multipartBody(parts: [(["Content-Disposition: form-data; name=\"photo\"; filename=\"cat.png\"", "Content-Type: image/png"], "PNG")])
         let response = try await upload.handle(makeRequest(contentType: "multipart/form-data; boundary=XyZ", chunks: [body]))
         #expect(response.body.text == "cat.png image/png 3 bytes in memory")
+    }
+
+    @Test func signInSetsThreeCookies() throws {
+        let response = try signIn(makeRequest(variables: [("HTTPS", "on")]), sessionID: "abc123")
+        #expect(response.headerFields[values: .setCookie] == [
+            "sid=abc123; Path=/; HttpOnly; SameSite=Lax",
+            "theme=dark; Max-Age=86400; Path=/; Secure; SameSite=Lax",
+            "old=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+        ])
     }
 
     @Test func countdownStreams() async throws {
