@@ -145,6 +145,7 @@ let package = Package(
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
         .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit"]),
         .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),
+        .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb"]),
     ],
     swiftLanguageModes: [.v6]
 )
