@@ -70,7 +70,14 @@ package enum ProcessSpawner {
         return try withCStrings(request.arguments) { argv in
             try withCStrings(request.environment.map { "\($0.name)=\($0.value)" }) { envp in
                 var pid: pid_t = 0
-                let result = posix_spawn(&pid, request.executable, &actions, &attributes.raw, argv, envp)
+                var result = posix_spawn(&pid, request.executable, &actions, &attributes.raw, argv, envp)
+                // ETXTBSY: a file just written is still open for writing in
+                // a child some other thread forked and has not exec'd yet (Go
+                // #22315); that lasts microseconds, so try a few times.
+                for _ in 0..<5 where result == ETXTBSY {
+                    usleep(2_000)
+                    result = posix_spawn(&pid, request.executable, &actions, &attributes.raw, argv, envp)
+                }
                 guard result == 0 else { throw SpawnError(operation: "posix_spawn \(request.executable)", code: result) }
                 return pid
             }
