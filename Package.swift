@@ -127,6 +127,8 @@ let package = Package(
                 "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
                 "HearthWeb", "HearthRun",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -154,6 +156,8 @@ let package = Package(
             path: "Examples/Guestbook/Guestbook"
         ),
         .executableTarget(name: "guestbook", dependencies: ["Guestbook", "HearthRun"], path: "Examples/Guestbook/guestbook"),
+        // Hot: the same handler in a user's own server (docs/migrating.md).
+        .executableTarget(name: "guestbook-server", dependencies: ["Guestbook", "Hearth"], path: "Examples/Guestbook/guestbook-server"),
 
         // One helper library for every test distance: live servers on port 0,
         // a raw TCP client, process and fd inspection.
