@@ -10,6 +10,10 @@ let package = Package(
     products: [
         .library(name: "Hearth", targets: ["Hearth"]),
         .library(name: "HearthCGI", targets: ["HearthCGI"]),
+        // The lean runner alone: what a Swift CGI program needs to start
+        // fast (no Foundation, no Yams, no libmagic; docs/migrating.md).
+        .library(name: "HearthRun", targets: ["HearthRun"]),
+        .executable(name: "guestbook", targets: ["guestbook"]),
         .executable(name: "hearth", targets: ["hearth"]),
     ],
     dependencies: [
@@ -79,13 +83,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Layer 2: the hot toolkit, the handler API every temperature shares.
+        // Layer 2: the hot toolkit, the handler API every temperature shares,
+        // and the in-process adapter (a Responder).
         .target(
             name: "HearthWeb",
             dependencies: [
-                "HearthCGI",
+                "HearthCGI", "HearthHTTP",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Layer 2½: `HearthApp.run(handler)`, one binary at three
+        // temperatures: CGI child, FastCGI worker, or its own HTTP server.
+        // Kept apart from `Hearth` so a CGI program links neither Yams (and
+        // with it Foundation) nor libmagic: cold start is its cost.
+        .target(
+            name: "HearthRun",
+            dependencies: [
+                "HearthWeb", "HearthFastCGI", "HearthCGI", "HearthHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -105,7 +125,10 @@ let package = Package(
             name: "Hearth",
             dependencies: [
                 "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
+                "HearthWeb", "HearthRun",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -122,7 +145,19 @@ let package = Package(
         // The conformance probes as one FastCGI application, for running the
         // suite through the warm path (conformance/README.md "Warm").
         // Blocking socket I/O around the pure child state machine.
-        .executableTarget(name: "hearth-warm-probe", dependencies: ["HearthFastCGI"]),
+        .executableTarget(name: "hearth-warm-probe", dependencies: ["HearthFastCGI", "HearthRun"]),
+
+        // The example (issue #6): a guestbook written once as a handler
+        // (library, so the tests can mount the same value hot) and its
+        // three-temperature binary.
+        .target(
+            name: "Guestbook",
+            dependencies: ["HearthWeb", "HearthCGI", .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Examples/Guestbook/Guestbook"
+        ),
+        .executableTarget(name: "guestbook", dependencies: ["Guestbook", "HearthRun"], path: "Examples/Guestbook/guestbook"),
+        // Hot: the same handler in a user's own server (docs/migrating.md).
+        .executableTarget(name: "guestbook-server", dependencies: ["Guestbook", "Hearth"], path: "Examples/Guestbook/guestbook-server"),
 
         // One helper library for every test distance: live servers on port 0,
         // a raw TCP client, process and fd inspection.
@@ -143,7 +178,7 @@ let package = Package(
         .testTarget(name: "HearthGatewayTests", dependencies: ["HearthGateway", "HearthTesting"]),
         .testTarget(name: "HearthWorkersTests", dependencies: ["HearthWorkers", "HearthFastCGI", "HearthTesting"]),
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
-        .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit"]),
+        .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit", "Guestbook"]),
         .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),
         .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb"]),
     ],

@@ -20,18 +20,47 @@ public struct Site: Responder {
         }
     }
 
+    /// A hot handler's preload, run once before traffic.
+    public struct WarmUp: Sendable {
+        public var prefix: String
+        public var run: @Sendable () async throws -> Void
+
+        public init(prefix: String, run: @escaping @Sendable () async throws -> Void) {
+            self.prefix = prefix
+            self.run = run
+        }
+    }
+
+    /// A warm-up failed: the site does not start.
+    public struct WarmUpError: Error, CustomStringConvertible {
+        public var prefix: String
+        public var underlying: any Error
+        public var description: String { "warm-up of the handler at \(prefix) failed: \(underlying)" }
+    }
+
     public let mounts: [Mount]
     /// The site's FastCGI worker pools and remote servers.
     public let workers: WorkerPools?
+    /// The hot handlers' warm-ups, in mount order.
+    public let warmUps: [WarmUp]
 
-    public init(mounts: [Mount], workers: WorkerPools? = nil) {
+    public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = []) {
         self.mounts = mounts.sorted { $0.prefix.count > $1.prefix.count }
         self.workers = workers
+        self.warmUps = warmUps
     }
 
-    /// Starts what must run before the first request: each worker pool's
-    /// minimum (the preload). Throws if a pool's program cannot start.
+    /// Starts what must run before the first request: the hot handlers'
+    /// warm-ups, one after another, then each worker pool's minimum (the
+    /// preload). Throws the first failure, and nothing is served.
     public func start() async throws {
+        for warmUp in warmUps {
+            do {
+                try await warmUp.run()
+            } catch {
+                throw WarmUpError(prefix: warmUp.prefix, underlying: error)
+            }
+        }
         try await workers?.start()
     }
 

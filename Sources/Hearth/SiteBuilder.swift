@@ -5,6 +5,7 @@ import HearthCGI
 import HearthGateway
 import HearthHTTP
 import HearthStatic
+import HearthWeb
 import HearthWorkers
 import Logging
 
@@ -13,6 +14,8 @@ import Logging
 public struct SiteBuilder {
     public var configuration: HearthConfiguration
     private var extraMounts: [Site.Mount] = []
+    private var handlerMounts: [(prefix: String, handler: any HearthHandler)] = []
+    private var warmUps: [Site.WarmUp] = []
 
     public init(configuration: HearthConfiguration = HearthConfiguration()) {
         self.configuration = configuration
@@ -23,6 +26,16 @@ public struct SiteBuilder {
         extraMounts.append(Site.Mount(prefix: prefix, responder: responder))
     }
 
+    /// Mounts a Swift handler in-process (hot) at `prefix`: SCRIPT_NAME is
+    /// the prefix, PATH_INFO the decoded rest, as for a script there.
+    /// `warmUp` runs in `Site.start()`, before the server accepts traffic
+    /// (mod_python's PythonImport: open a pool, fill a cache); state the
+    /// handler keeps persists across requests.
+    public mutating func mount(_ prefix: String, handler: some HearthHandler, warmUp: (@Sendable () async throws -> Void)? = nil) {
+        handlerMounts.append((prefix, handler))
+        if let warmUp { warmUps.append(Site.WarmUp(prefix: prefix, run: warmUp)) }
+    }
+
     /// Checks every directory once, resolves it to an absolute, symlink-free
     /// path, and wires the responders together.
     public func build(logger: Logger) throws -> Site {
@@ -31,6 +44,10 @@ public struct SiteBuilder {
         let documentRoot = try configuration.staticMounts.first.map { try Self.resolveDirectory($0.root, key: "static.root") } ?? ""
         let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: documentRoot)
         var mounts = extraMounts
+        for (prefix, handler) in handlerMounts {
+            let responder = HandlerResponder(handler: handler, mountedAt: prefix, server: server, logger: logger)
+            mounts.append(Site.Mount(prefix: prefix, responder: responder))
+        }
         var scriptDirectories: [String] = []
         let workers = WorkerPools(logger: logger)
         for var cgi in configuration.cgiMounts {
@@ -51,7 +68,7 @@ public struct SiteBuilder {
             files.forbiddenRoots += scriptDirectories
             mounts.append(Site.Mount(prefix: files.urlPath, responder: StaticFileResponder(configuration: files, logger: logger)))
         }
-        let site = Site(mounts: mounts, workers: workers)
+        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps)
         redirector.route(to: site)
         return site
     }

@@ -1,4 +1,6 @@
 import HearthFastCGI
+import HearthRun
+import NIOCore
 
 /// One request as a probe sees it: the CGI/1.1 meta-variables (the FastCGI
 /// PARAMS are exactly these, §6.2), its body as stdin, stdout and stderr —
@@ -6,7 +8,7 @@ import HearthFastCGI
 struct ProbeRequest {
     let id: UInt16
     let params: FastCGIParams
-    let connection: ProbeConnection
+    let connection: FastCGIWorkerConnection
 
     /// `$NAME`: the meta-variable, nil when unset.
     func variable(_ name: String) -> String? { params[name] }
@@ -23,12 +25,12 @@ struct ProbeRequest {
 
     func out(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
-        try connection.writeStdout(bytes, requestID: id)
+        try connection.writeStdout(ByteBuffer(bytes: bytes), requestID: id)
     }
 
     /// `>&2`: FCGI_STDERR (§5.3, §6.1).
     func err(_ text: String) throws {
-        try connection.writeStderr(Array(text.utf8), requestID: id)
+        try connection.writeStderr(ByteBuffer(string: text), requestID: id)
     }
 
     /// `head -c COUNT`: up to `count` bytes of stdin, handed on as they
@@ -36,7 +38,7 @@ struct ProbeRequest {
     func copyStdin(count: Int, to sink: ([UInt8]) throws -> Void) throws {
         var left = count
         while left > 0 {
-            let chunk = connection.takeStdin(upTo: left)
+            let chunk = Array(connection.takeStdin(upTo: left).readableBytesView)
             if !chunk.isEmpty {
                 try sink(chunk)
                 left -= chunk.count

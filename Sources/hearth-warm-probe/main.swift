@@ -9,6 +9,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HearthRun
 
 // A host that closes mid-answer must not kill the worker: a failed write
 // then ends only that connection.
@@ -23,5 +24,8 @@ while true {
         _ = message.withCString { write(2, $0, strlen($0)) }
         exit(1)
     }
-    ProbeConnection(fd: fd).serve()
+    let connection = FastCGIWorkerConnection(fd: fd)
+    await connection.serve { started in
+        try Probes.run(ProbeRequest(id: started.id, params: started.params, connection: connection))
+    }
 }

@@ -20,6 +20,7 @@ public final class CGITestSite: Sendable {
         host: String = "127.0.0.1",
         mount: (inout CGIMountConfiguration) -> Void = { _ in },
         site: (inout HearthConfiguration) -> Void = { _ in },
+        builder: (inout SiteBuilder) -> Void = { _ in },
         accessLog: (any AccessLogSink)? = nil,
         logger: Logger? = nil
     ) async throws -> CGITestSite {
@@ -39,7 +40,9 @@ public final class CGITestSite: Sendable {
             quiet.logLevel = .notice
             return quiet
         }()
-        let built = try SiteBuilder(configuration: configuration).build(logger: logger)
+        var siteBuilder = SiteBuilder(configuration: configuration)
+        builder(&siteBuilder)
+        let built = try siteBuilder.build(logger: logger)
         try await built.start()
         let server = try await LiveServer.start(responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog, logger: logger)
         return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, site: built, server: server)

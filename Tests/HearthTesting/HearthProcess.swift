@@ -34,9 +34,19 @@ public final class HearthProcess: Sendable {
     /// Starts `hearth serve --port 0 ARGUMENTS` and returns once its log says
     /// where it listens (the readiness signal; no sleeping).
     public static func start(_ arguments: [String], workingDirectory: String) async throws -> HearthProcess {
+        try await launch(executable, arguments: ["serve", "--port", "0"] + arguments, workingDirectory: workingDirectory)
+    }
+
+    /// Starts any executable that serves HTTP with Hearth's server and logs
+    /// its "listening" line to stderr (a `HearthApp.run` program on its own,
+    /// given `--port 0`); returns once it listens.
+    public static func launch(
+        _ executable: String, arguments: [String], environment: [String: String]? = nil, workingDirectory: String
+    ) async throws -> HearthProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--port", "0"] + arguments
+        process.arguments = arguments
+        if let environment { process.environment = environment }
         process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
         let stderr = Pipe()
         process.standardError = stderr

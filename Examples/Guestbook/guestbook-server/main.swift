@@ -1,0 +1,20 @@
+// Hot: the guestbook mounted in your own server's process, next to the
+// scripts it replaces. The mount table is the one `hearth.yaml` describes
+// (without one: ./cgi-bin at /cgi-bin, ./public at /, 127.0.0.1:8080),
+// plus a handler.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Guestbook
+import Hearth
+
+let file = getenv("GUESTBOOK_FILE").map { String(cString: $0) } ?? "guestbook.txt"
+let guestbook = Guestbook(file: file)
+
+let hasConfig = access("hearth.yaml", F_OK) == 0
+var site = SiteBuilder(configuration: hasConfig ? try ConfigurationFile.load(path: "hearth.yaml") : HearthConfiguration())
+site.mount("/guestbook", handler: guestbook, warmUp: {
+    // Preloaded before the first request: here, proof the file is readable.
+    _ = try guestbook.store.entries()
+})
+try await site.serve()

@@ -1,0 +1,76 @@
+import HTTPTypes
+import HearthCGI
+import HearthHTTP
+import NIOCore
+import NIOHTTP1
+
+extension HandlerResponder {
+    /// The request as a handler sees it. PATH_INFO is the rest of the path
+    /// below the mount, decoded once (RFC 3875 §4.1.5); a path that does not
+    /// decode, or decodes to a NUL, is refused as the cold resolver refuses it.
+    func makeRequest(_ request: Request) throws -> HearthRequest {
+        let rest = scriptName.isEmpty ? request.rawPath : request.rawPath.dropFirst(scriptName.count)
+        guard let pathInfo = PercentDecoding.decode(rest), !pathInfo.utf8.contains(0) else {
+            throw HTTPError(.badRequest, "undecodable path \(request.rawPath)")
+        }
+        let head = Self.cgiHead(request)
+        let variables = CGIEnvironmentBuilder.build(
+            request: head,
+            script: CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: ""),
+            body: request.contentLength.map { .exactly($0) } ?? .none,
+            connection: Self.cgiConnection(request.connection), server: server, policy: policy
+        )
+        guard let method = HTTPRequest.Method(request.head.method.rawValue) else {
+            throw HTTPError(.badRequest, "method \(request.head.method.rawValue)")
+        }
+        return HearthRequest(
+            method: method, target: request.head.uri, headerFields: Self.fields(request.head.headers),
+            body: Self.body(request.body), variables: CGIMetaVariables(variables)
+        )
+    }
+
+    /// The same mapping the CGI and FastCGI gateways use (their
+    /// `CGIRequestMapping`, which this layer cannot import).
+    static func cgiHead(_ request: Request) -> CGIRequestHead {
+        let version = request.head.version
+        return CGIRequestHead(
+            method: request.head.method.rawValue, target: request.head.uri,
+            httpVersion: "HTTP/\(version.major).\(version.minor)",
+            headers: request.head.headers.map { ($0.name, $0.value) }
+        )
+    }
+
+    static func cgiConnection(_ info: ConnectionInfo) -> CGIConnection {
+        CGIConnection(
+            remoteAddress: info.remoteAddress, remotePort: info.remotePort,
+            localAddress: info.localAddress, localPort: info.localPort, scheme: info.scheme
+        )
+    }
+
+    /// HTTPHeaders → HTTPFields; HearthHTTP's parser already refused names
+    /// that are not tokens, so none is lost here.
+    static func fields(_ headers: HTTPHeaders) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return fields
+    }
+
+    /// The transport's single-pass body, pulled by the handler as it reads.
+    static func body(_ body: RequestBody) -> HearthRequestBody {
+        let reader = BodyReader(body.makeAsyncIterator())
+        return HearthRequestBody { try await reader.next() }
+    }
+}
+
+/// Holds the transport body's iterator for `HearthRequestBody`'s closure.
+/// `@unchecked Sendable`: a body is read once, by one reader at a time (the
+/// handler's task), as `RequestBody` itself assumes.
+final class BodyReader: @unchecked Sendable {
+    private var iterator: RequestBody.AsyncIterator
+
+    init(_ iterator: RequestBody.AsyncIterator) { self.iterator = iterator }
+
+    func next() async throws -> ByteBuffer? { try await iterator.next() }
+}

@@ -1,0 +1,65 @@
+import HTTPTypes
+import HearthCGI
+import HearthHTTP
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A Swift handler mounted in-process (hot): each HTTP request becomes a
+/// `HearthRequest` with the meta-variables a cold script at the same mount
+/// would get (one builder, `CGIEnvironmentBuilder`), and the handler's
+/// `HearthResponse` is written back, in memory or streamed.
+public struct HandlerResponder: Responder {
+    public let handler: any HearthHandler
+    /// The mount prefix: SCRIPT_NAME (RFC 3875 §4.1.13); "" for the root.
+    public let scriptName: String
+    public let server: CGIServer
+    public let policy: CGIEnvironmentPolicy
+    /// Most request-body bytes read, as for a CGI mount. Default 16 MiB.
+    public let maxBodyBytes: Int
+    let logger: Logger
+
+    public init(
+        handler: any HearthHandler, mountedAt prefix: String, server: CGIServer,
+        policy: CGIEnvironmentPolicy = CGIEnvironmentPolicy(), maxBodyBytes: Int = 16 * 1024 * 1024, logger: Logger
+    ) {
+        self.handler = handler
+        self.scriptName = prefix == "/" ? "" : String(prefix.reversed().drop { $0 == "/" }.reversed())
+        self.server = server
+        self.policy = policy
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
+        request.body.limit(to: maxBodyBytes)
+        let hearthRequest = try makeRequest(request)
+        let (response, failure) = await handler.respondMappingErrors(to: hearthRequest)
+        if let failure {
+            logger.error("handler failed", metadata: ["mount": "\(scriptName.isEmpty ? "/" : scriptName)", "error": "\(failure)"])
+        }
+        try await write(response, to: writer)
+    }
+
+    /// Bytes: one write with Content-Length. Stream: chunked (or until
+    /// close for HTTP/1.0), written as the handler produces it.
+    private func write(_ response: HearthResponse, to writer: consuming ResponseWriter) async throws {
+        let status = HTTPResponseStatus(statusCode: response.status.code, reasonPhrase: response.status.reasonPhrase)
+        let headers = HTTPHeaders(response.headerFields.map { ($0.name.rawName, $0.value) })
+        switch response.body {
+        case .bytes(let bytes):
+            try await writer.write(status: status, headers: headers, body: bytes)
+        case .stream(let produce):
+            let body = try await writer.writeHead(status: status, headers: headers)
+            do {
+                try await produce(HearthBodyWriter { try await body.write($0) })
+            } catch {
+                // The head is on the wire: all that is left is to cut the
+                // body short, which closes the connection.
+                logger.error("handler failed while streaming", metadata: ["mount": "\(scriptName)", "error": "\(error)"])
+                throw error
+            }
+            try await body.finish()
+        }
+    }
+}
