@@ -30,12 +30,13 @@ public struct Guestbook: HearthHandler {
         }
     }
 
-    /// The posted entry; both fields are required.
+    /// The posted entry (urlencoded or multipart, HearthWeb's form
+    /// parsing); both fields are required.
     private func entry(from request: HearthRequest) async throws -> GuestbookEntry {
-        guard request.headerFields[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
-            throw HearthError.badRequest("not a form post")
-        }
-        let form = GuestbookForm.parse(String(buffer: try await request.body.collect(upTo: 16 * 1024)))
+        var limits = FormLimits()
+        limits.maxBodyBytes = 16 * 1024
+        limits.maxFiles = 0
+        let form = try await request.form(limits: limits)
         guard let name = form["name"], let message = form["message"], !name.isEmpty, !message.isEmpty else {
             throw HearthError.badRequest("name and message are required")
         }
