@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // MD5 and SHA-1 for Apache's `$apr1$` and `{SHA}` htpasswd hashes
+        // (HearthAuth); HMAC for signed cookies later.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Layer 0: the RFC 3875 model. Standard library only, no I/O.
@@ -52,6 +55,27 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // libxcrypt (Debian libcrypt-dev): crypt_r for bcrypt and DES crypt
+        // htpasswd hashes, the algorithms Apache itself calls.
+        .systemLibrary(name: "CHearthCrypt", providers: [.apt(["libcrypt-dev"])]),
+
+        // Layer 1½: Basic authentication (RFC 7617): credentials, htpasswd
+        // verifiers, access rules, and the wrapper responder that protects a
+        // mount. Above HearthHTTP (it is a Responder) and below HearthWeb,
+        // whose publisher will protect objects and functions with the same
+        // verifiers.
+        .target(
+            name: "HearthAuth",
+            dependencies: [
+                "HearthHTTP", "CHearthCrypt",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -125,7 +149,7 @@ let package = Package(
             name: "Hearth",
             dependencies: [
                 "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
-                "HearthWeb", "HearthRun",
+                "HearthWeb", "HearthRun", "HearthAuth",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -181,6 +205,7 @@ let package = Package(
         .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit", "Guestbook"]),
         .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),
         .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb"]),
+        .testTarget(name: "HearthAuthTests", dependencies: ["HearthAuth", "HearthTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,3 +4,4 @@
 // "Cold start").
 @_exported import HearthRun
 @_exported import HearthWeb
+@_exported import HearthAuth

@@ -1,3 +1,4 @@
+import HearthAuth
 import HearthGateway
 import HearthHTTP
 import HearthStatic
@@ -21,6 +22,10 @@ public struct HearthConfiguration: Sendable {
     public var scriptPools: WorkerPoolConfiguration? = nil
     /// Static file roots. Default: `./public` at `/`.
     public var staticMounts: [StaticFilesConfiguration] = [StaticFilesConfiguration()]
+    /// Basic authentication by mount URL (`/cgi-bin`): the config file's
+    /// `auth:` of a `cgi`, `fastcgi` or `static` item; in Swift, any mount
+    /// of the site builder, hot handlers included. Default none.
+    public var authentication: [String: BasicAuthConfiguration] = [:]
     /// Most scripts running at once across all mounts. Default 64.
     public var maxConcurrentScripts: Int = 64
     /// Local redirects followed for one request. Default 5.

@@ -43,31 +43,35 @@ public struct SiteBuilder {
         let limiter = ScriptLimiter(maxTotal: configuration.maxConcurrentScripts)
         let documentRoot = try configuration.staticMounts.first.map { try Self.resolveDirectory($0.root, key: "static.root") } ?? ""
         let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: documentRoot)
-        var mounts = extraMounts
+        let guards = AuthenticationGuards(configuration.authentication, logger: logger)
+        var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
         for (prefix, handler) in handlerMounts {
             let responder = HandlerResponder(handler: handler, mountedAt: prefix, server: server, logger: logger)
-            mounts.append(Site.Mount(prefix: prefix, responder: responder))
+            mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder), key: "mount \(prefix)"))
         }
         var scriptDirectories: [String] = []
         let workers = WorkerPools(logger: logger)
-        for var cgi in configuration.cgiMounts {
+        for (index, var cgi) in configuration.cgiMounts.enumerated() {
             cgi.directory = try Self.resolveDirectory(cgi.directory, key: "cgi.directory")
             scriptDirectories.append(cgi.directory)
             let warm = workers.scripts(in: cgi.directory, template: scriptPoolTemplate(for: cgi), server: server, redirector: redirector)
             let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger, warm: warm)
-            mounts.append(Site.Mount(prefix: cgi.urlPath, responder: gateway))
+            mounts.append(try guards.protect(Site.Mount(prefix: cgi.urlPath, responder: gateway), key: "cgi[\(index)]"))
         }
-        for var fastCGI in configuration.fastCGIMounts {
+        for (index, var fastCGI) in configuration.fastCGIMounts.enumerated() {
             fastCGI.directory = try fastCGI.directory.map { try Self.resolveDirectory($0, key: "fastcgi.directory") }
-            mounts.append(Site.Mount(prefix: fastCGI.urlPath, responder: workers.responder(for: fastCGI, server: server, redirector: redirector)))
+            let responder = workers.responder(for: fastCGI, server: server, redirector: redirector)
+            mounts.append(try guards.protect(Site.Mount(prefix: fastCGI.urlPath, responder: responder), key: "fastcgi[\(index)]"))
         }
-        for var files in configuration.staticMounts {
+        for (index, var files) in configuration.staticMounts.enumerated() {
             files.root = try Self.resolveDirectory(files.root, key: "static.root")
             // The bytes of a script are never served (SECURITY.md), even when
             // the script directory lies inside the document root.
             files.forbiddenRoots += scriptDirectories
-            mounts.append(Site.Mount(prefix: files.urlPath, responder: StaticFileResponder(configuration: files, logger: logger)))
+            let responder = StaticFileResponder(configuration: files, logger: logger)
+            mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder), key: "static[\(index)]"))
         }
+        try guards.checkAllUsed()
         let site = Site(mounts: mounts, workers: workers, warmUps: warmUps)
         redirector.route(to: site)
         return site

@@ -84,7 +84,7 @@ public struct CGIGateway: Responder {
             body: input.length.map { .exactly($0) } ?? .none,
             connection: CGIRequestMapping.connection(request), server: server,
             policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: mount.environment),
-            extra: extra
+            authentication: CGIRequestMapping.authentication(request), extra: extra
         )
         var arguments = script.interpreter.map { [$0, script.filePath] } ?? [script.filePath]
         if mount.commandLineWords {
@@ -113,6 +113,13 @@ package enum CGIRequestMapping {
             httpVersion: "HTTP/\(version.major).\(version.minor)",
             headers: request.head.headers.map { ($0.name, $0.value) }
         )
+    }
+
+    /// AUTH_TYPE and REMOTE_USER (§4.1.1, §4.1.11) when hearth itself
+    /// authenticated the request; the builder then also withholds
+    /// Authorization (§4.1.18), whatever the mount's pass_authorization.
+    package static func authentication(_ request: Request) -> CGIAuthentication? {
+        request.authenticatedUser.map { CGIAuthentication(type: $0.type, user: $0.user) }
     }
 
     package static func connection(_ request: Request) -> CGIConnection {

@@ -38,8 +38,15 @@ enum CombinedLogFormat {
         let referer = request.head.headers.first(name: "referer") ?? "-"
         let agent = request.head.headers.first(name: "user-agent") ?? "-"
         let size = bytes == 0 ? "-" : String(bytes)
-        return "\(request.connection.remoteAddress) - \(user ?? "-") [\(HTTPDate.logTimestamp())] "
+        return "\(request.connection.remoteAddress) - \(user.map(userField) ?? "-") [\(HTTPDate.logTimestamp())] "
             + "\"\(escape(request.requestLine))\" \(status) \(size) \"\(escape(referer))\" \"\(escape(agent))\""
+    }
+
+    /// `%u`: escaped like any client text, and a space (legal in a Basic
+    /// user-id, RFC 7617 §2) is escaped too so the line keeps its fields.
+    static func userField(_ user: String) -> String {
+        let escaped = escape(user)
+        return escaped.isEmpty ? "\"\"" : escaped.replacingSpaces()
     }
 
     /// The line for a request that could not be parsed.
@@ -61,5 +68,12 @@ enum CombinedLogFormat {
             }
         }
         return out
+    }
+}
+
+extension String {
+    fileprivate func replacingSpaces() -> String {
+        guard utf8.contains(0x20) else { return self }
+        return split(separator: " ", omittingEmptySubsequences: false).joined(separator: "\\x20")
     }
 }

@@ -19,6 +19,8 @@ final class Exchange: @unchecked Sendable {
     var phase = Phase.awaitingHead
     var status: HTTPResponseStatus?
     var bodyBytesSent = 0
+    /// The user an authenticating responder recorded, for the access log's `%u`.
+    var user: String?
 
     init(
         outbound: NIOAsyncChannelOutboundWriter<IOData>, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool,

@@ -120,7 +120,7 @@ struct HTTPConnection {
 
     private func logAccess(_ request: Request, exchange: Exchange) {
         guard let sink = context.accessLog else { return }
-        sink.log(CombinedLogFormat.line(request: request, user: nil, status: Int(exchange.status?.code ?? 0), bytes: exchange.bodyBytesSent))
+        sink.log(CombinedLogFormat.line(request: request, user: exchange.user, status: Int(exchange.status?.code ?? 0), bytes: exchange.bodyBytesSent))
     }
 
     /// After a response, the next request can be read only if the unread

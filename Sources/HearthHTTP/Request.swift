@@ -11,6 +11,10 @@ public struct Request: Sendable {
     /// How many local redirects (RFC 3875 §6.2.2) led to this request; 0 for
     /// a request as the client sent it.
     public var redirectDepth: Int = 0
+    /// Who the server itself authenticated (RFC 3875 §4.1.1 AUTH_TYPE,
+    /// §4.1.11 REMOTE_USER); nil when nothing checked credentials. A
+    /// responder that authenticates sets it before passing the request on.
+    public var authenticatedUser: AuthenticatedUser? = nil
 
     public init(head: HTTPRequestHead, body: RequestBody, connection: ConnectionInfo, redirectDepth: Int = 0) {
         self.head = head
@@ -51,6 +55,18 @@ public struct Request: Sendable {
         head.headers.remove(name: "transfer-encoding")
         head.headers.remove(name: "content-type")
         return Request(head: head, body: .empty, connection: connection, redirectDepth: redirectDepth + 1)
+    }
+}
+
+/// The identity a server-side check established: `type` is the scheme
+/// (`Basic`), `user` the name the client proved.
+public struct AuthenticatedUser: Sendable, Equatable {
+    public var user: String
+    public var type: String
+
+    public init(user: String, type: String) {
+        self.user = user
+        self.type = type
     }
 }
 

@@ -9,6 +9,12 @@ public struct ResponseWriter: ~Copyable, Sendable {
 
     init(exchange: Exchange) { self.exchange = exchange }
 
+    /// Records the authenticated user for the access log's user field
+    /// (Apache's `%u`); the writer is not consumed.
+    public func recordUser(_ user: String) {
+        exchange.user = user
+    }
+
     /// Sends the status and headers; the body follows through the returned
     /// writer. Framing (`Content-Length` or chunked), `Connection`, `Date`
     /// and `Server` are the server's business: hop-by-hop fields given here

@@ -18,7 +18,10 @@ extension HandlerResponder {
             request: head,
             script: CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: ""),
             body: request.contentLength.map { .exactly($0) } ?? .none,
-            connection: Self.cgiConnection(request.connection), server: server, policy: policy
+            connection: Self.cgiConnection(request.connection), server: server, policy: policy,
+            // REMOTE_USER and AUTH_TYPE (§4.1.11, §4.1.1) in the handler's
+            // variables when a mount's authentication let the request in.
+            authentication: request.authenticatedUser.map { CGIAuthentication(type: $0.type, user: $0.user) }
         )
         guard let method = HTTPRequest.Method(request.head.method.rawValue) else {
             throw HTTPError(.badRequest, "method \(request.head.method.rawValue)")

@@ -74,7 +74,8 @@ enum FastCGIParams {
         return CGIEnvironmentBuilder.build(
             request: CGIRequestMapping.head(request), script: script,
             body: input.length.map { .exactly($0) } ?? .none,
-            connection: CGIRequestMapping.connection(request), server: server, policy: policy, extra: extra
+            connection: CGIRequestMapping.connection(request), server: server, policy: policy,
+            authentication: CGIRequestMapping.authentication(request), extra: extra
         ).map { ($0.name, $0.value) }
     }
 }

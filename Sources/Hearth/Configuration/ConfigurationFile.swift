@@ -66,10 +66,22 @@ public enum ConfigurationFile {
         .init("access_log") { $0.accessLog = try accessLog($1) },
         .init("max_concurrent_scripts") { $0.maxConcurrentScripts = try $1.integer(in: 1...Int.max) },
         .init("max_local_redirects") { $0.maxLocalRedirects = try $1.integer(in: 0...Int.max) },
-        .init("cgi") { $0.cgiMounts = try $1.items().map { try $0.read(.init(), keys: CGISection.keys) } },
-        .init("fastcgi") { $0.fastCGIMounts = try $1.items().map(FastCGISection.read) },
+        .init("cgi") { configuration, node in
+            let items = try node.items().map { try $0.read(AuthSection.Protected(mount: .init()), keys: AuthSection.keys(CGISection.keys)) }
+            configuration.cgiMounts = items.map(\.mount)
+            for item in items { configuration.authentication[item.mount.urlPath] = item.auth }
+        },
+        .init("fastcgi") { configuration, node in
+            let items = try node.items().map(FastCGISection.read)
+            configuration.fastCGIMounts = items.map(\.mount)
+            for item in items { configuration.authentication[item.mount.urlPath] = item.auth }
+        },
         .init("fcgi_scripts") { $0.scriptPools = try $1.read(WorkerPoolConfiguration(), keys: FastCGISection.poolKeys) },
-        .init("static") { $0.staticMounts = try $1.items().map { try $0.read(.init(), keys: StaticSection.keys) } },
+        .init("static") { configuration, node in
+            let items = try node.items().map { try $0.read(AuthSection.Protected(mount: .init()), keys: AuthSection.keys(StaticSection.keys)) }
+            configuration.staticMounts = items.map(\.mount)
+            for item in items { configuration.authentication[item.mount.urlPath] = item.auth }
+        },
     ]
 
     /// `"-"` (standard output), `off`, or a file path. A bare `no` or

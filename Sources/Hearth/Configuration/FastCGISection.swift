@@ -1,3 +1,4 @@
+import HearthAuth
 import HearthWorkers
 
 /// One item of the `fastcgi:` list → `FastCGIMountConfiguration`, and the
@@ -10,9 +11,10 @@ enum FastCGISection {
         var pool = WorkerPoolConfiguration()
         var connect: FastCGIAddress?
         var maxConnections = RemoteBackendConfiguration(address: .unix("/")).maxConnections
+        var auth: BasicAuthConfiguration?
     }
 
-    static func read(_ node: ConfigurationNode) throws -> FastCGIMountConfiguration {
+    static func read(_ node: ConfigurationNode) throws -> AuthSection.Protected<FastCGIMountConfiguration> {
         var item = try node.read(Item(), keys: itemKeys)
         switch (item.pool.command.isEmpty, item.connect) {
         case (true, nil):
@@ -28,7 +30,7 @@ enum FastCGISection {
             remote.busyTimeout = item.pool.busyTimeout
             item.mount.backend = .remote(remote)
         }
-        return item.mount
+        return AuthSection.Protected(mount: item.mount, auth: item.auth)
     }
 
     static let itemKeys: [ConfigurationKey<Item>] = [
@@ -43,6 +45,7 @@ enum FastCGISection {
         .init("max_script_header") { $0.mount.maxScriptHeaderBytes = try $1.size(in: 1...Int.max) },
         .init("pass_authorization") { $0.mount.passAuthorization = try $1.boolean() },
         .init("max_connections") { $0.maxConnections = try $1.integer(in: 1...Int.max) },
+        .init("auth") { $0.auth = try AuthSection.read($1) },
     ] + poolKeys.map { key in .init(key.name) { try key.store(&$0.pool, $1) } }
 
     /// The settings of a pool, shared by `fastcgi:` items and `fcgi_scripts:`.
