@@ -64,9 +64,10 @@ final class WatchedFile<Parsed: Sendable>: Sendable {
 }
 
 /// The lines of an Apache user or group file that carry data: no blank
-/// lines, no `#` comments, no trailing CR.
+/// lines, no `#` comments, no trailing CR. (CR LF is one Character in
+/// Swift, so lines are split on both.)
 func dataLines(_ text: String) -> [(number: Int, text: Substring)] {
-    text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, line in
+    text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.enumerated().compactMap { index, line in
         let line = line.last == "\r" ? line.dropLast() : line
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         return trimmed.isEmpty || trimmed.hasPrefix("#") ? nil : (index + 1, line)
