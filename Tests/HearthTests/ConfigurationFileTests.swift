@@ -312,7 +312,7 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 3)
+        try #require(blocks.count == 4)
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"
@@ -335,6 +335,12 @@ import Testing
         }
         #expect(pool.command == ["/usr/bin/php-cgi", "-d", "display_errors=0"])
         #expect(remote.address == .unix("/run/php/php8.2-fpm.sock"))
+
+        let fourth = try parse(blocks[3])
+        #expect(fourth.authentication["/admin"]?.requireGroups == ["admins"])
+        #expect(fourth.authentication["/admin"]?.groupsFile == "/etc/apache2/groups")
+        #expect(fourth.authentication["/"]?.requireUsers == ["alice"])
+        #expect(fourth.authentication["/"]?.realm == "Staff")
     }
 }
 
