@@ -1,4 +1,5 @@
 import HearthHTTP
+import NIOCore
 import HearthTesting
 import Testing
 
@@ -92,5 +93,27 @@ import Testing
         // Each refusal is still logged, with "-" for the unreadable request.
         #expect(log.entries.count == 3)
         #expect(log.entries.allSatisfy { $0.contains("\"-\" 400 ") })
+    }
+
+    /// `%u`: the user a responder recorded (Basic authentication), escaped
+    /// so that a space or a quote in a user-id (legal, RFC 7617 §2) cannot
+    /// shift or forge the line's fields; per request, not per connection.
+    @Test func recordedUserFillsTheUserField() async throws {
+        struct Recording: Responder {
+            func respond(to request: Request, writer: consuming ResponseWriter) async throws {
+                if request.head.uri == "/who" { writer.recordUser("ann \"x\" lee") }
+                try await writer.write(status: .ok, body: ByteBuffer(string: "ok"))
+            }
+        }
+        let log = MemoryAccessLog()
+        let server = try await LiveServer.start(responder: Recording(), accessLog: log)
+        let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
+        try await connection.send("GET /who HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try await connection.readResponse()
+        try await connection.send("GET /anonymous HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try await connection.readResponse()
+        try await server.stop()
+        let entries = log.entries.compactMap(Self.parse)
+        #expect(entries.map(\.user) == [#"ann\x20\"x\"\x20lee"#, "-"])
     }
 }

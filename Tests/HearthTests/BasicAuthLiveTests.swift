@@ -99,6 +99,45 @@ import Testing
         #expect(accessLog.entries.first?.contains(" 401 ") == true)
     }
 
+    /// Warm (a Perl CGI::Fast `*.fcgi` worker: FastCGI PARAMS) and hot (a
+    /// Swift handler's variables) see the same AUTH_TYPE and REMOTE_USER,
+    /// and no Authorization, as the cold script.
+    @Test func warmAndHotSeeTheUserToo() async throws {
+        let files = try TemporaryDirectory()
+        let path = try files.write("htpasswd", Array(try Self.htpasswd("m", user: "alice", password: "wonderland").utf8))
+        let warm = #"""
+            #!/usr/bin/perl
+            use strict;
+            use CGI::Fast;
+            while (my $q = CGI::Fast->new) {
+                print "Content-Type: text/plain\r\n\r\n";
+                print "REMOTE_USER=", ($ENV{REMOTE_USER} // 'unset'), "\n";
+                print "AUTH_TYPE=", ($ENV{AUTH_TYPE} // 'unset'), "\n";
+                print "HTTP_AUTHORIZATION=", ($ENV{HTTP_AUTHORIZATION} // 'unset'), "\n";
+            }
+            """#
+        let hot = HandlerFunction { request in
+            .text("REMOTE_USER=\(request.remoteUser ?? "unset")\nAUTH_TYPE=\(request.variables["AUTH_TYPE"] ?? "unset")\n")
+        }
+        let site = try await CGITestSite.start(
+            scripts: ["who.fcgi": warm], mount: { $0.passAuthorization = true },
+            site: {
+                $0.authentication["/cgi-bin"] = BasicAuthConfiguration(realm: "R", passwords: .htpasswd(path: path))
+                $0.authentication["/hot"] = BasicAuthConfiguration(realm: "R", passwords: .htpasswd(path: path))
+            },
+            builder: { $0.mount("/hot", handler: hot) }
+        )
+        let credentials = Self.basic("alice", "wonderland")
+        #expect(try await site.get("/cgi-bin/who.fcgi").status == 401)
+        #expect(try await site.get("/hot").status == 401)
+        let warmAnswer = try await site.get("/cgi-bin/who.fcgi", headers: [credentials])
+        #expect(warmAnswer.text == "REMOTE_USER=alice\nAUTH_TYPE=Basic\nHTTP_AUTHORIZATION=unset\n")
+        let hotAnswer = try await site.get("/hot", headers: [credentials])
+        #expect(hotAnswer.text == "REMOTE_USER=alice\nAUTH_TYPE=Basic\n")
+        try await site.stop()
+        withExtendedLifetime(files) {}
+    }
+
     static func htpasswd(_ flag: String, user: String, password: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/htpasswd")
