@@ -47,6 +47,8 @@ public struct Request: Sendable {
 
     /// A copy of this request for an internal redirect: GET, the new target,
     /// no body (RFC 3875 §6.2.2 and §6.3.2: the body "may not be available").
+    /// No `authenticatedUser`: the new target is dispatched through the
+    /// mount table, and its own authentication (if any) checks again.
     public func redirected(to target: String) -> Request {
         var head = self.head
         head.method = .GET
