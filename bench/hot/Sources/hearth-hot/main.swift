@@ -1,0 +1,69 @@
+// Hearth's hot row: the hello handler in-process.
+//
+//   hearth-hot site --port N         mounted with SiteBuilder at /hello (no
+//                                    CGI, no static mount), served by
+//                                    SiteBuilder.serve()
+//   hearth-hot standalone --port N   the same handler through HearthApp.run,
+//                                    standalone mode (answers at every path)
+//
+// As in `hearth serve` (Sources/hearth/main.swift), Swift concurrency runs
+// on NIO's event loops, unless BENCH_HOT_NIO_EXECUTOR=0. The event-loop
+// count is NIO's singleton default (System.coreCount) unless
+// NIO_SINGLETON_GROUP_LOOP_COUNT says otherwise; the line on stdout says
+// which.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Hearth
+import Logging
+import NIOCore
+import NIOPosix
+
+/// One line to fd 1 (or 2), unbuffered: stdout's C stream is not
+/// concurrency-safe in Swift 6.
+func say(_ line: String, to fd: Int32 = 1) {
+    var line = line + "\n"
+    line.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
+}
+
+struct Hello: HearthHandler {
+    func handle(_ request: HearthRequest) async throws -> HearthResponse {
+        .text("Hello, world!\n", contentType: "text/plain")
+    }
+}
+
+let arguments = CommandLine.arguments
+let mode = arguments.count > 1 ? arguments[1] : "site"
+guard mode == "site" || mode == "standalone",
+      let portIndex = arguments.firstIndex(of: "--port"), portIndex + 1 < arguments.count,
+      let port = Int(arguments[portIndex + 1])
+else {
+    say("usage: hearth-hot site|standalone --port N", to: 2)
+    exit(2)
+}
+
+let executor = getenv("BENCH_HOT_NIO_EXECUTOR").map { String(cString: $0) } != "0"
+if executor {
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+}
+say("hearth-hot \(mode): event-loop threads \(NIOSingletons.groupLoopCountSuggestion) (System.coreCount \(System.coreCount)); Swift concurrency on NIO's loops: \(executor ? "yes" : "no")")
+
+switch mode {
+case "standalone":
+    // HearthApp.run picks standalone when fd 0 is not a listening socket and
+    // GATEWAY_INTERFACE is unset; it reads --port N itself.
+    try await HearthApp.run(Hello())
+default:
+    var configuration = HearthConfiguration()
+    configuration.server.host = "127.0.0.1"
+    configuration.server.port = port
+    configuration.cgiMounts = []
+    configuration.staticMounts = []
+    configuration.accessLog = nil
+    configuration.logLevel = .warning
+    var site = SiteBuilder(configuration: configuration)
+    site.mount("/hello", handler: Hello())
+    var logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })
+    logger.logLevel = .warning
+    try await site.serve(logger: logger)
+}
