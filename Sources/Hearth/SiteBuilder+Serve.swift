@@ -10,17 +10,25 @@ extension SiteBuilder {
     /// handled here; `hearth serve` adds reloads and the access log.
     public func serve(logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })) async throws {
         let site = try build(logger: logger)
-        try await site.start()
-        let server = HTTPServer(configuration: configuration.server, responder: site, logger: logger)
+        try await site.run(HTTPServer(configuration: configuration.server, responder: site, logger: logger), logger: logger)
+    }
+}
+
+extension Site {
+    /// Runs `server` for this site until SIGTERM or SIGINT: the site starts
+    /// (warm-ups, worker pools) before the first connection is accepted,
+    /// in-flight requests finish, then the workers stop.
+    public func run(_ server: HTTPServer, logger: Logger) async throws {
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
+        try await start()
         do {
             try await group.run()
         } catch {
-            await site.shutdown()
+            await shutdown()
             throw error
         }
-        await site.shutdown()
+        await shutdown()
     }
 }

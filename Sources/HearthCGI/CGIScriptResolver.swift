@@ -67,7 +67,8 @@ public struct CGIScriptResolver: Sendable {
         return .script(CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: path, interpreter: executable ? nil : interpreter))
     }
 
-    static func fileExtension(_ path: String) -> String? {
+    /// The extension of the file `path` names, without the dot; nil when none.
+    public static func fileExtension(_ path: String) -> String? {
         guard let name = path.split(separator: "/").last, let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
         return String(name[name.index(after: dot)...])
     }

@@ -51,7 +51,7 @@ public struct FastCGIResponder: Responder {
             return CGIScript(scriptName: mount.urlPath, pathInfo: pathInfo, filePath: "")
         }
         switch resolver.resolve(relative.drop { $0 == "/" }) {
-        case .script(let script) where mount.extensions.contains(script.fileExtension):
+        case .script(let script) where CGIScriptResolver.fileExtension(script.filePath).map(mount.extensions.contains) == true:
             return script
         case .script(let script): throw HTTPError(.forbidden, "not a file this application runs: \(script.filePath)")
         case .notFound: throw HTTPError(.notFound, "no file at \(request.rawPath)")
@@ -80,11 +80,3 @@ enum FastCGIParams {
     }
 }
 
-extension CGIScript {
-    /// The file name's extension without the dot, "" when none.
-    var fileExtension: String {
-        let name = fileName
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return String(name[name.index(after: dot)...])
-    }
-}

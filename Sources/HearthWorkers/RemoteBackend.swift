@@ -1,3 +1,4 @@
+import HearthGateway
 import HearthHTTP
 import NIOCore
 import NIOPosix
@@ -11,15 +12,17 @@ final class RemoteBackend: FastCGIBackend, Sendable {
     let configuration: RemoteBackendConfiguration
     var name: String { configuration.address.description }
     private let idle = Mutex<[FastCGIConnection]>([])
-    private let slots: ConnectionSlots
+    /// Connections in use, with a first-come line for the rest: the same
+    /// limiter as CGI scripts, with one "script", this server.
+    private let slots: ScriptLimiter
 
     init(configuration: RemoteBackendConfiguration) {
         self.configuration = configuration
-        self.slots = ConnectionSlots(limit: configuration.maxConnections)
+        self.slots = ScriptLimiter(maxTotal: configuration.maxConnections)
     }
 
     func lease() async throws -> BackendLease {
-        guard await slots.acquire(timeout: configuration.queueTimeout) else {
+        guard await slots.acquire(name, perScriptLimit: configuration.maxConnections, timeout: configuration.queueTimeout) else {
             throw HTTPError(.serviceUnavailable, "\(name): no free connection within the queue timeout", headers: [("Retry-After", "1")])
         }
         let connection: FastCGIConnection
@@ -30,7 +33,7 @@ final class RemoteBackend: FastCGIBackend, Sendable {
                 connection = try await FastCGIConnection.open(configuration.address)
             }
         } catch {
-            slots.release()
+            slots.release(name)
             throw HTTPError(.badGateway, "\(name): cannot connect: \(error)")
         }
         return BackendLease(
@@ -41,7 +44,7 @@ final class RemoteBackend: FastCGIBackend, Sendable {
                 } else {
                     connection.close()
                 }
-                slots.release()
+                slots.release(name)
             },
             onTimeout: { connection.close() }
         )
@@ -59,73 +62,5 @@ final class RemoteBackend: FastCGIBackend, Sendable {
     /// Closes the idle connections.
     func shutdown() {
         for connection in idle.withLock({ idle in defer { idle = [] }; return idle }) { connection.close() }
-    }
-}
-
-/// A counting semaphore with a line and a timeout.
-final class ConnectionSlots: Sendable {
-    private struct State {
-        var used = 0
-        var waiters: [(id: Int, continuation: CheckedContinuation<Bool, Never>)] = []
-        var nextID = 0
-    }
-
-    private let limit: Int
-    private let state = Mutex(State())
-
-    init(limit: Int) { self.limit = limit }
-
-    func acquire(timeout: Duration) async -> Bool {
-        let ticket = state.withLock { state -> Int? in
-            if state.used < limit && state.waiters.isEmpty {
-                state.used += 1
-                return nil
-            }
-            state.nextID += 1
-            return state.nextID
-        }
-        guard let ticket else { return true }
-        guard timeout > .zero else {
-            giveUp(ticket)
-            return false
-        }
-        // An event-loop timer, not a sleeping task: with every worker busy,
-        // each request waits, and a timer is far cheaper than a task.
-        let expiry = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) { [self] in giveUp(ticket) }
-        defer { expiry.cancel() }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let granted = state.withLock { state -> Bool in
-                    if state.used < limit && state.waiters.isEmpty {
-                        state.used += 1
-                        return true
-                    }
-                    state.waiters.append((ticket, continuation))
-                    return false
-                }
-                if granted { continuation.resume(returning: true) }
-            }
-        } onCancel: {
-            giveUp(ticket)
-        }
-    }
-
-    func release() {
-        let next = state.withLock { state -> CheckedContinuation<Bool, Never>? in
-            guard !state.waiters.isEmpty else {
-                state.used -= 1
-                return nil
-            }
-            return state.waiters.removeFirst().continuation
-        }
-        next?.resume(returning: true)
-    }
-
-    private func giveUp(_ ticket: Int) {
-        let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
-            guard let index = state.waiters.firstIndex(where: { $0.id == ticket }) else { return nil }
-            return state.waiters.remove(at: index).continuation
-        }
-        waiter?.resume(returning: false)
     }
 }

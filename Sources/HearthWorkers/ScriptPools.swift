@@ -36,12 +36,9 @@ struct ScriptPools: WarmScripts {
     /// Creates the pools of the executable `*.fcgi` files directly in the
     /// directory, so they are started with the server.
     func preload() {
-        guard let entries = opendir(directory) else { return }
-        defer { closedir(entries) }
-        while let entry = readdir(entries) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in directoryEntries(directory) where name.hasSuffix(Self.suffix) {
             let path = directory + "/" + name
-            if name.hasSuffix(Self.suffix), access(path, X_OK) == 0 { _ = pool(for: path) }
+            if access(path, X_OK) == 0 { _ = pool(for: path) }
         }
     }
 

@@ -42,14 +42,20 @@ public final class WorkerSockets: Sendable {
 
     /// Removes the directory and any socket left in it.
     public func remove() {
-        guard let directory = state.withLock({ state in defer { state.directory = nil }; return state.directory }),
-            let entries = opendir(directory)
-        else { return }
-        while let entry = readdir(entries) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { unlink("\(directory)/\(name)") }
-        }
-        closedir(entries)
+        guard let directory = state.withLock({ state in defer { state.directory = nil }; return state.directory }) else { return }
+        for name in directoryEntries(directory) { unlink("\(directory)/\(name)") }
         rmdir(directory)
     }
+}
+
+/// The names in `directory`, without "." and ".."; empty if it cannot be read.
+func directoryEntries(_ directory: String) -> [String] {
+    guard let entries = opendir(directory) else { return [] }
+    defer { closedir(entries) }
+    var names: [String] = []
+    while let entry = readdir(entries) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
 }

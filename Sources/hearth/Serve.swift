@@ -2,7 +2,6 @@ import ArgumentParser
 import Hearth
 import HearthHTTP
 import Logging
-import ServiceLifecycle
 
 /// `hearth serve`: with no arguments, ./cgi-bin at /cgi-bin/ and ./public at
 /// / on 127.0.0.1:8080. Flags override the config file.
@@ -38,23 +37,9 @@ struct Serve: AsyncParsableCommand {
             configuration: configuration.server, responder: site, logger: logger,
             accessLog: try Logging.accessLog(configuration.accessLog)
         )
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
-        // Worker pools start (their minimum preloaded) before the first
-        // connection is accepted, and stop after the last response.
-        try await site.start()
         let reloads = ReloadSignal { site.reload() }
         defer { reloads.cancel() }
-        do {
-            try await group.run()
-        } catch {
-            await site.shutdown()
-            throw error
-        }
-        await site.shutdown()
+        try await site.run(server, logger: logger)
     }
 
     private func apply(to configuration: inout HearthConfiguration) {
