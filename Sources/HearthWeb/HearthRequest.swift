@@ -13,6 +13,8 @@ public struct HearthRequest: Sendable {
     public var body: HearthRequestBody
     /// The RFC 3875 §4.1 meta-variables of this request.
     public var variables: CGIMetaVariables
+    /// What middleware attached for the handlers after it (`RequestLocals`).
+    public var locals = RequestLocals()
 
     public init(method: HTTPRequest.Method, target: String, headerFields: HTTPFields, body: HearthRequestBody, variables: CGIMetaVariables) {
         self.method = method

@@ -110,3 +110,22 @@ extension HearthResponse.Body {
         return ""
     }
 }
+
+@Suite("Request locals")
+struct RequestLocalsTests {
+    enum Greeting: RequestLocalKey { typealias Value = String }
+    enum Count: RequestLocalKey { typealias Value = Int }
+
+    @Test("a value set by one step is read by the next, by its key's type")
+    func valuesAreKeyedByType() {
+        var locals = RequestLocals()
+        #expect(locals[Greeting.self] == nil)
+        locals[Greeting.self] = "hello"
+        locals[Count.self] = 3
+        #expect(locals[Greeting.self] == "hello")
+        #expect(locals[Count.self] == 3)
+        locals[Greeting.self] = nil
+        #expect(locals[Greeting.self] == nil)
+        #expect(locals[Count.self] == 3)
+    }
+}
