@@ -24,8 +24,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // MD5 and SHA-1 for Apache's `$apr1$` and `{SHA}` htpasswd hashes
-        // (HearthAuth); HMAC for signed cookies later.
+        // (HearthAuth); HMAC-SHA256 for signed cookies (HearthSessions).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The session stores DESIGN.md names: SQLite on disk (shared by the
+        // server and its workers) and PostgreSQL (many instances).
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Layer 0: the RFC 3875 model. Standard library only, no I/O.
@@ -132,6 +136,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Layer 2½: signed cookies and server-side sessions for handlers at
+        // every temperature, with their stores. Apart from HearthWeb and
+        // HearthRun so that a plain CGI program links neither SQLite nor
+        // PostgreSQL (cold start is measured).
+        .target(
+            name: "HearthSessions",
+            dependencies: [
+                "HearthWeb",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "HearthStatic",
             dependencies: [
@@ -149,7 +170,7 @@ let package = Package(
             name: "Hearth",
             dependencies: [
                 "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
-                "HearthWeb", "HearthRun", "HearthAuth",
+                "HearthWeb", "HearthRun", "HearthAuth", "HearthSessions",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -183,6 +204,20 @@ let package = Package(
         // Hot: the same handler in a user's own server (docs/migrating.md).
         .executableTarget(name: "guestbook-server", dependencies: ["Guestbook", "Hearth"], path: "Examples/Guestbook/guestbook-server"),
 
+        // Sessions at two temperatures (docs/sessions.md): a per-session
+        // visit counter written once (library, mounted hot by the tests) and
+        // its `HearthApp.run` binary, which runs warm in a pool with the
+        // SQLite store.
+        .target(
+            name: "SessionCounter",
+            dependencies: ["HearthWeb", "HearthSessions"],
+            path: "Examples/SessionCounter/SessionCounter"
+        ),
+        .executableTarget(
+            name: "session-counter", dependencies: ["SessionCounter", "HearthSessions", "HearthRun"],
+            path: "Examples/SessionCounter/session-counter"
+        ),
+
         // One helper library for every test distance: live servers on port 0,
         // a raw TCP client, process and fd inspection.
         .target(
@@ -206,6 +241,7 @@ let package = Package(
         .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),
         .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb"]),
         .testTarget(name: "HearthAuthTests", dependencies: ["HearthAuth", "HearthTesting"]),
+        .testTarget(name: "HearthSessionsTests", dependencies: ["HearthSessions", "HearthTesting", "SessionCounter"]),
     ],
     swiftLanguageModes: [.v6]
 )

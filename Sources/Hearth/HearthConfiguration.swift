@@ -1,6 +1,7 @@
 import HearthAuth
 import HearthGateway
 import HearthHTTP
+import HearthSessions
 import HearthStatic
 import HearthWorkers
 import Logging
@@ -26,6 +27,10 @@ public struct HearthConfiguration: Sendable {
     /// `auth:` of a `cgi`, `fastcgi` or `static` item; in Swift, any mount
     /// of the site builder, hot handlers included. Default none.
     public var authentication: [String: BasicAuthConfiguration] = [:]
+    /// Sessions for the hot handlers mounted with `sessions: true` (and
+    /// pages): the `sessions:` section (docs/sessions.md). Default nil: no
+    /// sessions unless a mount asks for them, then in memory.
+    public var sessions: SessionConfiguration? = nil
     /// Most scripts running at once across all mounts. Default 64.
     public var maxConcurrentScripts: Int = 64
     /// Local redirects followed for one request. Default 5.

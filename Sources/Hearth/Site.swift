@@ -1,4 +1,5 @@
 import HearthHTTP
+import HearthSessions
 import HearthWorkers
 
 /// The site's mount table: URL prefixes to responders, the longest prefix
@@ -43,11 +44,14 @@ public struct Site: Responder {
     public let workers: WorkerPools?
     /// The hot handlers' warm-ups, in mount order.
     public let warmUps: [WarmUp]
+    /// The sessions of the mounts that use them; `run` sweeps them.
+    public let sessions: Sessions?
 
-    public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = []) {
+    public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil) {
         self.mounts = mounts.sorted { $0.prefix.count > $1.prefix.count }
         self.workers = workers
         self.warmUps = warmUps
+        self.sessions = sessions
     }
 
     /// Starts what must run before the first request: the hot handlers'
@@ -69,9 +73,11 @@ public struct Site: Responder {
         workers?.reload()
     }
 
-    /// After the server stopped: stops every worker.
+    /// After the server stopped: stops every worker and closes the
+    /// session store.
     public func shutdown() async {
         await workers?.shutdown()
+        await sessions?.store.close()
     }
 
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {

@@ -17,10 +17,14 @@ extension SiteBuilder {
 extension Site {
     /// Runs `server` for this site until SIGTERM or SIGINT: the site starts
     /// (warm-ups, worker pools) before the first connection is accepted,
-    /// in-flight requests finish, then the workers stop.
+    /// in-flight requests finish, then the workers stop. The session
+    /// sweeper runs beside the server; listed first, it stops after it
+    /// (a service group stops its services in reverse order), so in-flight
+    /// requests still have their store.
     public func run(_ server: HTTPServer, logger: Logger) async throws {
+        let services = (sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
         try await start()
         do {

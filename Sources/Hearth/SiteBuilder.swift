@@ -4,6 +4,7 @@ import Glibc
 import HearthCGI
 import HearthGateway
 import HearthHTTP
+import HearthSessions
 import HearthStatic
 import HearthWeb
 import HearthWorkers
@@ -14,8 +15,12 @@ import Logging
 public struct SiteBuilder {
     public var configuration: HearthConfiguration
     private var extraMounts: [Site.Mount] = []
-    private var handlerMounts: [(prefix: String, handler: any HearthHandler)] = []
+    private var handlerMounts: [(prefix: String, handler: any HearthHandler, sessions: Bool)] = []
     private var warmUps: [Site.WarmUp] = []
+    /// The sessions of the mounts that use them. nil (the default): made
+    /// by `build` from `configuration.sessions`. Set it to share a
+    /// `Sessions` you made (a store of your own) with the site.
+    public var sessions: Sessions?
 
     public init(configuration: HearthConfiguration = HearthConfiguration()) {
         self.configuration = configuration
@@ -32,7 +37,16 @@ public struct SiteBuilder {
     /// (mod_python's PythonImport: open a pool, fill a cache); state the
     /// handler keeps persists across requests.
     public mutating func mount(_ prefix: String, handler: some HearthHandler, warmUp: (@Sendable () async throws -> Void)? = nil) {
-        handlerMounts.append((prefix, handler))
+        mount(prefix, handler: handler, sessions: false, warmUp: warmUp)
+    }
+
+    /// The same, and with `sessions: true` the handler is wrapped in a
+    /// `SessionHandler` with the site's sessions (`request.session`;
+    /// docs/sessions.md).
+    public mutating func mount(
+        _ prefix: String, handler: some HearthHandler, sessions: Bool, warmUp: (@Sendable () async throws -> Void)? = nil
+    ) {
+        handlerMounts.append((prefix, handler, sessions))
         if let warmUp { warmUps.append(Site.WarmUp(prefix: prefix, run: warmUp)) }
     }
 
@@ -45,8 +59,10 @@ public struct SiteBuilder {
         let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: documentRoot)
         let guards = AuthenticationGuards(configuration.authentication, logger: logger)
         var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
-        for (prefix, handler) in handlerMounts {
-            let responder = HandlerResponder(handler: handler, mountedAt: prefix, server: server, logger: logger)
+        let sessions = siteSessions(logger: logger)
+        for (prefix, handler, wantsSessions) in handlerMounts {
+            let wrapped: any HearthHandler = if wantsSessions, let sessions { SessionHandler(handler, sessions: sessions) } else { handler }
+            let responder = HandlerResponder(handler: wrapped, mountedAt: prefix, server: server, logger: logger)
             mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder), key: "mount \(prefix)"))
         }
         var scriptDirectories: [String] = []
@@ -72,9 +88,17 @@ public struct SiteBuilder {
             mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder), key: "static[\(index)]"))
         }
         try guards.checkAllUsed()
-        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps)
+        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions)
         redirector.route(to: site)
         return site
+    }
+
+    /// The given `sessions`, else ones made from `configuration.sessions`
+    /// when it is set or a mount asks for sessions; nil when nothing uses them.
+    private func siteSessions(logger: Logger) -> Sessions? {
+        if let sessions { return sessions }
+        guard configuration.sessions != nil || handlerMounts.contains(where: \.sessions) else { return nil }
+        return Sessions(configuration: configuration.sessions ?? SessionConfiguration(), logger: logger)
     }
 
     /// `*.fcgi` pools run with the CGI mount's script environment unless

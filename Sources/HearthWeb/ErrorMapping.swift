@@ -16,6 +16,8 @@ public enum ErrorMapping {
             // RFC 7617 §2: the realm, quoted, with backslash and quote escaped.
             let quoted = realm.flatMap { $0 == "\\" || $0 == "\"" ? ["\\", $0] : [$0] }.map(String.init).joined()
             response.headerFields[.wwwAuthenticate] = "Basic realm=\"\(quoted)\", charset=\"UTF-8\""
+        case .unavailable(let seconds, _):
+            response.headerFields[.retryAfter] = "\(max(0, seconds))"
         case .methodNotAllowed(let allowed):
             response.headerFields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
         default:

@@ -10,6 +10,10 @@ public enum HearthError: Error, Sendable, Equatable {
     case payloadTooLarge(limit: Int)
     case unauthorized(realm: String)
     case forbidden
+    /// 503 with `Retry-After: seconds` (RFC 9110 §10.2.3): a resource is
+    /// busy for now (a session's lock held too long), and the message for
+    /// the log says by whom.
+    case unavailable(retryAfter: Int, String)
     /// Any status, with a message for the log (not the client).
     case status(HTTPResponse.Status, String)
 
@@ -22,6 +26,7 @@ public enum HearthError: Error, Sendable, Equatable {
         case .payloadTooLarge: .contentTooLarge
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
+        case .unavailable: .serviceUnavailable
         case .status(let status, _): status
         }
     }
