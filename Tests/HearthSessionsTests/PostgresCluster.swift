@@ -30,7 +30,7 @@ actor PostgresCluster {
         let cluster = try await start()
         databases += 1
         let name = "hearth_test_\(databases)"
-        try Self.run(["\(Self.binaries)/createdb", "-h", cluster.directory, "-p", "\(Self.port)", "-U", "postgres", name])
+        try await Self.runOffPool(["\(Self.binaries)/createdb", "-h", cluster.directory, "-p", "\(Self.port)", "-U", "postgres", name])
         return PostgresSessionStore.Connection(
             endpoint: .unixSocket(path: "\(cluster.directory)/.s.PGSQL.\(Self.port)"), username: "postgres", database: name
         )
@@ -64,14 +64,17 @@ actor PostgresCluster {
             chown(directory, user.pointee.pw_uid, user.pointee.pw_gid)
         }
         let data = directory + "/data"
-        try run(["\(binaries)/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C"])
+        try await runOffPool(["\(binaries)/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C"])
         // -W: pg_ctl does not wait; readiness is polled below.
-        try run([
+        try await runOffPool([
             "\(binaries)/pg_ctl", "-D", data, "-l", directory + "/server.log", "-W", "-o",
             "-k \(directory) -c listen_addresses='' -p \(port) -c fsync=off", "start",
         ])
-        let ready = await Processes.eventually(seconds: 30) {
-            (try? run(["\(binaries)/pg_isready", "-q", "-h", directory, "-p", "\(port)"])) != nil
+        var ready = false
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !ready, ContinuousClock.now < deadline {
+            ready = (try? await runOffPool(["\(binaries)/pg_isready", "-q", "-h", directory, "-p", "\(port)"])) != nil
+            if !ready { try await Task.sleep(for: .milliseconds(50)) }
         }
         let pidLine = (try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8))?.split(separator: "\n").first
         guard ready, let pid = pidLine.flatMap({ Int32($0) }) else {
@@ -81,22 +84,43 @@ actor PostgresCluster {
         return Running(directory: directory, pid: pid)
     }
 
+    /// `run` on a thread of its own: waiting for a process blocks, and the
+    /// cooperative pool (as wide as the cores) is shared with the servers
+    /// under test.
+    @discardableResult
+    static func runOffPool(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(arguments) }) }.start()
+        }
+    }
+
     /// Runs a PostgreSQL program to its end (as `postgres` when root);
-    /// throws with its output when it fails.
+    /// throws with its output when it fails. posix_spawn and waitpid on
+    /// this thread rather than Foundation's Process, whose wait did not
+    /// return for `pg_ctl start` (its server lives on); the output goes to a
+    /// file, not a pipe, which that server could keep open.
     @discardableResult
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + arguments : arguments
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ClusterError("\(arguments.joined(separator: " ")): \(text)") }
+        // env -C: in a directory the postgres user may enter.
+        let inTmp = ["/usr/bin/env", "-C", "/tmp"] + arguments
+        let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + inTmp : inTmp
+        let outputPath = "/tmp/hearth-pg-output-\(UUID().uuidString)"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = command.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw ClusterError("cannot start \(command[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw ClusterError("\(arguments.joined(separator: " ")): status \(status): \(text)") }
         return text
     }
 

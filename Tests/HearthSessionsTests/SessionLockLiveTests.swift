@@ -22,6 +22,7 @@ import Testing
 
         init() {
             (entered, enteredContinuation) = AsyncStream.makeStream(of: String.self)
+            finishLater(enteredContinuation)
         }
 
         func span(_ label: String) -> (start: ContinuousClock.Instant, end: ContinuousClock.Instant)? { spans.withLock { $0[label] } }
@@ -89,6 +90,7 @@ import Testing
         #expect(await events.next() == "first")
         // The second request is at the lock once the store sees it ask.
         let (asked, askedContinuation) = AsyncStream.makeStream(of: String.self)
+        finishLater(askedContinuation)
         store.onLock { askedContinuation.yield($0.request) }
         async let second = get(site, "/s/gate?second", session: session)
         var askedEvents = asked.makeAsyncIterator()
@@ -134,5 +136,14 @@ import Testing
         let a = try #require(rendezvous.span("a"))
         let b = try #require(rendezvous.span("b"))
         #expect(a.start < b.end && b.start < a.end, "the spans overlap")
+    }
+}
+
+/// Ends `stream` after 20 s, so a test waiting for an event that never
+/// comes fails (its `next()` is nil) instead of hanging.
+private func finishLater(_ stream: AsyncStream<String>.Continuation) {
+    Task {
+        try? await Task.sleep(for: .seconds(20))
+        stream.finish()
     }
 }

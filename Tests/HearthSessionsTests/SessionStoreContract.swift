@@ -1,7 +1,6 @@
 import Foundation
 import HearthSessions
 import HearthTesting
-import Synchronization
 import Testing
 
 /// The stores every test of the contract runs against.
@@ -169,18 +168,14 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func oneWinner(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let id = SessionID.random()
-            let winners = Mutex(0)
-            await withTaskGroup(of: Void.self) { group in
+            let winners = await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<8 {
                     let holder = holder("GET /\(index)")
-                    group.addTask {
-                        if (try? await store.lock(id, for: holder, lease: .seconds(30), waitingAtMost: .zero)) != nil {
-                            winners.withLock { $0 += 1 }
-                        }
-                    }
+                    group.addTask { (try? await store.lock(id, for: holder, lease: .seconds(30), waitingAtMost: .zero)) != nil }
                 }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
-            #expect(winners.withLock { $0 } == 1)
+            #expect(winners == 1)
         }
     }
 }

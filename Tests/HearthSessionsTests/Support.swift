@@ -18,13 +18,15 @@ final class ManualClock: Sendable {
 
 /// A request as an adapter would make it, with cookies and variables.
 func makeRequest(
-    _ method: HTTPRequest.Method = .get, path: String = "/", cookie: String? = nil, variables: [(String, String)] = []
+    _ method: HTTPRequest.Method = .get, path: String = "/", query: String = "", cookie: String? = nil, variables: [(String, String)] = []
 ) -> HearthRequest {
     var fields = HTTPFields()
     if let cookie { fields[.cookie] = cookie }
-    let base = [("REQUEST_METHOD", method.rawValue), ("REMOTE_ADDR", "192.0.2.7"), ("SCRIPT_NAME", ""), ("PATH_INFO", path)]
+    let base = [
+        ("REQUEST_METHOD", method.rawValue), ("REMOTE_ADDR", "192.0.2.7"), ("SCRIPT_NAME", ""), ("PATH_INFO", path), ("QUERY_STRING", query),
+    ]
     return HearthRequest(
-        method: method, target: path, headerFields: fields, body: .empty,
+        method: method, target: query.isEmpty ? path : "\(path)?\(query)", headerFields: fields, body: .empty,
         variables: CGIMetaVariables((base + variables).map { (name: $0.0, value: $0.1) })
     )
 }

@@ -312,7 +312,7 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 4)
+        try #require(blocks.count == 5)
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"
@@ -341,6 +341,12 @@ import Testing
         #expect(fourth.authentication["/admin"]?.groupsFile == "/etc/apache2/groups")
         #expect(fourth.authentication["/"]?.requireUsers == ["alice"])
         #expect(fourth.authentication["/"]?.realm == "Staff")
+
+        let fifth = try parse(blocks[4])
+        #expect(fifth.sessions?.store == .sqlite(path: "/var/lib/hearth/sessions.sqlite"))
+        #expect(fifth.sessions?.cookieName == "shop_session" && fifth.sessions?.lifetime == .seconds(8 * 3600))
+        #expect(fifth.sessions?.idleTimeout == .seconds(20 * 60) && fifth.sessions?.lockTimeout == .seconds(5))
+        #expect(fifth.fastCGIMounts.first?.urlPath == "/shop")
     }
 }
 
