@@ -24,10 +24,13 @@ public struct SetCookie: Sendable, Equatable {
     public var secure: Bool
     public var httpOnly: Bool
     public var sameSite: SameSite?
+    /// Partitioned (CHIPS, draft-cutler-httpbis-partitioned-cookies §2.1):
+    /// a third-party cookie kept per top-level site. Requires Secure.
+    public var partitioned: Bool
 
     public init(
         name: String, value: String, expires: Int? = nil, maxAge: Int? = nil, domain: String? = nil,
-        path: String? = "/", secure: Bool = false, httpOnly: Bool = true, sameSite: SameSite? = .lax
+        path: String? = "/", secure: Bool = false, httpOnly: Bool = true, sameSite: SameSite? = .lax, partitioned: Bool = false
     ) {
         self.name = name
         self.value = value
@@ -38,6 +41,7 @@ public struct SetCookie: Sendable, Equatable {
         self.secure = secure
         self.httpOnly = httpOnly
         self.sameSite = sameSite
+        self.partitioned = partitioned
     }
 
     /// A cookie that removes `name` (§3.1: an expiry in the past): Max-Age=0
@@ -57,6 +61,7 @@ public struct SetCookie: Sendable, Equatable {
         if secure { text += "; Secure" }
         if httpOnly { text += "; HttpOnly" }
         if let sameSite { text += "; SameSite=\(sameSite.rawValue)" }
+        if partitioned { text += "; Partitioned" }
         return text
     }
 }
@@ -82,6 +87,7 @@ extension SetCookie {
         if let path, !path.hasPrefix("/") || !path.utf8.allSatisfy(CookieGrammar.isAttributeValueByte) { throw fail("the Path must start with / and hold no CTL or ; (RFC 6265 §4.1.1)") }
         // RFC 6265bis §4.1.2.7: browsers drop SameSite=None without Secure.
         if sameSite == SameSite.none && !secure { throw fail("SameSite=None requires Secure") }
+        if partitioned && !secure { throw fail("Partitioned requires Secure") }
         // RFC 6265bis §4.1.3: the prefixes promise what the attributes say.
         if name.hasPrefix("__Secure-") && !secure { throw fail("a __Secure- cookie requires Secure") }
         if name.hasPrefix("__Host-") && (!secure || path != "/" || domain != nil) { throw fail("a __Host- cookie requires Secure, Path=/ and no Domain") }

@@ -38,6 +38,7 @@ import Testing
     }
 
     let rendezvous = Rendezvous()
+    let logs = LogCapture()
     let store = RecordingStore(MemorySessionStore())
 
     /// `/start` makes a session; `/work`, `/gate` and `/barrier` each read
@@ -65,9 +66,11 @@ import Testing
         }
     }
 
-    func startSite() async throws -> CGITestSite {
-        try await CGITestSite.start(scripts: [:], builder: { [store, handler] builder in
-            builder.sessions = Sessions(configuration: SessionConfiguration(), store: store, logger: Logger(label: "test"))
+    func startSite(lockTimeout: Duration = .seconds(10)) async throws -> CGITestSite {
+        var configuration = SessionConfiguration()
+        configuration.lockTimeout = lockTimeout
+        return try await CGITestSite.start(scripts: [:], builder: { [store, handler, logs] builder in
+            builder.sessions = Sessions(configuration: configuration, store: store, logger: logs.logger())
             builder.mount("/s", handler: handler, sessions: true)
         })
     }
@@ -105,6 +108,25 @@ import Testing
         #expect(askedAt < firstSpan.end, "the second asked while the first ran")
         #expect(secondSpan.start >= firstSpan.end, "and entered only after it")
         #expect([one.text, two.text].sorted() == ["1", "2"], "no lost update")
+    }
+
+    @Test func aRequestThatWaitsPastTheLockTimeoutIsA503NamingTheHolder() async throws {
+        let site = try await startSite(lockTimeout: .milliseconds(200))
+        let session = try await newSession(site)
+        var events = rendezvous.entered.makeAsyncIterator()
+        async let holding = get(site, "/s/gate?holder", session: session)
+        #expect(await events.next() == "holder")
+        let late = try await get(site, "/s/work?late", session: session)
+        await rendezvous.gate("holder").open()
+        let held = try await holding
+        let after = try await get(site, "/s/work?after", session: session)
+        try await site.stop()
+        #expect(late.status == 503 && late.header("Retry-After") == "1")
+        #expect(late.text == "503 Service Unavailable\n", "who holds the lock is for the log, not the client")
+        #expect(held.status == 200 && after.text == "2", "the holder finished, and the session is usable again")
+        let warning = try #require(logs.records.first { $0.message == "session lock timeout" })
+        #expect(warning.metadata["held_by"] == "GET /s/gate" && warning.metadata["request"] == "GET /s/work")
+        #expect(warning.metadata["held_since"]?.hasSuffix("Z") == true)
     }
 
     @Test func twoSlowRequestsOfOneSessionTakeTwiceAsLongAsOne() async throws {

@@ -52,6 +52,7 @@ final class RecordingStore: SessionStore {
     let inner: any SessionStore
     private let calls = Mutex<[String]>([])
     private let lockObservers = Mutex<[@Sendable (SessionLockHolder) -> Void]>([])
+    private let sweepObservers = Mutex<[@Sendable (Int) -> Void]>([])
 
     init(_ inner: any SessionStore) { self.inner = inner }
 
@@ -61,6 +62,11 @@ final class RecordingStore: SessionStore {
     /// Runs `observer` whenever a lock is asked for (before it is granted).
     func onLock(_ observer: @escaping @Sendable (SessionLockHolder) -> Void) {
         lockObservers.withLock { $0.append(observer) }
+    }
+
+    /// Runs `observer` after each `deleteExpired`, with how many went.
+    func onSweep(_ observer: @escaping @Sendable (Int) -> Void) {
+        sweepObservers.withLock { $0.append(observer) }
     }
 
     private func record(_ call: String) { calls.withLock { $0.append(call) } }
@@ -81,7 +87,12 @@ final class RecordingStore: SessionStore {
         record("delete \(id.text)")
         try await inner.delete(id)
     }
-    func deleteExpired(limit: Int) async throws -> Int { try await inner.deleteExpired(limit: limit) }
+    func deleteExpired(limit: Int) async throws -> Int {
+        let deleted = try await inner.deleteExpired(limit: limit)
+        record("sweep \(deleted)")
+        for observer in sweepObservers.withLock({ $0 }) { observer(deleted) }
+        return deleted
+    }
     func lock(_ id: SessionID, for holder: SessionLockHolder, lease: Duration, waitingAtMost wait: Duration) async throws {
         record("lock \(id.text)")
         for observer in lockObservers.withLock({ $0 }) { observer(holder) }
@@ -91,5 +102,8 @@ final class RecordingStore: SessionStore {
         record("unlock \(id.text)")
         try await inner.unlock(id, for: holder)
     }
-    func close() async { await inner.close() }
+    func close() async {
+        record("close")
+        await inner.close()
+    }
 }

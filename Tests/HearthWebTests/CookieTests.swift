@@ -49,6 +49,8 @@ struct CookieTests {
          "a=1; Max-Age=3600; Domain=example.com; Path=/app; Secure; HttpOnly; SameSite=Strict"),
         (SetCookie(name: "x", value: "", secure: true, sameSite: SetCookie.SameSite.none), "x=; Path=/; Secure; HttpOnly; SameSite=None"),
         (SetCookie(name: "__Host-id", value: "1", secure: true), "__Host-id=1; Path=/; Secure; HttpOnly; SameSite=Lax"),
+        (SetCookie(name: "embed", value: "1", secure: true, sameSite: SetCookie.SameSite.none, partitioned: true),
+         "embed=1; Path=/; Secure; HttpOnly; SameSite=None; Partitioned"),
         (SetCookie.removal(name: "sid"), "sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"),
     ] as [(SetCookie, String)])
     func serialize(_ cookie: SetCookie, _ expected: String) throws {
@@ -67,6 +69,7 @@ struct CookieTests {
         (SetCookie(name: "a", value: "1", path: "app"), "the Path must start with / and hold no CTL or ; (RFC 6265 §4.1.1)"),
         (SetCookie(name: "a", value: "1", sameSite: SetCookie.SameSite.none), "SameSite=None requires Secure"),
         (SetCookie(name: "__Secure-a", value: "1"), "a __Secure- cookie requires Secure"),
+        (SetCookie(name: "a", value: "1", partitioned: true), "Partitioned requires Secure"),
         (SetCookie(name: "__Host-a", value: "1", domain: "example.com", secure: true), "a __Host- cookie requires Secure, Path=/ and no Domain"),
     ] as [(SetCookie, String)])
     func invalidCookiesThrow(_ cookie: SetCookie, _ reason: String) {
