@@ -42,7 +42,9 @@ public struct SessionHandler: HearthHandler {
         }
         renewal.cancel()
         await renewal.value
-        await sessions.unlock(id, for: holder)
+        // In a task of its own: a request cancelled (its client gone) must
+        // still let go, and a cancelled task's database call may not run.
+        await Task { [sessions] in await sessions.unlock(id, for: holder) }.value
         return try result.get()
     }
 
