@@ -13,7 +13,14 @@ struct HTTPConnection {
         do {
             try await channel.executeThenClose { inbound, outbound in
                 let stream = RequestStream(inbound: inbound, outbound: outbound, channel: underlying, bodyReadTimeout: context.configuration.bodyReadTimeout)
-                try await serveRequests(stream: stream, outbound: outbound, connection: ConnectionInfo(channel: underlying))
+                let activity = ConnectionActivity(channel: underlying, idleTimeout: context.configuration.idleTimeout)
+                context.registry.register(activity)
+                defer {
+                    activity.stopIdleTimer()
+                    context.registry.unregister(activity)
+                }
+                activity.startIdleTimer()
+                try await serveRequests(stream: stream, outbound: outbound, connection: ConnectionInfo(channel: underlying), activity: activity)
                 // executeThenClose closes at once and drops what is still
                 // queued for the socket (swift-nio #2795): the tail of a
                 // `Connection: close` or HTTP/1.0 response would be lost to a
@@ -26,9 +33,9 @@ struct HTTPConnection {
         }
     }
 
-    private func serveRequests(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo) async throws {
+    private func serveRequests(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo, activity: ConnectionActivity) async throws {
         var served = 0
-        while var head = try await nextHead(stream: stream, outbound: outbound, connection: connection) {
+        while var head = try await nextHead(stream: stream, outbound: outbound, connection: connection, activity: activity) {
             served += 1
             RequestTarget.normalize(&head)
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
@@ -47,16 +54,12 @@ struct HTTPConnection {
         }
     }
 
-    /// Waits for the next head within the idle timeout; answers a malformed
-    /// one with 400 (or 431 when too large) and ends the connection.
-    private func nextHead(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo) async throws -> HTTPRequestHead? {
-        let underlying = channel.channel
-        guard context.registry.markIdle(underlying) else { return nil }
-        let timer = underlying.eventLoop.scheduleTask(in: TimeAmount(context.configuration.idleTimeout)) { underlying.close(promise: nil) }
-        defer {
-            timer.cancel()
-            context.registry.markBusy(underlying)
-        }
+    /// Waits for the next head within the idle timeout (the connection's
+    /// idle timer closes it); answers a malformed one with 400 (or 431 when
+    /// too large) and ends the connection.
+    private func nextHead(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo, activity: ConnectionActivity) async throws -> HTTPRequestHead? {
+        guard activity.markIdle(registry: context.registry) else { return nil }
+        defer { activity.markBusy() }
         do {
             return try await stream.nextHead()
         } catch where ClientGone.explains(error) {
