@@ -15,7 +15,11 @@ extension Publisher {
             request.headerFields[.authorization] = nil
             return nil
         case .challenge(let message):
-            return refuse(HearthError.unauthorized(realm: authenticator.realm), request, message)
+            var challenge = refuse(HearthError.unauthorized(realm: authenticator.realm), request, message)
+            // HearthAuth's value, the one every level sends (ErrorMapping
+            // writes the same; HearthWeb cannot import HearthAuth).
+            challenge.headerFields[.wwwAuthenticate] = authenticator.challenge
+            return challenge
         case .forbidden(_, let message):
             return refuse(HearthError.forbidden, request, message)
         }

@@ -116,7 +116,7 @@ import Testing
         }
         let path = try files.write("htpasswd", Array(lines.joined(separator: "\n").utf8))
         let file = try HtpasswdFile(path: path, logger: Logger(label: "test"))
-        let guarded = try publisher {
+        let guarded = try publisher(logger: LogCapture().logger()) {
             try $0.publish("f", auth: BasicAuthenticator(realm: "Files", verifier: .htpasswd(file))) { (request: HearthRequest) in
                 request.remoteUser ?? "nobody"
             }
