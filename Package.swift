@@ -119,6 +119,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Layer 2½: the publisher, mod_python's most loved handler: URLs to
+        // Swift functions, form fields to a Decodable arguments type, Basic
+        // authentication per object and per function with HearthAuth's
+        // verifiers. A HearthHandler, so it runs hot, warm or cold.
+        .target(
+            name: "HearthPublisher",
+            dependencies: [
+                "HearthWeb", "HearthAuth",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Layer 2½: `HearthApp.run(handler)`, one binary at three
         // temperatures: CGI child, FastCGI worker, or its own HTTP server.
         // Kept apart from `Hearth` so a CGI program links neither Yams (and
@@ -149,7 +162,7 @@ let package = Package(
             name: "Hearth",
             dependencies: [
                 "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
-                "HearthWeb", "HearthRun", "HearthAuth",
+                "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -183,6 +196,18 @@ let package = Package(
         // Hot: the same handler in a user's own server (docs/migrating.md).
         .executableTarget(name: "guestbook-server", dependencies: ["Guestbook", "Hearth"], path: "Examples/Guestbook/guestbook-server"),
 
+        // The publisher's example (issue #7): an address book published
+        // from one Swift type (library, so tests can mount it in-process),
+        // and its server, which the docs' curl examples run against.
+        .target(
+            name: "AddressBook", dependencies: ["HearthPublisher", "HearthAuth", "HearthWeb", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/AddressBook/AddressBook"
+        ),
+        .executableTarget(
+            name: "addressbook-server", dependencies: ["AddressBook", "Hearth", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/AddressBook/addressbook-server"
+        ),
+
         // One helper library for every test distance: live servers on port 0,
         // a raw TCP client, process and fd inspection.
         .target(
@@ -206,6 +231,7 @@ let package = Package(
         .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),
         .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb"]),
         .testTarget(name: "HearthAuthTests", dependencies: ["HearthAuth", "HearthTesting"]),
+        .testTarget(name: "HearthPublisherTests", dependencies: ["HearthPublisher", "HearthTesting", "AddressBook"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,3 +5,4 @@
 @_exported import HearthRun
 @_exported import HearthWeb
 @_exported import HearthAuth
+@_exported import HearthPublisher
