@@ -68,7 +68,9 @@ public final class HTTPServer: Service {
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
                         accepted.take(connection)
-                        group.addTask { await HTTPConnection(connection: connection, context: context).run() }
+                        group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
+                            await HTTPConnection(connection: connection, context: context).run()
+                        }
                     }
                 }
             } catch ChannelError.alreadyClosed {
