@@ -1,7 +1,8 @@
 // `import Hearth` is all a user writes: the handler API, the in-process
-// adapter and `HearthApp.run` come with it. They live in their own targets
+// adapter, `HearthApp.run` and server pages come with it. They live in their own targets
 // so that a CGI program can link them without the rest (docs/migrating.md,
 // "Cold start").
 @_exported import HearthRun
 @_exported import HearthWeb
 @_exported import HearthAuth
+@_exported import HearthPages
