@@ -60,19 +60,22 @@ public struct PageError: Error, CustomStringConvertible, Sendable, Equatable {
 
 extension PageError {
     /// The parser's error at its place, with the offending line quoted for
-    /// the log.
+    /// the log. Where the parser ran off the end of the file (a tag or a
+    /// section never closed) the place is the end.
     init(file: String, parserError: MustacheTemplate.ParserError) {
         let context = parserError.context
         var quoted = String(context.line.drop { $0 == " " || $0 == "\t" })
         if quoted.count > 120 { quoted = String(quoted.prefix(120)) + "…" }
+        let reason = Self.reason(parserError.error)
         self.init(
             file: file, line: context.lineNumber, column: context.columnNumber,
-            problem: .syntax("\(Self.reason(parserError.error)) in: \(quoted)")
+            problem: .syntax(quoted.isEmpty ? reason : "\(reason) in: \(quoted)")
         )
     }
 
     private static func reason(_ error: any Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return "unexpected end of a tag (\(error))" }
+        // The parser's own reader throws only when it runs out of text.
+        guard let error = error as? MustacheTemplate.Error else { return "the file ends inside a tag: a {{ is never closed" }
         switch error {
         case .sectionCloseNameIncorrect: return "a section is closed with another name than it was opened with"
         case .unfinishedName: return "a tag is not closed, or its name holds a character names may not"

@@ -14,6 +14,10 @@ final class TemplateCache: Sendable {
     /// Forgets every page beyond this many files (they are compiled again
     /// on their next request): deleted templates must not pile up.
     private let capacity = 4096
+    /// Pages compiled and partial libraries built, since the start: what
+    /// shows that an unchanged template is not parsed again.
+    let compilations = Atomic(0)
+    let partialBuilds = Atomic(0)
 
     init(resolver: FileResolver) {
         self.resolver = resolver
@@ -32,6 +36,7 @@ final class TemplateCache: Sendable {
         let cached = pages.withLock { $0[file] }
         if let cached, FileVersion.of(file) == cached.version { return cached }
         let fresh = try CompiledTemplate.compile(file)
+        compilations.add(1, ordering: .relaxed)
         pages.withLock { pages in
             if pages.count >= capacity { pages.removeAll(keepingCapacity: true) }
             pages[file] = fresh
@@ -44,6 +49,7 @@ final class TemplateCache: Sendable {
         let cached = partials.withLock { $0 }
         if cached.listing == listing { return cached }
         let fresh = PartialLibrary.compile(listing, resolver: resolver)
+        partialBuilds.add(1, ordering: .relaxed)
         partials.withLock { $0 = fresh }
         return fresh
     }
