@@ -6,3 +6,7 @@
 @_exported import HearthWeb
 @_exported import HearthAuth
 @_exported import HearthPages
+// A static mount, with or without pages, is described by this one type of
+// HearthStatic (`configuration.staticMounts`); the rest of that target
+// stays internal to the server.
+@_exported import struct HearthStatic.StaticFilesConfiguration
