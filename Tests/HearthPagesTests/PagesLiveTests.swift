@@ -22,6 +22,19 @@ import Testing
         #expect(feed.text == "<feed>GET</feed>" && feed.header("Content-Type") == "application/xml")
     }
 
+    @Test func aPagesMountBelowTheRootHasItsURLAsScriptName() async throws {
+        let site = try await PageSite.start(files: ["hello.mustache": Self.hello, "index.mustache": "index {{request.SCRIPT_NAME}}"]) { configuration in
+            configuration.staticMounts.append(StaticFilesConfiguration(urlPath: "/app", root: configuration.staticMounts[0].root, pages: true))
+        }
+        let hello = try await site.request("GET", "/app/hello?name=Ada")
+        let index = try await site.request("GET", "/app/")
+        let bare = try await site.request("GET", "/app")
+        try await site.stop()
+        #expect(hello.text == "Hello Ada by GET [/app|/hello|name=Ada]")
+        #expect(index.text == "index /app")
+        #expect(bare.status == 301 && bare.header("Location") == "/app/")
+    }
+
     @Test func aPostedFormIsInScope() async throws {
         let site = try await PageSite.start(files: ["hello.mustache": Self.hello])
         let response = try await site.request(
