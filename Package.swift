@@ -26,6 +26,9 @@ let package = Package(
         // MD5 and SHA-1 for Apache's `$apr1$` and `{SHA}` htpasswd hashes
         // (HearthAuth); HMAC for signed cookies later.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Server pages (HearthPages): the Mustache engine DESIGN.md names,
+        // spec-compliant, no Foundation-only features we would miss.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Layer 0: the RFC 3875 model. Standard library only, no I/O.
@@ -157,12 +160,27 @@ let package = Package(
             ]
         ),
 
+        // Layer 2½: server pages, Mustache templates under a static root
+        // rendered at their URL. Above HearthStatic (its path rules and
+        // resolver decide which file a URL names, for pages as for files)
+        // and HearthWeb (a page is a hot handler: request, form, cookies).
+        .target(
+            name: "HearthPages",
+            dependencies: [
+                "HearthWeb", "HearthStatic", "HearthHTTP", "HearthCGI",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Layer 3: the library users import, and the executable.
         .target(
             name: "Hearth",
             dependencies: [
                 "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
-                "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher",
+                "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -232,6 +250,15 @@ let package = Package(
         .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb"]),
         .testTarget(name: "HearthAuthTests", dependencies: ["HearthAuth", "HearthTesting"]),
         .testTarget(name: "HearthPublisherTests", dependencies: ["HearthPublisher", "HearthTesting", "AddressBook"]),
+        .testTarget(
+            name: "HearthPagesTests",
+            dependencies: [
+                "HearthPages", "HearthWeb", "HearthStatic", "HearthTesting",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
