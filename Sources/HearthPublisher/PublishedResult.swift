@@ -9,26 +9,25 @@ import NIOCore
 /// How a function's return value becomes the response.
 enum PublishedResult {
     /// Text is HTML when it looks like HTML the way mod_python's publisher
-    /// decides it (lib/python/mod_python/publisher.py, `handler`, in every
-    /// 3.x release): `result[:100].strip()[:6].lower() == '<html>' or
-    /// result.find('</') > 0` — the first 100 characters, stripped, open
-    /// with `<html>`, or the first `</` is not at the very start.
-    /// Otherwise plain text. Both in UTF-8.
+    /// decides it (mod_python 3.5, `lib/python/mod_python/publisher.py`,
+    /// `handler`): `re.compile(r"</HTML\s*>\s*$", re.I).search(result,
+    /// len(result) - 100)` — it ends in a closing `</html>` tag, found
+    /// within its last 100 characters. Otherwise plain text. Both in UTF-8.
     static func response(text: String) -> HearthResponse {
         looksLikeHTML(text) ? .html(text) : .text(text)
     }
 
     static func looksLikeHTML(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        let head = utf8.prefix(100).drop { isPythonSpace($0) }
-        if head.prefix(6).lazy.map(asciiLowercase).elementsEqual("<html>".utf8) { return true }
-        // `find` gives the first "</": one at the very start makes it plain.
-        var previous: UInt8?
-        for (offset, byte) in utf8.enumerated() {
-            if byte == UInt8(ascii: "/"), previous == UInt8(ascii: "<") { return offset > 1 }
-            previous = byte
-        }
-        return false
+        // The last 100 characters (Python counts code points), without the
+        // trailing whitespace `\s*$` allows.
+        var tail = text.unicodeScalars.suffix(100)
+        while let last = tail.last, last.properties.isWhitespace { tail.removeLast() }
+        guard tail.last == ">" else { return false }
+        tail.removeLast()
+        while let last = tail.last, last.properties.isWhitespace { tail.removeLast() }
+        let tag = "</html".unicodeScalars
+        guard tail.count >= tag.count else { return false }
+        return zip(tail.suffix(tag.count), tag).allSatisfy { asciiLowercase($0.0) == $0.1 }
     }
 
     /// `application/json` (RFC 8259 §11: no charset parameter; it is
@@ -48,12 +47,7 @@ enum PublishedResult {
         return encoder
     }()
 
-    /// Python 2's `str.strip()` whitespace.
-    private static func isPythonSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || (0x09...0x0D).contains(byte)
-    }
-
-    private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+    private static func asciiLowercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar
     }
 }

@@ -8,12 +8,15 @@ import Testing
 /// Return values to responses: String as mod_python decides (HTML or
 /// plain), Encodable as JSON, a HearthResponse as is, errors mapped.
 @Suite struct ReturnValueTests {
+    /// mod_python 3.5's rule: `</HTML\s*>\s*$`, case-insensitive, searched
+    /// from 100 characters before the end.
     @Test("text is HTML exactly when mod_python's publisher would call it HTML", arguments: [
-        ("<html><body>hi</body></html>", true), ("  \n\t<HTML>", true), ("<html>", true), ("<b>bold</b>", true),
-        ("a</", true), ("x < / y", false), ("</p> leading close only", false), ("<p>unclosed", false), ("plain", false),
-        ("", false), ("<htm", false), ("<html5>", false), (String(repeating: " ", count: 95) + "<html>", false),
-        (String(repeating: " ", count: 94) + "<html>", true), (String(repeating: "x", count: 500) + "</p>", true),
-        ("</p></p>", false), ("x</p></p>", true),
+        ("<html><body>hi</body></html>", true), ("<p>x</p>\n</HTML >\n\t ", true), ("</html>", true), ("</Html>", true),
+        ("<html>hello", false), ("<b>bold</b>", false), ("</html> trailing", false), ("plain", false), ("", false),
+        ("</htm>", false), ("</xhtml>", false), ("< /html>", false), (String(repeating: "x", count: 500) + "</html>", true),
+        (String(repeating: "x", count: 500) + "</html>" + String(repeating: " ", count: 92), true),
+        (String(repeating: "x", count: 500) + "</html>" + String(repeating: " ", count: 94), false),
+        ("</html>é", false), ("é</html>", true),
     ])
     func htmlGuess(text: String, isHTML: Bool) {
         #expect(PublishedResult.looksLikeHTML(text) == isHTML)
@@ -27,7 +30,7 @@ import Testing
 
     static func returning() throws -> Publisher {
         try publisher {
-            try $0.publish("html") { "<p>hello</p>" }
+            try $0.publish("html") { "<html><p>hello</p></html>\n" }
             try $0.publish("plain") { "1 < 2" }
             try $0.publish("json") { Point(y: 2, x: 1, at: Date(timeIntervalSince1970: 0)) }
             try $0.publish("list") { [1, 2, 3] }
@@ -47,7 +50,7 @@ import Testing
 
     @Test func stringsAreHTMLOrPlainTextInUTF8() async throws {
         let html = try await Self.returning().handle(publisherRequest("/api/o/html"))
-        #expect(html.contentType == "text/html; charset=utf-8" && html.text == "<p>hello</p>")
+        #expect(html.contentType == "text/html; charset=utf-8" && html.text == "<html><p>hello</p></html>\n")
         let plain = try await Self.returning().handle(publisherRequest("/api/o/plain"))
         #expect(plain.contentType == "text/plain; charset=utf-8" && plain.text == "1 < 2")
     }
