@@ -9,6 +9,9 @@ import AddressBook
 import Hearth
 import Logging
 
+// One event loop per CPU the server may use, before anything starts them.
+EventLoopSizing.fitSingletonGroupToAffinity()
+
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }

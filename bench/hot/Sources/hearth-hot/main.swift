@@ -74,6 +74,9 @@ else {
     exit(2)
 }
 
+// As `hearth serve` does: one event loop per CPU in the affinity mask
+// (under taskset -c 0: one), unless NIO_SINGLETON_GROUP_LOOP_COUNT is set.
+EventLoopSizing.fitSingletonGroupToAffinity()
 let executor = getenv("BENCH_HOT_NIO_EXECUTOR").map { String(cString: $0) } != "0"
 if executor {
     NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
