@@ -30,6 +30,9 @@ let package = Package(
         // server and its workers) and PostgreSQL (many instances).
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Server pages (HearthPages): the Mustache engine DESIGN.md names,
+        // spec-compliant, no Foundation-only features we would miss.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Layer 0: the RFC 3875 model. Standard library only, no I/O.
@@ -123,6 +126,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Layer 2½: the publisher, mod_python's most loved handler: URLs to
+        // Swift functions, form fields to a Decodable arguments type, Basic
+        // authentication per object and per function with HearthAuth's
+        // verifiers. A HearthHandler, so it runs hot, warm or cold.
+        .target(
+            name: "HearthPublisher",
+            dependencies: [
+                "HearthWeb", "HearthAuth",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Layer 2½: `HearthApp.run(handler)`, one binary at three
         // temperatures: CGI child, FastCGI worker, or its own HTTP server.
         // Kept apart from `Hearth` so a CGI program links neither Yams (and
@@ -165,12 +181,27 @@ let package = Package(
             ]
         ),
 
+        // Layer 2½: server pages, Mustache templates under a static root
+        // rendered at their URL. Above HearthStatic (its path rules and
+        // resolver decide which file a URL names, for pages as for files)
+        // and HearthWeb (a page is a hot handler: request, form, cookies).
+        .target(
+            name: "HearthPages",
+            dependencies: [
+                "HearthWeb", "HearthStatic", "HearthHTTP", "HearthCGI",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Layer 3: the library users import, and the executable.
         .target(
             name: "Hearth",
             dependencies: [
                 "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
-                "HearthWeb", "HearthRun", "HearthAuth", "HearthSessions",
+                "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -203,6 +234,18 @@ let package = Package(
         .executableTarget(name: "guestbook", dependencies: ["Guestbook", "HearthRun"], path: "Examples/Guestbook/guestbook"),
         // Hot: the same handler in a user's own server (docs/migrating.md).
         .executableTarget(name: "guestbook-server", dependencies: ["Guestbook", "Hearth"], path: "Examples/Guestbook/guestbook-server"),
+
+        // The publisher's example (issue #7): an address book published
+        // from one Swift type (library, so tests can mount it in-process),
+        // and its server, which the docs' curl examples run against.
+        .target(
+            name: "AddressBook", dependencies: ["HearthPublisher", "HearthAuth", "HearthWeb", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/AddressBook/AddressBook"
+        ),
+        .executableTarget(
+            name: "addressbook-server", dependencies: ["AddressBook", "Hearth", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/AddressBook/addressbook-server"
+        ),
 
         // Sessions at two temperatures (docs/sessions.md): a per-session
         // visit counter written once (library, mounted hot by the tests) and
@@ -242,6 +285,16 @@ let package = Package(
         .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb"]),
         .testTarget(name: "HearthAuthTests", dependencies: ["HearthAuth", "HearthTesting"]),
         .testTarget(name: "HearthSessionsTests", dependencies: ["HearthSessions", "HearthTesting", "SessionCounter"]),
+        .testTarget(name: "HearthPublisherTests", dependencies: ["HearthPublisher", "HearthTesting", "AddressBook"]),
+        .testTarget(
+            name: "HearthPagesTests",
+            dependencies: [
+                "HearthPages", "HearthWeb", "HearthStatic", "HearthTesting",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,8 +1,14 @@
 // `import Hearth` is all a user writes: the handler API, the in-process
-// adapter and `HearthApp.run` come with it. They live in their own targets
+// adapter, `HearthApp.run` and server pages come with it. They live in their own targets
 // so that a CGI program can link them without the rest (docs/migrating.md,
 // "Cold start").
 @_exported import HearthRun
 @_exported import HearthWeb
 @_exported import HearthAuth
 @_exported import HearthSessions
+@_exported import HearthPublisher
+@_exported import HearthPages
+// A static mount, with or without pages, is described by this one type of
+// HearthStatic (`configuration.staticMounts`); the rest of that target
+// stays internal to the server.
+@_exported import struct HearthStatic.StaticFilesConfiguration

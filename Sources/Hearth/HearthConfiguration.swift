@@ -21,8 +21,10 @@ public struct HearthConfiguration: Sendable {
     /// `WorkerPoolConfiguration()`'s defaults, the environment of the CGI
     /// mount's scripts.
     public var scriptPools: WorkerPoolConfiguration? = nil
-    /// Static file roots. Default: `./public` at `/`.
-    public var staticMounts: [StaticFilesConfiguration] = [StaticFilesConfiguration()]
+    /// Static file roots. Default: `./public` at `/`, with server pages
+    /// on: the sample site `hearth serve` shows with no configuration (a
+    /// mount you list yourself has them off unless it says `pages: true`).
+    public var staticMounts: [StaticFilesConfiguration] = [StaticFilesConfiguration(pages: true)]
     /// Basic authentication by mount URL (`/cgi-bin`): the config file's
     /// `auth:` of a `cgi`, `fastcgi` or `static` item; in Swift, any mount
     /// of the site builder, hot handlers included. Default none.

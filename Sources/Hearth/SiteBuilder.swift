@@ -4,6 +4,7 @@ import Glibc
 import HearthCGI
 import HearthGateway
 import HearthHTTP
+import HearthPages
 import HearthSessions
 import HearthStatic
 import HearthWeb
@@ -21,6 +22,9 @@ public struct SiteBuilder {
     /// by `build` from `configuration.sessions`. Set it to share a
     /// `Sessions` you made (a store of your own) with the site.
     public var sessions: Sessions?
+    /// Server pages: scope providers and steps for every pages mount, and
+    /// the `ServerPages` handed out by `pages(root:)` (SiteBuilder+Pages).
+    var pageSetup = PageSetup()
 
     public init(configuration: HearthConfiguration = HearthConfiguration()) {
         self.configuration = configuration
@@ -84,7 +88,9 @@ public struct SiteBuilder {
             // The bytes of a script are never served (SECURITY.md), even when
             // the script directory lies inside the document root.
             files.forbiddenRoots += scriptDirectories
-            let responder = StaticFileResponder(configuration: files, logger: logger)
+            let responder: any Responder = files.pages
+                ? pageSetup.responder(for: files, server: server, logger: logger)
+                : StaticFileResponder(configuration: files, logger: logger)
             mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder), key: "static[\(index)]"))
         }
         try guards.checkAllUsed()

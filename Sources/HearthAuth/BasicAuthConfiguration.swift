@@ -44,6 +44,12 @@ public struct BasicAuthConfiguration: Sendable {
         BasicAuthentication(realm: realm, verifier: try verifier(logger: logger), access: try accessRule(), protecting: responder)
     }
 
+    /// The same settings as the check a published object or function uses
+    /// (docs/publisher.md), with the files read once, now.
+    public func authenticator(logger: Logger) throws(Invalid) -> BasicAuthenticator {
+        BasicAuthenticator(realm: realm, verifier: try verifier(logger: logger), access: try accessRule())
+    }
+
     func verifier(logger: Logger) throws(Invalid) -> PasswordVerifier {
         switch passwords {
         case .htpasswd(let path):

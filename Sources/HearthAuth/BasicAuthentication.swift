@@ -13,46 +13,30 @@ import NIOHTTP1
 /// `Authorization` from scripts (§4.1.18); the access log's user field
 /// shows the user.
 public struct BasicAuthentication: Responder {
-    public let realm: String
-    let verifier: PasswordVerifier
-    let access: AccessRule
+    public var realm: String { authenticator.realm }
+    let authenticator: BasicAuthenticator
     let next: any Responder
 
     public init(realm: String, verifier: PasswordVerifier, access: AccessRule = .anyUser, protecting next: any Responder) {
-        self.realm = realm
-        self.verifier = verifier
-        self.access = access
+        self.authenticator = BasicAuthenticator(realm: realm, verifier: verifier, access: access)
         self.next = next
     }
 
+    /// The messages become the connection's notice lines, with the request
+    /// and remote address beside them (HTTPConnection logs every HTTPError).
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
-        let user = try await authenticate(request)
-        writer.recordUser(user)
-        guard try await access.allows(user) else {
-            throw HTTPError(.forbidden, "user \"\(user)\" is not allowed in realm \"\(realm)\" by its access rule")
+        switch try await authenticator.check(authorization: request.head.headers["authorization"]) {
+        case .challenge(let message):
+            throw HTTPError(.unauthorized, message, headers: [("WWW-Authenticate", authenticator.challenge)])
+        case .forbidden(let user, let message):
+            writer.recordUser(user)
+            throw HTTPError(.forbidden, message)
+        case .allowed(let user):
+            writer.recordUser(user)
+            var request = request
+            request.authenticatedUser = AuthenticatedUser(user: user, type: "Basic")
+            try await next.respond(to: request, writer: writer)
         }
-        var request = request
-        request.authenticatedUser = AuthenticatedUser(user: user, type: "Basic")
-        try await next.respond(to: request, writer: writer)
-    }
-
-    /// The user whose credentials are right, or the 401 challenge thrown.
-    /// The message becomes the connection's notice line, with the request
-    /// and remote address beside it (HTTPConnection logs every HTTPError).
-    func authenticate(_ request: Request) async throws -> String {
-        let fields = request.head.headers["authorization"]
-        guard let field = fields.first else { throw challenge("no credentials") }
-        guard fields.count == 1, let credentials = BasicCredentials(authorization: field) else {
-            throw challenge("malformed or non-Basic credentials")
-        }
-        guard try await verifier.verify(user: credentials.user, password: credentials.password) else {
-            throw challenge("authentication failed for user \"\(credentials.user)\"")
-        }
-        return credentials.user
-    }
-
-    func challenge(_ why: String) -> HTTPError {
-        HTTPError(.unauthorized, "\(why) in realm \"\(realm)\"", headers: [("WWW-Authenticate", Self.challengeValue(realm: realm))])
     }
 
     /// RFC 7617 §2: the realm as a quoted-string (RFC 9110 §5.6.4, `\` and

@@ -6,7 +6,8 @@ struct CGIVariables {
     private var indexByName: [String: Int] = [:]
 
     mutating func set(_ name: String, _ value: String) {
-        let key = name.uppercased()
+        // Nearly every name is already upper case: skip building a copy.
+        let key = name.utf8.contains { (0x61...0x7A).contains($0) || $0 >= 0x80 } ? name.uppercased() : name
         if let index = indexByName[key] {
             ordered[index].value = value
         } else {

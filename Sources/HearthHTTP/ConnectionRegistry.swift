@@ -1,41 +1,109 @@
 import NIOCore
 import Synchronization
 
-/// Knows which connections are idle between requests, so a graceful
-/// shutdown can close those at once and let busy ones finish their
-/// in-flight request first.
+/// Knows every open connection and whether it is idle between requests, so
+/// a graceful shutdown can close the idle ones at once and let busy ones
+/// finish their in-flight request first.
+///
+/// A connection registers once; going idle or busy between requests is an
+/// atomic store on its own `ConnectionActivity`, not a locked dictionary
+/// update: it happens twice per request, on the hot path.
 final class ConnectionRegistry: Sendable {
     private struct State {
-        var draining = false
-        var idle: [ObjectIdentifier: Channel] = [:]
+        var connections: [ObjectIdentifier: ConnectionActivity] = [:]
     }
 
     private let state = Mutex(State())
+    private let draining = Atomic<Bool>(false)
 
-    /// Marks a connection idle; returns false when the server is draining
-    /// and the connection should close instead of waiting for more.
-    func markIdle(_ channel: Channel) -> Bool {
-        state.withLock { state in
-            guard !state.draining else { return false }
-            state.idle[ObjectIdentifier(channel)] = channel
-            return true
-        }
+    var isDraining: Bool { draining.load(ordering: .sequentiallyConsistent) }
+
+    func register(_ activity: ConnectionActivity) {
+        state.withLock { $0.connections[ObjectIdentifier(activity)] = activity }
     }
 
-    func markBusy(_ channel: Channel) {
-        _ = state.withLock { $0.idle.removeValue(forKey: ObjectIdentifier(channel)) }
+    func unregister(_ activity: ConnectionActivity) {
+        _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(activity)) }
     }
-
-    var isDraining: Bool { state.withLock { $0.draining } }
 
     /// Starts draining: idle connections close now, busy ones after their
-    /// current response.
+    /// current response. A connection going idle at this very moment either
+    /// sees `draining` (it stores its idle mark first, then reads the flag)
+    /// or is seen idle here (the flag is stored first, then the marks read):
+    /// both orders are sequentially consistent, so none is missed.
     func drain() {
-        let idle = state.withLock { state in
-            state.draining = true
-            defer { state.idle = [:] }
-            return Array(state.idle.values)
+        draining.store(true, ordering: .sequentiallyConsistent)
+        let connections = state.withLock { Array($0.connections.values) }
+        for connection in connections where connection.isIdle {
+            connection.channel.close(promise: nil)
         }
-        for channel in idle { channel.close(promise: nil) }
     }
+}
+
+/// One connection's idle mark and its idle timer. The timer is armed once
+/// per idle period's worth of time, not once per request: when it fires it
+/// closes the connection if it has been idle for the whole timeout, and
+/// otherwise re-arms itself for when that could first be true (the way
+/// Netty's IdleStateHandler avoids a timer per read).
+final class ConnectionActivity: Sendable {
+    let channel: Channel
+    private let timeout: TimeAmount
+    /// When the connection last became idle (uptime nanoseconds), or 0
+    /// while a request is being served.
+    private let idleSince = Atomic<Int64>(0)
+    /// The armed timer, cancelled when the connection ends so that closed
+    /// connections leave nothing in the event loop's timer heap.
+    private let timer = Mutex<Scheduled<Void>?>(nil)
+    private let stopped = Atomic<Bool>(false)
+
+    init(channel: Channel, idleTimeout: Duration) {
+        self.channel = channel
+        self.timeout = TimeAmount(idleTimeout)
+    }
+
+    var isIdle: Bool { idleSince.load(ordering: .sequentiallyConsistent) != 0 }
+
+    /// Marks the connection idle; false when the server is draining and the
+    /// connection should close instead of waiting for another request.
+    func markIdle(registry: ConnectionRegistry) -> Bool {
+        idleSince.store(max(1, NIODeadline.now().uptimeNanoseconds.clampedToInt64), ordering: .sequentiallyConsistent)
+        return !registry.isDraining
+    }
+
+    func markBusy() {
+        idleSince.store(0, ordering: .sequentiallyConsistent)
+    }
+
+    /// Arms the idle timer for the life of the connection.
+    func startIdleTimer() {
+        arm(at: .now() + timeout)
+    }
+
+    /// Disarms the timer for good: the connection has ended.
+    func stopIdleTimer() {
+        stopped.store(true, ordering: .sequentiallyConsistent)
+        timer.withLock { $0?.cancel() }
+    }
+
+    private func arm(at deadline: NIODeadline) {
+        let scheduled = channel.eventLoop.scheduleTask(deadline: deadline) { [self] in
+            guard channel.isActive else { return }
+            let since = idleSince.load(ordering: .sequentiallyConsistent)
+            let now = NIODeadline.now()
+            if since != 0, now.uptimeNanoseconds - UInt64(since) >= UInt64(timeout.nanoseconds) {
+                channel.close(promise: nil)
+            } else {
+                // Busy: the earliest it can time out is a full timeout from
+                // now; idle for less than the timeout: when the rest runs out.
+                arm(at: since == 0 ? now + timeout : NIODeadline.uptimeNanoseconds(UInt64(since)) + timeout)
+            }
+        }
+        timer.withLock { $0 = scheduled }
+        // Stopped while this was being armed: the stop's cancel missed it.
+        if stopped.load(ordering: .sequentiallyConsistent) { scheduled.cancel() }
+    }
+}
+
+extension UInt64 {
+    fileprivate var clampedToInt64: Int64 { Int64(clamping: self) }
 }

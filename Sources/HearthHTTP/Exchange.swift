@@ -7,7 +7,7 @@ import NIOHTTP1
 final class Exchange: @unchecked Sendable {
     enum Phase { case awaitingHead, streamingBody, finished, rawTakeover }
 
-    let outbound: NIOAsyncChannelOutboundWriter<IOData>
+    let outbound: ConnectionIO
     let channel: Channel
     let requestHead: HTTPRequestHead
     let serverSoftware: String
@@ -23,7 +23,7 @@ final class Exchange: @unchecked Sendable {
     var user: String?
 
     init(
-        outbound: NIOAsyncChannelOutboundWriter<IOData>, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool,
+        outbound: ConnectionIO, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool,
         requestStream: RequestStream, registry: ConnectionRegistry
     ) {
         self.outbound = outbound
@@ -59,9 +59,9 @@ final class Exchange: @unchecked Sendable {
     private(set) var onWire = false
 
     /// Returns once everything handed to `outbound` so far has reached the
-    /// socket. `NIOAsyncChannel`'s writer reports no write completion, so an
-    /// empty write is queued behind those writes (the event loop runs tasks
-    /// in order, and pending writes complete in order) and its promise is
+    /// socket. `outbound.write` reports no write completion, so an empty
+    /// write is queued behind those writes (the event loop runs tasks in
+    /// order, and pending writes complete in order) and its promise is
     /// awaited. A file handle lent to a `FileRegion` may close only then.
     func allWritten() async throws {
         try await channel.writeAndFlush(IOData.byteBuffer(ByteBuffer())).get()

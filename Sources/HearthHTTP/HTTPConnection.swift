@@ -5,35 +5,38 @@ import NIOHTTP1
 /// Serves one connection: requests in order (pipelined ones queue in the
 /// decoder), keep-alive, limits, and the mapping of failures to statuses.
 struct HTTPConnection {
-    let channel: NIOAsyncChannel<HTTPServerRequestPart, IOData>
+    let connection: AcceptedConnection
     let context: HTTPServer.Context
 
     func run() async {
-        let underlying = channel.channel
+        let channel = connection.channel
+        let stream = RequestStream(io: connection.io, channel: channel, bodyReadTimeout: context.configuration.bodyReadTimeout)
+        let activity = ConnectionActivity(channel: channel, idleTimeout: context.configuration.idleTimeout)
+        context.registry.register(activity)
+        activity.startIdleTimer()
         do {
-            try await channel.executeThenClose { inbound, outbound in
-                let stream = RequestStream(inbound: inbound, outbound: outbound, channel: underlying, bodyReadTimeout: context.configuration.bodyReadTimeout)
-                try await serveRequests(stream: stream, outbound: outbound, connection: ConnectionInfo(channel: underlying))
-                // executeThenClose closes at once and drops what is still
-                // queued for the socket (swift-nio #2795): the tail of a
-                // `Connection: close` or HTTP/1.0 response would be lost to a
-                // slow reader, silently where the close ends the body (RFC
-                // 9112 §6.3 (8)). Wait until it is written, or the peer gone.
-                try? await underlying.writeAndFlush(IOData.byteBuffer(ByteBuffer())).get()
-            }
+            try await serveRequests(stream: stream, outbound: connection.io, connection: ConnectionInfo(channel: channel), activity: activity)
         } catch {
             context.logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+        activity.stopIdleTimer()
+        context.registry.unregister(activity)
+        // Close only once what is queued has been written (or the peer is
+        // gone): the tail of a `Connection: close` or HTTP/1.0 response must
+        // reach a slow reader, since there the close ends the body (RFC 9112
+        // §6.3 (8)).
+        try? await channel.writeAndFlush(IOData.byteBuffer(ByteBuffer())).get()
+        channel.close(promise: nil)
     }
 
-    private func serveRequests(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo) async throws {
+    private func serveRequests(stream: RequestStream, outbound: ConnectionIO, connection: ConnectionInfo, activity: ConnectionActivity) async throws {
         var served = 0
-        while var head = try await nextHead(stream: stream, outbound: outbound, connection: connection) {
+        while var head = try await nextHead(stream: stream, outbound: outbound, connection: connection, activity: activity) {
             served += 1
             RequestTarget.normalize(&head)
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
             let exchange = Exchange(
-                outbound: outbound, channel: channel.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive,
+                outbound: outbound, channel: self.connection.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive,
                 requestStream: stream, registry: context.registry
             )
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection)
@@ -47,16 +50,12 @@ struct HTTPConnection {
         }
     }
 
-    /// Waits for the next head within the idle timeout; answers a malformed
-    /// one with 400 (or 431 when too large) and ends the connection.
-    private func nextHead(stream: RequestStream, outbound: NIOAsyncChannelOutboundWriter<IOData>, connection: ConnectionInfo) async throws -> HTTPRequestHead? {
-        let underlying = channel.channel
-        guard context.registry.markIdle(underlying) else { return nil }
-        let timer = underlying.eventLoop.scheduleTask(in: TimeAmount(context.configuration.idleTimeout)) { underlying.close(promise: nil) }
-        defer {
-            timer.cancel()
-            context.registry.markBusy(underlying)
-        }
+    /// Waits for the next head within the idle timeout (the connection's
+    /// idle timer closes it); answers a malformed one with 400 (or 431 when
+    /// too large) and ends the connection.
+    private func nextHead(stream: RequestStream, outbound: ConnectionIO, connection: ConnectionInfo, activity: ConnectionActivity) async throws -> HTTPRequestHead? {
+        guard activity.markIdle(registry: context.registry) else { return nil }
+        defer { activity.markBusy() }
         do {
             return try await stream.nextHead()
         } catch where ClientGone.explains(error) {

@@ -39,7 +39,7 @@ public final class HTTPServer: Service {
     }
 
     public func run() async throws {
-        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, IOData>, Never>
+        let server: NIOAsyncChannel<AcceptedConnection, Never>
         do {
             server = try await bind()
         } catch {
@@ -59,20 +59,18 @@ public final class HTTPServer: Service {
         context.logger.info("stopped")
     }
 
-    private func acceptConnections(_ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, IOData>, Never>) async throws {
+    private func acceptConnections(_ server: NIOAsyncChannel<AcceptedConnection, Never>) async throws {
         let context = self.context
         let accepted = self.accepted
         try await withThrowingDiscardingTaskGroup { group in
-            defer {
-                for connection in accepted.closeAdmission() {
-                    group.addTask { await AcceptedConnections.close(connection) }
-                }
-            }
+            defer { accepted.closeAdmission() }
             do {
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
                         accepted.take(connection)
-                        group.addTask { await HTTPConnection(channel: connection, context: context).run() }
+                        group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
+                            await HTTPConnection(connection: connection, context: context).run()
+                        }
                     }
                 }
             } catch ChannelError.alreadyClosed {
@@ -81,7 +79,7 @@ public final class HTTPServer: Service {
         }
     }
 
-    private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, IOData>, Never> {
+    private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = context.configuration
         let accepted = self.accepted
         return try await ServerBootstrap(group: group)
@@ -90,10 +88,11 @@ public final class HTTPServer: Service {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let io = ConnectionIO(eventLoop: channel.eventLoop)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    let connection = try NIOAsyncChannel<HTTPServerRequestPart, IOData>(wrappingChannelSynchronously: channel)
-                    accepted.admit(connection)
-                    return connection
+                    try channel.pipeline.syncOperations.addHandler(io)
+                    accepted.admit(channel)
+                    return AcceptedConnection(channel: channel, io: io)
                 }
             }
     }

@@ -36,7 +36,8 @@ public struct Request: Sendable {
 
     /// True when the body is chunked (no length known until its end).
     public var isChunked: Bool {
-        head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
+        head.headers.contains(name: "transfer-encoding")
+            && head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
     }
 
     /// True when the request carries a body at all.

@@ -48,6 +48,14 @@ enum RequestTarget {
 
 /// Checks on a request head that the decoder does not make.
 enum HeadValidation {
+    /// One Host field with one value. The common case (one field, no
+    /// comma) is answered without splitting the field into a new array.
+    static func hasExactlyOneHost(_ headers: HTTPHeaders) -> Bool {
+        let raw = headers["host"]
+        if raw.count == 1, !raw[0].isEmpty, !raw[0].utf8.contains(UInt8(ascii: ",")) { return true }
+        return headers[canonicalForm: "host"].count == 1
+    }
+
     static func check(_ head: HTTPRequestHead, configuration: HTTPServerConfiguration) -> HTTPError? {
         if head.headers.count > configuration.maxHeaderCount {
             return HTTPError(.requestHeaderFieldsTooLarge, "\(head.headers.count) header fields, limit \(configuration.maxHeaderCount)")
@@ -60,8 +68,7 @@ enum HeadValidation {
         if head.headers.contains(name: "transfer-encoding") && head.headers.contains(name: "content-length") {
             return HTTPError(.badRequest, "both Content-Length and Transfer-Encoding")
         }
-        let codings = head.headers[canonicalForm: "transfer-encoding"]
-        if !codings.isEmpty {
+        if head.headers.contains(name: "transfer-encoding"), case let codings = head.headers[canonicalForm: "transfer-encoding"], !codings.isEmpty {
             // RFC 9112 §6.3 (4): without chunked last, the body length cannot
             // be determined; the server MUST answer 400 and close.
             guard codings.last?.lowercased() == "chunked" else {
@@ -73,7 +80,7 @@ enum HeadValidation {
             }
         }
         // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without exactly one Host.
-        if head.version >= .http1_1 && head.headers[canonicalForm: "host"].count != 1 {
+        if head.version >= .http1_1 && !hasExactlyOneHost(head.headers) {
             return HTTPError(.badRequest, "HTTP/1.1 request without exactly one Host field")
         }
         if !head.uri.hasPrefix("/") && head.method != .OPTIONS {

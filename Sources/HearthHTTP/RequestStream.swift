@@ -19,18 +19,16 @@ final class RequestStream: @unchecked Sendable {
     /// two tasks at once.
     enum ContinueState { case notExpected, due, sent, forgone }
 
-    private var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
+    private let io: ConnectionIO
     private let channel: Channel
-    private let outbound: NIOAsyncChannelOutboundWriter<IOData>
     private let bodyReadTimeout: TimeAmount
     private(set) var bodyState = BodyState.none
     private let continueState = Mutex(ContinueState.notExpected)
     private(set) var bodyBytesRead = 0
     var bodyLimit = Int.max
 
-    init(inbound: NIOAsyncChannelInboundStream<HTTPServerRequestPart>, outbound: NIOAsyncChannelOutboundWriter<IOData>, channel: Channel, bodyReadTimeout: Duration) {
-        self.iterator = inbound.makeAsyncIterator()
-        self.outbound = outbound
+    init(io: ConnectionIO, channel: Channel, bodyReadTimeout: Duration) {
+        self.io = io
         self.channel = channel
         self.bodyReadTimeout = TimeAmount(bodyReadTimeout)
     }
@@ -38,7 +36,7 @@ final class RequestStream: @unchecked Sendable {
     /// The next request head, or nil when the connection ended. Skips what
     /// is left of the previous body (pipelined requests queue behind it).
     func nextHead() async throws -> HTTPRequestHead? {
-        while let part = try await iterator.next() {
+        while let part = try await io.next() {
             guard case .head(let head) = part else { continue }
             bodyState = .reading
             bodyBytesRead = 0
@@ -63,14 +61,14 @@ final class RequestStream: @unchecked Sendable {
             return true
         }
         if askForBody {
-            try await outbound.write(.byteBuffer(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")))
+            try await io.write(.byteBuffer(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")))
         }
         let channel = self.channel
         let timer = channel.eventLoop.scheduleTask(in: bodyReadTimeout) { channel.close(promise: nil) }
         defer { timer.cancel() }
         let part: HTTPServerRequestPart?
         do {
-            part = try await iterator.next()
+            part = try await io.next()
         } catch let error as HTTPParserError {
             // A malformed body (a bad chunk size, a truncated chunk) is the
             // client's error, and the connection cannot be trusted after it.

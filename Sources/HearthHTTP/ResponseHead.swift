@@ -5,7 +5,7 @@ import NIOHTTP1
 enum ResponseHead {
     /// Fields a responder may not set: the server frames the message itself
     /// (SECURITY.md, "framing confusion").
-    static let serverOwnedFields: Set<String> = [
+    static let serverOwnedFields: [String] = [
         "connection", "transfer-encoding", "keep-alive", "te", "trailer", "upgrade", "proxy-connection",
     ]
 
@@ -20,31 +20,47 @@ enum ResponseHead {
 
     /// A single, all-digit `Content-Length`; anything else is ignored.
     static func declaredLength(_ headers: HTTPHeaders) -> Int? {
+        // The common case without splitting the field into a new array.
+        let raw = headers["content-length"]
+        if raw.count == 1, let length = digitsOnly(raw[0]) { return length }
         let values = headers[canonicalForm: "content-length"]
-        guard let first = values.first, values.allSatisfy({ $0 == first }),
-              !first.isEmpty, first.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return Int(first)
+        guard let first = values.first, values.allSatisfy({ $0 == first }) else { return nil }
+        return digitsOnly(String(first))
+    }
+
+    private static func digitsOnly(_ value: String) -> Int? {
+        guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(value)
     }
 
     static func serialize(status: HTTPResponseStatus, reasonPhrase: String, headers: HTTPHeaders, framing: BodyFraming, exchange: Exchange) -> ByteBuffer {
         var out = ByteBuffer()
         out.reserveCapacity(256)
-        out.writeString("HTTP/1.1 \(status.code) \(reasonPhrase)\r\n")
-        var sawDate = false, sawServer = false
+        out.writeStaticString("HTTP/1.1 ")
+        out.writeString(String(status.code))
+        out.writeStaticString(" ")
+        out.writeString(reasonPhrase)
+        out.writeStaticString("\r\n")
+        var sawDate = false, sawServer = false, sawLength = false
         for (name, value) in headers {
-            let lower = name.lowercased()
-            if serverOwnedFields.contains(lower) { continue }
-            if lower == "content-length" {
+            // Compared without lower-casing a copy of every name: this runs
+            // for every field of every response.
+            if serverOwnedFields.contains(where: { FieldName.equal(name, $0) }) { continue }
+            if FieldName.equal(name, "content-length") {
+                sawLength = true
                 if case .length = framing {} else if exchange.requestHead.method != .HEAD { continue }
             }
-            sawDate = sawDate || lower == "date"
-            sawServer = sawServer || lower == "server"
-            out.writeString("\(name): \(value)\r\n")
+            sawDate = sawDate || FieldName.equal(name, "date")
+            sawServer = sawServer || FieldName.equal(name, "server")
+            out.writeString(name)
+            out.writeStaticString(": ")
+            out.writeString(value)
+            out.writeStaticString("\r\n")
         }
-        if !sawDate { out.writeString("Date: \(HTTPDate.now())\r\n") }
-        if !sawServer { out.writeString("Server: \(exchange.serverSoftware)\r\n") }
-        if case .length(let length) = framing, headers[canonicalForm: "content-length"].isEmpty {
-            out.writeString("Content-Length: \(length)\r\n")
+        if !sawDate { out.writeStaticString("Date: "); out.writeString(HTTPDate.now()); out.writeStaticString("\r\n") }
+        if !sawServer { out.writeStaticString("Server: "); out.writeString(exchange.serverSoftware); out.writeStaticString("\r\n") }
+        if case .length(let length) = framing, !sawLength {
+            out.writeStaticString("Content-Length: "); out.writeString(String(length)); out.writeStaticString("\r\n")
         }
         if framing == .chunked { out.writeStaticString("Transfer-Encoding: chunked\r\n") }
         if !exchange.keepAlive {
@@ -54,6 +70,15 @@ enum ResponseHead {
         }
         out.writeStaticString("\r\n")
         return out
+    }
+}
+
+/// Field names compare case-insensitively (RFC 9110 §5.1).
+enum FieldName {
+    /// `name` equals `lowercased`, which must be lower-case ASCII.
+    static func equal(_ name: String, _ lowercased: String) -> Bool {
+        name.utf8.count == lowercased.utf8.count
+            && zip(name.utf8, lowercased.utf8).allSatisfy { ($0 | ($0 >= 0x41 && $0 <= 0x5A ? 0x20 : 0)) == $1 }
     }
 }
 

@@ -55,3 +55,8 @@ public enum HearthApp {
         return getenv("PORT").flatMap { Int(String(cString: $0)) }
     }
 }
+
+// A program's `main` sizes the event loops before anything starts them
+// (`EventLoopSizing.fitSingletonGroupToAffinity()`), so the one type comes
+// with `import HearthRun` and `import Hearth`.
+@_exported import enum HearthHTTP.EventLoopSizing

@@ -49,7 +49,7 @@ enum ByteRangeRequest: Equatable {
 
 extension StringProtocol where SubSequence == Substring {
     /// Without leading and trailing spaces and tabs (HTTP's OWS).
-    var trimmingSpaces: Substring {
+    package var trimmingSpaces: Substring {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
         return self[start...end]

@@ -7,18 +7,23 @@ import HearthHTTP
 /// root (SECURITY.md, path traversal): the path is resolved with
 /// realpath(3), every symlink followed, and the result must lie under
 /// realpath(root) and outside every forbidden root.
-struct FileResolver {
-    let root: String
-    let forbiddenRoots: [String]
+package struct FileResolver: Sendable {
+    package let root: String
+    package let forbiddenRoots: [String]
+
+    package init(root: String, forbiddenRoots: [String]) {
+        self.root = root
+        self.forbiddenRoots = forbiddenRoots
+    }
 
     /// A file to open: `resolved` has no symlinks left; `requested` is the
     /// name as asked for, whose extension decides the content type.
-    struct Target {
-        var resolved: String
-        var requested: String
+    package struct Target: Sendable {
+        package var resolved: String
+        package var requested: String
     }
 
-    func resolve(_ segments: [String]) throws(HTTPError) -> Target {
+    package func resolve(_ segments: [String]) throws(HTTPError) -> Target {
         let requested = ([root] + segments).joined(separator: "/")
         // Resolved per request, so a root replaced while serving is followed.
         guard let realRoot = Self.realPath(root) else { throw HTTPError(.notFound, "root \(root) does not exist") }
@@ -51,7 +56,7 @@ struct FileResolver {
         return path.hasPrefix(prefix) ? path.dropFirst(prefix.count) : nil
     }
 
-    static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -39,9 +39,19 @@ public struct StaticFileResponder: Responder {
             throw HTTPError(.methodNotAllowed, "\(request.head.method.rawValue) on a static file", headers: [("Allow", "GET, HEAD")])
         }
         let path = try StaticPath.parse(rawPath: request.rawPath, mount: configuration.mountPrefix)
-        let file = try OpenFile.open(resolver.resolve(path.segments))
+        let file = try OpenFile.open(servable(path.segments))
         if file.status.isDirectory { return try directory(path, request: request) }
         return try reply(file, request: request)
+    }
+
+    /// The file `segments` name, unless it is a template's source: by the
+    /// name asked for or by the file a symlink leads to, whatever its case.
+    private func servable(_ segments: [String]) throws(HTTPError) -> FileResolver.Target {
+        let target = try resolver.resolve(segments)
+        if TemplateSource.isTemplate(target.requested) || TemplateSource.isTemplate(target.resolved) {
+            throw HTTPError(.notFound, "\(target.resolved) is a page template, whose source is never served")
+        }
+        return target
     }
 
     /// A directory URL needs its trailing slash; then its first index file.
@@ -54,7 +64,7 @@ public struct StaticFileResponder: Responder {
         for name in configuration.indexFiles {
             let file: OpenFile
             do {
-                file = try OpenFile.open(resolver.resolve(path.segments + [name]))
+                file = try OpenFile.open(servable(path.segments + [name]))
             } catch where error.status == .notFound {
                 continue
             }

@@ -18,16 +18,24 @@ public struct StaticFilesConfiguration: Sendable {
     /// source must not be disclosed (SECURITY.md, handler confusion).
     /// Default `[]`.
     public var forbiddenRoots: [String] = []
+    /// Whether `*.mustache` templates under `root` are rendered at their
+    /// URL (server pages, docs/pages.md); the site builder then mounts
+    /// HearthPages' responder, which hands every other URL to the static
+    /// one. Off by default: a mount whose directory others can write to
+    /// (uploads, a mirror) must not start rendering what lands in it. A
+    /// template's source is never served, on or off. Default `false`.
+    public var pages: Bool = false
 
-    public init(urlPath: String = "/", root: String = "public", indexFiles: [String] = ["index.html"], forbiddenRoots: [String] = []) {
+    public init(urlPath: String = "/", root: String = "public", indexFiles: [String] = ["index.html"], forbiddenRoots: [String] = [], pages: Bool = false) {
         self.urlPath = urlPath
         self.root = root
         self.indexFiles = indexFiles
         self.forbiddenRoots = forbiddenRoots
+        self.pages = pages
     }
 
     /// The mount prefix without a trailing slash: `""` for `/`.
-    var mountPrefix: String {
+    package var mountPrefix: String {
         var prefix = Substring(urlPath)
         while prefix.hasSuffix("/") { prefix = prefix.dropLast() }
         return String(prefix)

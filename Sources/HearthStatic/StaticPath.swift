@@ -5,17 +5,17 @@ import HearthHTTP
 /// touches the file system (SECURITY.md, path traversal: Apache
 /// CVE-2021-41773 and CVE-2021-42013 decoded twice, or checked before
 /// decoding).
-struct StaticPath: Equatable {
+package struct StaticPath: Equatable {
     /// Decoded segments below the root; none is empty, `.`, `..`, holds a
     /// slash or NUL, or starts with a dot.
-    var segments: [String]
+    package var segments: [String]
     /// Whether the URL ends in `/`. A directory is served only so, because
     /// relative links in its index resolve against it (RFC 3986 §5.2).
-    var trailingSlash: Bool
+    package var trailingSlash: Bool
 
     /// Strips `mount` (no trailing slash, `""` for `/`) from the raw,
     /// still percent-encoded path, then decodes each segment exactly once.
-    static func parse(rawPath: Substring, mount: String) throws(HTTPError) -> StaticPath {
+    package static func parse(rawPath: Substring, mount: String) throws(HTTPError) -> StaticPath {
         let rest: Substring
         if rawPath == mount {
             rest = ""

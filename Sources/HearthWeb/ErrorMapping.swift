@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 
 /// The one place a handler's failure becomes a response (STYLE.md §9): a
 /// `HearthError` gets its status and a short page; anything else is a 500
@@ -20,6 +21,10 @@ public enum ErrorMapping {
             response.headerFields[.retryAfter] = "\(max(0, seconds))"
         case .methodNotAllowed(let allowed):
             response.headerFields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        case .invalidField(let name, let problem):
+            // The name quoted and escaped as a Swift literal: a custom
+            // CodingKey may hold any character.
+            response.body = .bytes(ByteBuffer(string: "400 Bad Request\nfield \(name.debugDescription): \(problem)\n"))
         default:
             break
         }

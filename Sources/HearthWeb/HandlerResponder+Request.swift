@@ -13,33 +13,43 @@ extension HandlerResponder {
         guard let pathInfo = PercentDecoding.decode(rest), !pathInfo.utf8.contains(0) else {
             throw HTTPError(.badRequest, "undecodable path \(request.rawPath)")
         }
-        let head = Self.cgiHead(request)
-        let variables = CGIEnvironmentBuilder.build(
-            request: head,
-            script: CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: ""),
-            body: request.contentLength.map { .exactly($0) } ?? .none,
-            connection: Self.cgiConnection(request.connection), server: server, policy: policy,
-            // REMOTE_USER and AUTH_TYPE (§4.1.11, §4.1.1) in the handler's
-            // variables when a mount's authentication let the request in.
-            authentication: request.authenticatedUser.map { CGIAuthentication(type: $0.type, user: $0.user) }
-        )
         guard let method = HTTPRequest.Method(request.head.method.rawValue) else {
             throw HTTPError(.badRequest, "method \(request.head.method.rawValue)")
         }
         return HearthRequest(
             method: method, target: request.head.uri, headerFields: Self.fields(request.head.headers),
-            body: Self.body(request.body), variables: CGIMetaVariables(variables)
+            body: Self.body(request.body), variables: variables(request, pathInfo: pathInfo)
         )
+    }
+
+    /// The request's meta-variables, built only if the handler reads them
+    /// (`CGIMetaVariables`), by the one builder every temperature shares.
+    /// The accessors' four are known without building: the builder sets
+    /// each of them from the same value, after the policy's base variables.
+    private func variables(_ request: Request, pathInfo: String) -> CGIMetaVariables {
+        // REMOTE_USER and AUTH_TYPE (§4.1.11, §4.1.1) in the handler's
+        // variables when a mount's authentication let the request in.
+        let authentication = request.authenticatedUser.map { CGIAuthentication(type: $0.type, user: $0.user) }
+        var known: [CGIMetaVariables.Pair] = [("SCRIPT_NAME", scriptName), ("REMOTE_ADDR", request.connection.remoteAddress)]
+        if !pathInfo.isEmpty { known.append(("PATH_INFO", pathInfo)) }  // §4.1.5: absent when empty
+        if let authentication { known.append(("REMOTE_USER", authentication.user)) }
+        let (head, connection, body) = (request.head, request.connection, request.contentLength.map { CGIBodyLength.exactly($0) } ?? .none)
+        let (scriptName, server, policy) = (scriptName, server, policy)
+        return CGIMetaVariables(known: known) {
+            CGIEnvironmentBuilder.build(
+                request: Self.cgiHead(head), script: CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: ""),
+                body: body, connection: Self.cgiConnection(connection), server: server, policy: policy, authentication: authentication
+            )
+        }
     }
 
     /// The same mapping the CGI and FastCGI gateways use (their
     /// `CGIRequestMapping`, which this layer cannot import).
-    static func cgiHead(_ request: Request) -> CGIRequestHead {
-        let version = request.head.version
-        return CGIRequestHead(
-            method: request.head.method.rawValue, target: request.head.uri,
-            httpVersion: "HTTP/\(version.major).\(version.minor)",
-            headers: request.head.headers.map { ($0.name, $0.value) }
+    static func cgiHead(_ head: HTTPRequestHead) -> CGIRequestHead {
+        CGIRequestHead(
+            method: head.method.rawValue, target: head.uri,
+            httpVersion: "HTTP/\(head.version.major).\(head.version.minor)",
+            headers: head.headers.map { ($0.name, $0.value) }
         )
     }
 

@@ -5,6 +5,11 @@ import HTTPTypes
 /// internals never reach the client.
 public enum HearthError: Error, Sendable, Equatable {
     case badRequest(String)
+    /// A form field the handler cannot use (missing, or not of its type):
+    /// 400, and the page names the field and the problem. Both come from
+    /// the code (the publisher's argument names), never the client's
+    /// value, so the page echoes nothing the client sent.
+    case invalidField(name: String, problem: String)
     case notFound
     case methodNotAllowed(allowed: [HTTPRequest.Method])
     case payloadTooLarge(limit: Int)
@@ -20,7 +25,7 @@ public enum HearthError: Error, Sendable, Equatable {
     /// The one place a handler's error becomes a status (STYLE.md §9).
     public var status: HTTPResponse.Status {
         switch self {
-        case .badRequest: .badRequest
+        case .badRequest, .invalidField: .badRequest
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .payloadTooLarge: .contentTooLarge

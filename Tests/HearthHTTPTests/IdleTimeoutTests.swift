@@ -59,4 +59,28 @@ import Testing
         try await expectServesNewConnection(server)
         try await server.stop()
     }
+
+    /// The idle timer is armed once per connection and re-arms itself: a
+    /// request in flight when it fires is not cut, and the idle period
+    /// after it is measured from the response, not from the timer.
+    @Test func busyConnectionOutlivesTheIdleTimeoutAndIdlesOutAfterward() async throws {
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let (entered, arrived) = AsyncStream<Void>.makeStream()
+        let server = try await LiveServer.start(responder: GateResponder(gate: gate, entered: arrived), configure: Self.shortIdle)
+        let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
+        try await connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        for await _ in entered { break }
+        // Busy for three idle timeouts: the timer fires, sees a request in
+        // flight, and re-arms.
+        try await Task.sleep(for: .milliseconds(900))
+        open.yield()
+        let response = try await connection.readResponse()
+        #expect(response.status == 200)
+        let idleFrom = ContinuousClock.now
+        #expect(await connection.isClosedByPeer())
+        let idled = ContinuousClock.now - idleFrom
+        #expect(idled >= .milliseconds(200), "closed \(idled) after the response: the idle period must start there")
+        #expect(idled < .seconds(8))
+        try await server.stop()
+    }
 }

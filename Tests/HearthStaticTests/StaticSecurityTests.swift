@@ -89,4 +89,25 @@ import Testing
         #expect(!response.text.contains("SCRIPT-SOURCE"))
         try await site.stop()
     }
+
+    /// SECURITY.md, source disclosure: a server page's template is never
+    /// served as a file, with pages on or off, whatever the spelling, a
+    /// symlink to it, or a directory index naming it.
+    @Test(arguments: [
+        "/page.mustache", "/page.MUSTACHE", "/page%2eMustache", "/Upper.MUSTACHE", "/page.mustache.", "/page.mustache/",
+        "/link.html", "/dir/",
+    ])
+    func templateSourcesAreNeverServed(target: String) async throws {
+        let site = try await StaticSite.start()
+        let page = try site.write("page.mustache", "TEMPLATE-SOURCE {{x}}")
+        try site.write("Upper.MUSTACHE", "TEMPLATE-SOURCE")
+        try site.write("dir/index.mustache", "TEMPLATE-SOURCE")
+        try site.link("link.html", to: page)
+        for method in ["GET", "HEAD"] {
+            let response = try await site.request(target, method: method, "Range: bytes=0-9")
+            #expect(response.status == 404 || response.status == 403, "\(method) \(target)")
+            #expect(!response.text.contains("TEMPLATE-SOURCE"))
+        }
+        try await site.stop()
+    }
 }

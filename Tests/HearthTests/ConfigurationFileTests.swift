@@ -59,6 +59,7 @@ import Testing
                 root: ./www
                 index_files: [index.htm, default.html]
                 list_directories: true
+                pages: true
               - url: /assets
             """)
 
@@ -111,6 +112,8 @@ import Testing
         #expect(files.root == "/etc/hearth/www")
         #expect(files.indexFiles == ["index.htm", "default.html"])
         #expect(files.listDirectories)
+        #expect(files.pages)
+        #expect(!configuration.staticMounts[1].pages, "a listed mount renders no pages unless it says so")
         #expect(configuration.staticMounts[1].urlPath == "/assets")
         #expect(configuration.staticMounts[1].root == "public")
         #expect(configuration.staticMounts[1].indexFiles == ["index.html"])
@@ -119,6 +122,12 @@ import Testing
     @Test(arguments: ["", "# only a comment\n", "---\n", "~\n"])
     func anEmptyFileKeepsEveryDefault(yaml: String) throws {
         #expect(summary(of: try parse(yaml)) == summary(of: HearthConfiguration()))
+    }
+
+    @Test func theDefaultMountRendersPages() throws {
+        #expect(HearthConfiguration().staticMounts.map(\.pages) == [true])
+        #expect(try parse("log_level: info\n").staticMounts.map(\.pages) == [true])
+        #expect(try parse("static:\n  - root: www\n").staticMounts.map(\.pages) == [false])
     }
 
     @Test func emptyListsRemoveTheDefaultMounts() throws {
@@ -225,6 +234,8 @@ import Testing
         .init("cgi:\n  - chunked_bodies: stream", "cgi[0].chunked_bodies", 2, 21, "expected one of dechunk, refuse"),
         .init("access_log: no", "access_log", 1, 13, "expected \"-\", a file path or off, found \"no\""),
         .init("static:\n  - index_files: [a/index.html]", "static[0].index_files[0]", 2, 19, "must be a file name"),
+        .init("static:\n  - index_files: [index.Mustache]", "static[0].index_files[0]", 2, 19, "index.Mustache is a page template"),
+        .init("static:\n  - pages: yes", "static[0].pages", 2, 12, "expected true or false, found \"yes\""),
         // Out of range, or zero where zero means nothing.
         .init("server:\n  port: 70000", "server.port", 2, 9, "must be at most 65535"),
         .init("max_concurrent_scripts: -1", "max_concurrent_scripts", 1, 25, "must be at least 1"),
@@ -312,7 +323,7 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 5)
+        try #require(blocks.count == 6)
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"
@@ -343,10 +354,14 @@ import Testing
         #expect(fourth.authentication["/"]?.realm == "Staff")
 
         let fifth = try parse(blocks[4])
-        #expect(fifth.sessions?.store == .sqlite(path: "/var/lib/hearth/sessions.sqlite"))
-        #expect(fifth.sessions?.cookieName == "shop_session" && fifth.sessions?.lifetime == .seconds(8 * 3600))
-        #expect(fifth.sessions?.idleTimeout == .seconds(20 * 60) && fifth.sessions?.lockTimeout == .seconds(5))
-        #expect(fifth.fastCGIMounts.first?.urlPath == "/shop")
+        #expect(fifth.staticMounts.map(\.urlPath) == ["/downloads", "/"])
+        #expect(fifth.staticMounts.map(\.pages) == [false, true])
+
+        let sixth = try parse(blocks[5])
+        #expect(sixth.sessions?.store == .sqlite(path: "/var/lib/hearth/sessions.sqlite"))
+        #expect(sixth.sessions?.cookieName == "shop_session" && sixth.sessions?.lifetime == .seconds(8 * 3600))
+        #expect(sixth.sessions?.idleTimeout == .seconds(20 * 60) && sixth.sessions?.lockTimeout == .seconds(5))
+        #expect(sixth.fastCGIMounts.first?.urlPath == "/shop")
     }
 }
 
@@ -359,7 +374,7 @@ private func summary(of configuration: HearthConfiguration) -> [String] {
         "log \(configuration.logLevel) \(configuration.accessLog ?? "off")",
         "scripts \(configuration.maxConcurrentScripts) \(configuration.maxLocalRedirects)",
     ] + configuration.cgiMounts.map(summary(of:)) + configuration.staticMounts.map {
-        "static \($0.urlPath) \($0.root) \($0.indexFiles) \($0.listDirectories) \($0.forbiddenRoots)"
+        "static \($0.urlPath) \($0.root) \($0.indexFiles) \($0.listDirectories) \($0.forbiddenRoots) \($0.pages)"
     }
 }
 

@@ -44,6 +44,42 @@ import Testing
         #expect(second.text == "102 /count [] \n")
     }
 
+    /// The meta-variables are built only when read; the accessors answer
+    /// four of them without building. Both ways must agree, with and
+    /// without PATH_INFO, and with REMOTE_USER set by a mount's Basic auth.
+    @Test func accessorsAgreeWithTheBuiltMetaVariables() async throws {
+        let agreement = HandlerFunction { request in
+            let built = Dictionary(request.variables.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+            let accessors: [(String, String?, String?)] = [
+                ("SCRIPT_NAME", request.scriptName, built["SCRIPT_NAME"]),
+                ("PATH_INFO", request.variables["PATH_INFO"], built["PATH_INFO"]),
+                ("REMOTE_ADDR", request.remoteAddress, built["REMOTE_ADDR"]),
+                ("REMOTE_USER", request.remoteUser, built["REMOTE_USER"]),
+            ]
+            let lines = accessors.map { "\($0.0)=\($0.1 ?? "nil") built=\($0.2 ?? "nil")" }
+            let agree = accessors.allSatisfy { $0.1 == $0.2 } && built["REQUEST_METHOD"] == "GET"
+            return .text((agree ? "agree\n" : "DISAGREE\n") + lines.joined(separator: "\n") + "\n")
+        }
+        // "{SHA}" of "secret" (RFC 3174 digest, base64), as htpasswd -s writes it.
+        let hash = try #require(HtpasswdHash("{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ="))
+        let site = try await CGITestSite.start(scripts: [:], builder: {
+            $0.mount("/open", handler: agreement)
+            $0.mount("/closed", handler: agreement)
+            $0.configuration.authentication["/closed"] = BasicAuthConfiguration(realm: "test", passwords: .users(["ada": hash]))
+        })
+        let plain = try await site.get("/open")
+        let withPath = try await site.get("/open/a%20b/c")
+        let authenticated = try await site.get("/closed/x", headers: ["Authorization: Basic YWRhOnNlY3JldA=="])
+        try await site.stop()
+        for response in [plain, withPath, authenticated] {
+            #expect(response.status == 200)
+            #expect(response.text.hasPrefix("agree\n"), "\(response.text)")
+        }
+        #expect(withPath.text.contains("PATH_INFO=/a b/c built=/a b/c"))
+        #expect(plain.text.contains("PATH_INFO=nil built=nil"))
+        #expect(authenticated.text.contains("REMOTE_USER=ada built=ada"))
+    }
+
     @Test func failingWarmUpStopsStartWithItsError() async throws {
         struct NoDatabase: Error {}
         var configuration = HearthConfiguration()

@@ -8,6 +8,8 @@ import Glibc
 import Guestbook
 import Hearth
 
+// One event loop per CPU the server may use, before anything starts them.
+EventLoopSizing.fitSingletonGroupToAffinity()
 let file = getenv("GUESTBOOK_FILE").map { String(cString: $0) } ?? "guestbook.txt"
 let guestbook = Guestbook(file: file)
 

@@ -8,5 +8,8 @@ import Glibc
 import Guestbook
 import HearthRun
 
+// One event loop per CPU the program may use (standalone mode), before
+// anything starts them.
+EventLoopSizing.fitSingletonGroupToAffinity()
 let file = getenv("GUESTBOOK_FILE").map { String(cString: $0) } ?? "guestbook.txt"
 try await HearthApp.run(Guestbook(file: file))

@@ -7,6 +7,7 @@ enum StaticSection {
         .init("root") { $0.root = try $1.path() },
         .init("index_files") { $0.indexFiles = try indexFiles($1) },
         .init("list_directories") { $0.listDirectories = try $1.boolean() },
+        .init("pages") { $0.pages = try $1.boolean() },
     ]
 
     /// File names tried, in order, for a request that names a directory.
@@ -15,6 +16,11 @@ enum StaticSection {
             let name = try item.text(expecting: "a file name")
             guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
                 throw item.error("must be a file name, without a slash")
+            }
+            // A template's source is never served, so it cannot be a static
+            // index; with `pages: true`, index.mustache is the page index.
+            guard !TemplateSource.isTemplate(name) else {
+                throw item.error("\(name) is a page template, never served as a file; with pages: true, index.mustache is a directory's page")
             }
             return name
         }

@@ -5,6 +5,9 @@
 //                                    SiteBuilder.serve()
 //   hearth-hot standalone --port N   the same handler through HearthApp.run,
 //                                    standalone mode (answers at every path)
+//   hearth-hot publisher --port N    a Publisher mounted at /pub, served like
+//                                    `site`: GET /pub/hello/hello, the shape
+//                                    of mod_python's /pub/hello.py/hello
 //
 // As in `hearth serve` (Sources/hearth/main.swift), Swift concurrency runs
 // on NIO's event loops, unless BENCH_HOT_NIO_EXECUTOR=0. The event-loop
@@ -32,16 +35,48 @@ struct Hello: HearthHandler {
     }
 }
 
+/// The publisher's counterpart of mod_python's `hello.py` (bench/hot/modpython):
+/// an object `hello` with a function `hello` that takes no arguments (like
+/// `hello(req)`, so the form is not read) and returns a String, whose
+/// content type is the publisher's own guess (plain text here).
+func helloPublisher() throws -> Publisher {
+    var hello = PublishedObject()
+    try hello.publish("hello") { "Hello, world!\n" }
+    var publisher = Publisher()
+    try publisher.publish("hello", hello)
+    return publisher
+}
+
+/// `site` and `publisher`: one handler mounted with SiteBuilder, no CGI, no
+/// static mount, log level warning, no access log.
+func serveSite(mounting handler: some HearthHandler, at prefix: String, port: Int) async throws {
+    var configuration = HearthConfiguration()
+    configuration.server.host = "127.0.0.1"
+    configuration.server.port = port
+    configuration.cgiMounts = []
+    configuration.staticMounts = []
+    configuration.accessLog = nil
+    configuration.logLevel = .warning
+    var site = SiteBuilder(configuration: configuration)
+    site.mount(prefix, handler: handler)
+    var logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })
+    logger.logLevel = .warning
+    try await site.serve(logger: logger)
+}
+
 let arguments = CommandLine.arguments
 let mode = arguments.count > 1 ? arguments[1] : "site"
-guard mode == "site" || mode == "standalone",
+guard ["site", "standalone", "publisher"].contains(mode),
       let portIndex = arguments.firstIndex(of: "--port"), portIndex + 1 < arguments.count,
       let port = Int(arguments[portIndex + 1])
 else {
-    say("usage: hearth-hot site|standalone --port N", to: 2)
+    say("usage: hearth-hot site|standalone|publisher --port N", to: 2)
     exit(2)
 }
 
+// As `hearth serve` does: one event loop per CPU in the affinity mask
+// (under taskset -c 0: one), unless NIO_SINGLETON_GROUP_LOOP_COUNT is set.
+EventLoopSizing.fitSingletonGroupToAffinity()
 let executor = getenv("BENCH_HOT_NIO_EXECUTOR").map { String(cString: $0) } != "0"
 if executor {
     NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
@@ -53,17 +88,8 @@ case "standalone":
     // HearthApp.run picks standalone when fd 0 is not a listening socket and
     // GATEWAY_INTERFACE is unset; it reads --port N itself.
     try await HearthApp.run(Hello())
+case "publisher":
+    try await serveSite(mounting: try helloPublisher(), at: "/pub", port: port)
 default:
-    var configuration = HearthConfiguration()
-    configuration.server.host = "127.0.0.1"
-    configuration.server.port = port
-    configuration.cgiMounts = []
-    configuration.staticMounts = []
-    configuration.accessLog = nil
-    configuration.logLevel = .warning
-    var site = SiteBuilder(configuration: configuration)
-    site.mount("/hello", handler: Hello())
-    var logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })
-    logger.logLevel = .warning
-    try await site.serve(logger: logger)
+    try await serveSite(mounting: Hello(), at: "/hello", port: port)
 }

@@ -1,0 +1,165 @@
+import NIOCore
+import NIOHTTP1
+
+/// One connection's request parts in, response bytes out, between the
+/// channel pipeline and the connection's task.
+///
+/// It replaces `NIOAsyncChannel`, whose general machinery (a producer
+/// state machine and an async writer, with cancellation handlers and locks
+/// on every element) cost more per request than everything Hearth does
+/// itself (docs/performance.md, "Hot rows"). The rule that makes this
+/// cheap: when the task already runs on the channel's event loop (Swift
+/// concurrency on NIO's loops, as `hearth serve` sets up), a part that is
+/// buffered is taken and a write is made synchronously, without a
+/// continuation; only waiting for data, or for the socket to drain, suspends.
+///
+/// State is confined to the event loop; the task-side methods hop onto it
+/// when called from elsewhere. Hence `@unchecked Sendable`.
+final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    /// Parts buffered before reading from the socket pauses, and the level
+    /// at which it resumes: the request body's backpressure.
+    private static let highWatermark = 16
+    private static let lowWatermark = 4
+
+    let eventLoop: EventLoop
+    private var context: ChannelHandlerContext?
+    private var parts = CircularBuffer<Result<HTTPServerRequestPart, any Error>>()
+    private var partWaiter: CheckedContinuation<HTTPServerRequestPart?, any Error>?
+    private var inputEnded = false
+    private var readHeld = false
+    private var writeWaiters = CircularBuffer<(IOData, CheckedContinuation<Void, any Error>)>()
+
+    init(eventLoop: EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    // MARK: The task's side
+
+    /// The next request part; nil once the connection's input has ended.
+    /// Throws what the decoder or the socket reported, in stream order.
+    func next() async throws -> HTTPServerRequestPart? {
+        if eventLoop.inEventLoop, let ready = takeReady() { return try ready.get() }
+        return try await withCheckedThrowingContinuation { continuation in
+            eventLoop.execute { self.takeOrWait(continuation) }
+        }
+    }
+
+    /// Writes and flushes `data`; suspends only while the socket is not
+    /// writable. Throws once the connection is closed.
+    func write(_ data: IOData) async throws {
+        if eventLoop.inEventLoop, let written = writeIfReady(data) { return try written.get() }
+        try await withCheckedThrowingContinuation { continuation in
+            eventLoop.execute { self.writeOrWait(data, continuation) }
+        }
+    }
+
+    // MARK: Event-loop side
+
+    /// A buffered part (or the end) when there is one, without waiting.
+    private func takeReady() -> Result<HTTPServerRequestPart?, any Error>? {
+        if let part = parts.popFirst() {
+            resumeReadingIfDrained()
+            return part.map { $0 }
+        }
+        return inputEnded ? .success(nil) : nil
+    }
+
+    private func takeOrWait(_ continuation: CheckedContinuation<HTTPServerRequestPart?, any Error>) {
+        if let ready = takeReady() {
+            continuation.resume(with: ready)
+        } else {
+            precondition(partWaiter == nil, "two readers of one connection")
+            partWaiter = continuation
+        }
+    }
+
+    private func writeIfReady(_ data: IOData) -> Result<Void, any Error>? {
+        guard let context, context.channel.isActive else { return .failure(ChannelError.ioOnClosedChannel) }
+        guard writeWaiters.isEmpty, context.channel.isWritable else { return nil }
+        context.writeAndFlush(wrapOutboundOut(data), promise: nil)
+        return .success(())
+    }
+
+    private func writeOrWait(_ data: IOData, _ continuation: CheckedContinuation<Void, any Error>) {
+        if let written = writeIfReady(data) {
+            continuation.resume(with: written)
+        } else {
+            writeWaiters.append((data, continuation))
+        }
+    }
+
+    private func deliver(_ part: Result<HTTPServerRequestPart, any Error>) {
+        if let waiter = partWaiter {
+            partWaiter = nil
+            waiter.resume(with: part.map { $0 })
+        } else {
+            parts.append(part)
+        }
+    }
+
+    private func endInput() {
+        inputEnded = true
+        if let waiter = partWaiter {
+            partWaiter = nil
+            waiter.resume(returning: nil)
+        }
+    }
+
+    private func resumeReadingIfDrained() {
+        guard readHeld, parts.count <= Self.lowWatermark, let context else { return }
+        readHeld = false
+        context.read()
+    }
+
+    // MARK: ChannelHandler
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        deliver(.success(unwrapInboundIn(data)))
+    }
+
+    /// A malformed request (the decoder's error) or a failed socket: the
+    /// task sees it after the parts before it, and nothing comes after.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard !inputEnded else { return }
+        deliver(.failure(error))
+        inputEnded = true
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        endInput()
+        let waiters = writeWaiters
+        writeWaiters.removeAll()
+        for (_, continuation) in waiters { continuation.resume(throwing: ChannelError.ioOnClosedChannel) }
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        while context.channel.isWritable, let (data, continuation) = writeWaiters.popFirst() {
+            context.writeAndFlush(wrapOutboundOut(data), promise: nil)
+            continuation.resume()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Holds the socket's reads while the task is behind, so a client
+    /// sending a large body is slowed to the pace the responder reads it.
+    func read(context: ChannelHandlerContext) {
+        if parts.count >= Self.highWatermark {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+}
