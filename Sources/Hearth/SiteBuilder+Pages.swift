@@ -1,5 +1,6 @@
 import HearthCGI
 import HearthPages
+import HearthSessions
 import HearthStatic
 import HearthWeb
 import Logging
@@ -55,15 +56,20 @@ struct PageSetup {
 
     func make(root: String, forbiddenRoots: [String]) -> ServerPages {
         let pages = ServerPages(root: root, forbiddenRoots: forbiddenRoots)
+        // First, so a provider of the site's own can replace `session`.
+        pages.addScope(SessionPageScope())
         for provider in scopes { pages.addScope(provider) }
         return pages
     }
 
     /// A static mount with `pages` on (its root resolved, its forbidden
     /// roots set): the shared `ServerPages` of its root, or a new one.
-    func responder(for files: StaticFilesConfiguration, server: CGIServer, logger: Logger) -> PagesResponder {
+    /// With `sessions` (the site's, when configured), every page runs in
+    /// its `SessionHandler`, outermost so the steps see the session too.
+    func responder(for files: StaticFilesConfiguration, server: CGIServer, sessions: Sessions?, logger: Logger) -> PagesResponder {
         let pages = shared[files.root] ?? make(root: files.root, forbiddenRoots: files.forbiddenRoots)
-        let handler = steps.reduce(PageHandler(pages) as any HearthHandler) { handler, step in step(handler) }
+        var handler = steps.reduce(PageHandler(pages) as any HearthHandler) { handler, step in step(handler) }
+        if let sessions { handler = SessionHandler(handler, sessions: sessions) }
         return PagesResponder(configuration: files, pages: pages, handler: handler, server: server, logger: logger)
     }
 }

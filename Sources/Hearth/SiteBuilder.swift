@@ -89,7 +89,7 @@ public struct SiteBuilder {
             // the script directory lies inside the document root.
             files.forbiddenRoots += scriptDirectories
             let responder: any Responder = files.pages
-                ? pageSetup.responder(for: files, server: server, logger: logger)
+                ? pageSetup.responder(for: files, server: server, sessions: pageSessions(sessions), logger: logger)
                 : StaticFileResponder(configuration: files, logger: logger)
             mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder), key: "static[\(index)]"))
         }
@@ -105,6 +105,14 @@ public struct SiteBuilder {
         if let sessions { return sessions }
         guard configuration.sessions != nil || handlerMounts.contains(where: \.sessions) else { return nil }
         return Sessions(configuration: configuration.sessions ?? SessionConfiguration(), logger: logger)
+    }
+
+    /// Pages run with sessions when the site has them by configuration
+    /// (`sessions:`) or by `SiteBuilder.sessions`, not merely because a
+    /// handler mount asked: a page must not lock a session it was not
+    /// meant to use.
+    private func pageSessions(_ sessions: Sessions?) -> Sessions? {
+        configuration.sessions != nil || self.sessions != nil ? sessions : nil
     }
 
     /// `*.fcgi` pools run with the CGI mount's script environment unless
