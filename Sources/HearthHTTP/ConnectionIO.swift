@@ -32,6 +32,12 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     private var inputEnded = false
     private var readHeld = false
     private var writeWaiters = CircularBuffer<(IOData, CheckedContinuation<Void, any Error>)>()
+    /// When the decoder last produced a part (a complete head, a body
+    /// chunk, an end): read by the idle timer, on the event loop, so that a
+    /// request that has arrived but is not yet taken by the task is not
+    /// mistaken for idleness. A head still arriving byte by byte produces
+    /// no part, so it stays bounded by the idle timeout.
+    private(set) var lastPartAt = NIODeadline.uptimeNanoseconds(0)
 
     init(eventLoop: EventLoop) {
         self.eventLoop = eventLoop
@@ -126,6 +132,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastPartAt = .now()
         deliver(.success(unwrapInboundIn(data)))
     }
 

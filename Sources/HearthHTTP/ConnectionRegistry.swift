@@ -47,6 +47,7 @@ final class ConnectionRegistry: Sendable {
 /// Netty's IdleStateHandler avoids a timer per read).
 final class ConnectionActivity: Sendable {
     let channel: Channel
+    private let io: ConnectionIO
     private let timeout: TimeAmount
     /// When the connection last became idle (uptime nanoseconds), or 0
     /// while a request is being served.
@@ -56,8 +57,9 @@ final class ConnectionActivity: Sendable {
     private let timer = Mutex<Scheduled<Void>?>(nil)
     private let stopped = Atomic<Bool>(false)
 
-    init(channel: Channel, idleTimeout: Duration) {
+    init(channel: Channel, io: ConnectionIO, idleTimeout: Duration) {
         self.channel = channel
+        self.io = io
         self.timeout = TimeAmount(idleTimeout)
     }
 
@@ -88,7 +90,10 @@ final class ConnectionActivity: Sendable {
     private func arm(at deadline: NIODeadline) {
         let scheduled = channel.eventLoop.scheduleTask(deadline: deadline) { [self] in
             guard channel.isActive else { return }
-            let since = idleSince.load(ordering: .sequentiallyConsistent)
+            // A request that arrived and waits to be taken counts as
+            // activity (`ConnectionIO.lastPartAt`, on this same loop).
+            let marked = idleSince.load(ordering: .sequentiallyConsistent)
+            let since = marked == 0 ? 0 : max(marked, Int64(clamping: io.lastPartAt.uptimeNanoseconds))
             let now = NIODeadline.now()
             if since != 0, now.uptimeNanoseconds - UInt64(since) >= UInt64(timeout.nanoseconds) {
                 channel.close(promise: nil)

@@ -11,7 +11,7 @@ struct HTTPConnection {
     func run() async {
         let channel = connection.channel
         let stream = RequestStream(io: connection.io, channel: channel, bodyReadTimeout: context.configuration.bodyReadTimeout)
-        let activity = ConnectionActivity(channel: channel, idleTimeout: context.configuration.idleTimeout)
+        let activity = ConnectionActivity(channel: channel, io: connection.io, idleTimeout: context.configuration.idleTimeout)
         context.registry.register(activity)
         activity.startIdleTimer()
         do {
