@@ -31,7 +31,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     private var partWaiter: CheckedContinuation<HTTPServerRequestPart?, any Error>?
     private var inputEnded = false
     private var readHeld = false
-    private var writeWaiters = CircularBuffer<(IOData, CheckedContinuation<Void, any Error>)>()
+    private var writeWaiters = CircularBuffer<([IOData], CheckedContinuation<Void, any Error>)>()
     /// When the decoder last produced a part (a complete head, a body
     /// chunk, an end): read by the idle timer, on the event loop, so that a
     /// request that has arrived but is not yet taken by the task is not
@@ -57,9 +57,15 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// Writes and flushes `data`; suspends only while the socket is not
     /// writable. Throws once the connection is closed.
     func write(_ data: IOData) async throws {
-        if eventLoop.inEventLoop, let written = writeIfReady(data) { return try written.get() }
+        try await write([data])
+    }
+
+    /// Writes `parts` in order and flushes once: a response head and a
+    /// file region leave together, as one batch for the socket.
+    func write(_ parts: [IOData]) async throws {
+        if eventLoop.inEventLoop, let written = writeIfReady(parts) { return try written.get() }
         try await withCheckedThrowingContinuation { continuation in
-            eventLoop.execute { self.writeOrWait(data, continuation) }
+            eventLoop.execute { self.writeOrWait(parts, continuation) }
         }
     }
 
@@ -83,18 +89,23 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
-    private func writeIfReady(_ data: IOData) -> Result<Void, any Error>? {
+    private func writeIfReady(_ parts: [IOData]) -> Result<Void, any Error>? {
         guard let context, context.channel.isActive else { return .failure(ChannelError.ioOnClosedChannel) }
         guard writeWaiters.isEmpty, context.channel.isWritable else { return nil }
-        context.writeAndFlush(wrapOutboundOut(data), promise: nil)
+        Self.writeAndFlush(parts, context: context)
         return .success(())
     }
 
-    private func writeOrWait(_ data: IOData, _ continuation: CheckedContinuation<Void, any Error>) {
-        if let written = writeIfReady(data) {
+    private static func writeAndFlush(_ parts: [IOData], context: ChannelHandlerContext) {
+        for part in parts { context.write(NIOAny(part), promise: nil) }
+        context.flush()
+    }
+
+    private func writeOrWait(_ parts: [IOData], _ continuation: CheckedContinuation<Void, any Error>) {
+        if let written = writeIfReady(parts) {
             continuation.resume(with: written)
         } else {
-            writeWaiters.append((data, continuation))
+            writeWaiters.append((parts, continuation))
         }
     }
 
@@ -153,8 +164,8 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        while context.channel.isWritable, let (data, continuation) = writeWaiters.popFirst() {
-            context.writeAndFlush(wrapOutboundOut(data), promise: nil)
+        while context.channel.isWritable, let (parts, continuation) = writeWaiters.popFirst() {
+            Self.writeAndFlush(parts, context: context)
             continuation.resume()
         }
         context.fireChannelWritabilityChanged()

@@ -109,10 +109,13 @@ public struct ResponseBodyWriter: Sendable {
     /// the caller may close its file handle right after: closing earlier
     /// would race the event loop's sendfile.
     public func write(fileRegion: FileRegion) async throws {
-        if let head = takeHead() { try await exchange.outbound.write(.byteBuffer(head)) }
-        guard case .length = framing else { return }
+        let head = takeHead()
+        guard case .length = framing else {
+            if let head { try await exchange.outbound.write(.byteBuffer(head)) }
+            return
+        }
         exchange.bodyBytesSent += fileRegion.readableBytes
-        try await exchange.outbound.write(.fileRegion(fileRegion))
+        try await exchange.outbound.write((head.map { [IOData.byteBuffer($0)] } ?? []) + [.fileRegion(fileRegion)])
         try await exchange.allWritten()
     }
 
