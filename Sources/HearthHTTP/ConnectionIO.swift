@@ -57,7 +57,11 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// Writes and flushes `data`; suspends only while the socket is not
     /// writable. Throws once the connection is closed.
     func write(_ data: IOData) async throws {
-        try await write([data])
+        // The common case, one part, without building an array for it.
+        if eventLoop.inEventLoop, let written = writeIfReady(CollectionOfOne(data)) { return try written.get() }
+        try await withCheckedThrowingContinuation { continuation in
+            eventLoop.execute { self.writeOrWait([data], continuation) }
+        }
     }
 
     /// Writes `parts` in order and flushes once: a response head and a
@@ -89,14 +93,14 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
-    private func writeIfReady(_ parts: [IOData]) -> Result<Void, any Error>? {
+    private func writeIfReady(_ parts: some Collection<IOData>) -> Result<Void, any Error>? {
         guard let context, context.channel.isActive else { return .failure(ChannelError.ioOnClosedChannel) }
         guard writeWaiters.isEmpty, context.channel.isWritable else { return nil }
         Self.writeAndFlush(parts, context: context)
         return .success(())
     }
 
-    private static func writeAndFlush(_ parts: [IOData], context: ChannelHandlerContext) {
+    private static func writeAndFlush(_ parts: some Collection<IOData>, context: ChannelHandlerContext) {
         for part in parts { context.write(NIOAny(part), promise: nil) }
         context.flush()
     }
