@@ -114,7 +114,7 @@ public final class HTTPServer: Service {
 /// wrk, a third of the client's core went to sending Hearth's data, and the
 /// static row ran at 2,300 req/s against lighttpd's 5,500 (lighttpd writes
 /// 256 KiB at a time). With the queue bounded, the server's own core sends
-/// it: 5,400–6,100 req/s (docs/performance.md, "Static files"). Responses
+/// it: 5,300–6,100 req/s (docs/performance.md, "Static files"). Responses
 /// under the mark are not affected.
 enum UnsentBytes {
     static let option = NIOBSDSocket.Option(rawValue: TCP_NOTSENT_LOWAT)  // Linux ≥ 3.12
