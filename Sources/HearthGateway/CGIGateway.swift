@@ -56,7 +56,9 @@ public struct CGIGateway: Responder {
         defer { limiter.release(script.filePath) }
         let process: ScriptProcess
         do {
-            process = try await ScriptProcess.start(spawnRequest(script, request: request, input: input), group: group)
+            process = try await ScriptProcess.start(spawnRequest(script, request: request, input: input), group: group) { [logger] line in
+                logger.warning("\(line)", metadata: ["script": "\(script.filePath)", "stream": "stderr"])
+            }
         } catch {
             throw HTTPError(.internalServerError, "cannot start \(script.filePath): \(error)")
         }

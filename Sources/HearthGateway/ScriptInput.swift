@@ -7,7 +7,8 @@ import NIOCore
 
 /// Where a script's stdin comes from.
 package enum ScriptInput {
-    /// No body: stdin is an empty pipe.
+    /// No body: stdin is /dev/null (an empty pipe would cost a pipe and
+    /// its registration per request, for the same end of file).
     case none
     /// A body of known length, streamed from the socket as the script reads.
     case stream(RequestBody, length: Int)
@@ -25,14 +26,28 @@ package enum ScriptInput {
         }
     }
 
+    /// What the script gets as stdin directly, with no pipe to feed.
     package var stdinFile: Int32? {
-        if case .file(let fd, _) = self { return fd }
-        return nil
+        switch self {
+        case .none: NullDevice.readable
+        case .file(let fd, _): fd
+        case .stream, .memory: nil
+        }
     }
 
     package func close() {
         if case .file(let fd, _) = self { Glibc.close(fd) }
     }
+}
+
+/// One descriptor of /dev/null for the life of the server, shared by every
+/// script without a body (posix_spawn dup2s it; the original stays here).
+/// nil if it cannot be opened: the script then gets an empty pipe.
+enum NullDevice {
+    static let readable: Int32? = {
+        let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        return fd >= 0 ? fd : nil
+    }()
 }
 
 extension ScriptInput {

@@ -4,35 +4,33 @@ import NIOCore
 import NIOHTTP1
 
 extension ScriptRun {
-    typealias Output = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-
     /// Reads stdout: NPH output goes to the raw connection as it is (§5);
     /// otherwise the header block is parsed (§6) and the response written.
     /// The writer stays in `slot` unless the response was written.
     func relayStdout(into slot: inout ResponseWriter?, activity: Activity) async throws -> Outcome {
-        try await process.stdout.executeThenClose { inbound, _ in
-            var output = inbound.makeAsyncIterator()
-            if script.isNPH {
-                return try await relayRaw(&output, to: slot.take()!.takeOverConnection(), activity: activity)
-            }
-            var parser = CGIOutputParser(maxHeaderBytes: mount.maxScriptHeaderBytes)
-            while let chunk = try await output.next() {
-                activity.touch()
-                switch parser.feed(chunk.readableBytesView) {
-                case .needMore:
-                    continue
-                case .failure(let error):
-                    process.stop(.cancelled, grace: mount.killGrace)
-                    return .failed(HTTPError(.badGateway, "\(script.filePath): \(error)"))
-                case .head(let head, let body):
-                    return try await relayHead(head, body: body, output: &output, slot: &slot, activity: activity)
-                }
-            }
-            return endedBeforeHead(&parser)
+        let output = process.stdout
+        // Whatever happens here, the pipe is not left open behind the relay.
+        defer { output.close() }
+        if script.isNPH {
+            return try await relayRaw(output, to: slot.take()!.takeOverConnection(), activity: activity)
         }
+        var parser = CGIOutputParser(maxHeaderBytes: mount.maxScriptHeaderBytes)
+        while let chunk = try await output.next() {
+            activity.touch()
+            switch parser.feed(chunk.readableBytesView) {
+            case .needMore:
+                continue
+            case .failure(let error):
+                process.stop(.cancelled, grace: mount.killGrace)
+                return .failed(HTTPError(.badGateway, "\(script.filePath): \(error)"))
+            case .head(let head, let body):
+                return try await relayHead(head, body: body, output: output, slot: &slot, activity: activity)
+            }
+        }
+        return endedBeforeHead(&parser)
     }
 
-    private func relayHead(_ head: CGIResponseHead, body: [UInt8], output: inout Output, slot: inout ResponseWriter?, activity: Activity) async throws -> Outcome {
+    private func relayHead(_ head: CGIResponseHead, body: [UInt8], output: ScriptStdout, slot: inout ResponseWriter?, activity: Activity) async throws -> Outcome {
         switch head.kind {
         case .localRedirect(let target):
             // §6.2.2: no body is allowed; whatever comes is read and dropped.
@@ -49,7 +47,7 @@ extension ScriptRun {
             let writer = try await slot.take()!.writeHead(
                 status: HTTPResponseStatus(statusCode: status.code), reasonPhrase: status.reason.isEmpty ? nil : status.reason, headers: headers
             )
-            let sent = try await relayBody(first: body, output: &output, to: writer, activity: activity)
+            let sent = try await relayBody(first: body, output: output, to: writer, activity: activity)
             if let declared = headers.first(name: "content-length").flatMap(Int.init), sent < declared, request.head.method != .HEAD {
                 logger.warning("script wrote \(sent) of the \(declared) bytes its Content-Length declared; connection closed", metadata: ["script": "\(script.filePath)"])
             }
@@ -60,7 +58,7 @@ extension ScriptRun {
     /// Streams the body as it comes, never buffering it whole; returns the
     /// bytes the script wrote.
     @discardableResult
-    private func relayBody(first: [UInt8], output: inout Output, to writer: ResponseBodyWriter, activity: Activity) async throws -> Int {
+    private func relayBody(first: [UInt8], output: ScriptStdout, to writer: ResponseBodyWriter, activity: Activity) async throws -> Int {
         var sent = first.count
         do {
             if !first.isEmpty { try await writer.write(ByteBuffer(bytes: first)) }
@@ -87,7 +85,7 @@ extension ScriptRun {
     }
 
     /// §5.2: NPH output reaches the client unmodified.
-    private func relayRaw(_ output: inout Output, to connection: RawConnectionWriter, activity: Activity) async throws -> Outcome {
+    private func relayRaw(_ output: ScriptStdout, to connection: RawConnectionWriter, activity: Activity) async throws -> Outcome {
         while let chunk = try await output.next() {
             activity.touch()
             do {

@@ -25,16 +25,26 @@ struct ScriptRun {
 
     func run(input: ScriptInput, writer: consuming ResponseWriter) async throws {
         let activity = Activity()
-        let watch = ScriptWatch(process: process, activity: activity, mount: mount, eventLoop: process.stdout.channel.eventLoop) { [logger, script, process] in
+        let watch = ScriptWatch(process: process, activity: activity, mount: mount, eventLoop: process.eventLoop) { [logger, script, process] in
             logger.error("script timed out", metadata: ["script": "\(script.filePath)", "pid": "\(process.pid)"])
         }
         watch.start(client: request.connection)
         defer { watch.end() }
-        // Leaving this scope cancels and awaits both pumps. Neither is
-        // awaited explicitly: the stdin pump may be waiting on a slow client
-        // after the script left.
-        async let _ = pumpStdin(input, activity: activity)
-        async let _ = pumpStderr()
+        guard let stdin = process.stdin else {
+            // No body: stdin is /dev/null, and stderr needs no task either
+            // (`ScriptStderr`), so the response is all there is to wait for.
+            return try await respond(writer, activity: activity, watch: watch)
+        }
+        // Leaving this scope cancels and awaits the stdin pump, which is
+        // not awaited explicitly: it may be waiting on a slow client after
+        // the script left.
+        async let _ = pumpStdin(input, into: stdin, activity: activity)
+        try await respond(writer, activity: activity, watch: watch)
+    }
+
+    /// Relays stdout, waits for the script's end, and follows a local
+    /// redirect (§6.2.2) once this script is done.
+    private func respond(_ writer: consuming ResponseWriter, activity: Activity, watch: ScriptWatch) async throws {
         var slot: ResponseWriter? = consume writer
         let outcome: Outcome
         do {
@@ -76,7 +86,7 @@ struct ScriptRun {
     /// exiting); a child it left behind holding the pipe open cannot keep
     /// the request waiting more than a moment.
     private func finishStderr() async {
-        let channel = process.stderr.channel
+        let channel = process.stderr
         let closer = channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
         _ = try? await channel.closeFuture.get()
         closer.cancel()
@@ -85,8 +95,7 @@ struct ScriptRun {
     /// Feeds the body to stdin, then closes it. A script that stops reading
     /// (or exits) ends the pump quietly: that is its right (§4.2: "it is not
     /// obliged to read any of the data").
-    private func pumpStdin(_ input: ScriptInput, activity: Activity) async {
-        guard let stdin = process.stdin else { return }
+    private func pumpStdin(_ input: ScriptInput, into stdin: NIOAsyncChannel<Never, ByteBuffer>, activity: Activity) async {
         do {
             try await stdin.executeThenClose { _, outbound in
                 switch input {
@@ -106,22 +115,6 @@ struct ScriptRun {
         } catch {
             logger.debug("script stdin closed early", metadata: ["script": "\(script.filePath)", "error": "\(error)"])
         }
-    }
-
-    /// Script stderr goes to the error log, a line at a time, tagged with the
-    /// script.
-    private func pumpStderr() async {
-        var lines = LineSplitter()
-        try? await process.stderr.executeThenClose { inbound, _ in
-            for try await chunk in inbound {
-                for line in lines.append(chunk.readableBytesView) { logStderr(line) }
-            }
-        }
-        if let rest = lines.rest() { logStderr(rest) }
-    }
-
-    private func logStderr(_ line: String) {
-        logger.warning("\(line)", metadata: ["script": "\(script.filePath)", "stream": "stderr"])
     }
 }
 

@@ -5,8 +5,9 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A running script: its pipes as NIO channels (so reading and writing have
-/// backpressure and never block a thread), and the means to stop it.
+/// A running script: its pipes on the request's event loop (so reading and
+/// writing have backpressure and never block a thread), and the means to
+/// stop it.
 final class ScriptProcess: Sendable {
     enum StopReason: Sendable, Equatable {
         case timedOut
@@ -15,61 +16,36 @@ final class ScriptProcess: Sendable {
     }
 
     let pid: pid_t
+    let eventLoop: any EventLoop
+    /// Only when there is a body to feed; otherwise stdin is /dev/null.
     let stdin: NIOAsyncChannel<Never, ByteBuffer>?
-    let stdout: NIOAsyncChannel<ByteBuffer, Never>
-    let stderr: NIOAsyncChannel<ByteBuffer, Never>
+    let stdout: ScriptStdout
+    /// Logged by its own handler (`ScriptStderr`); kept to wait for its end.
+    let stderr: any Channel
     private let state = Mutex<(reaped: Bool, stopReason: StopReason?)>((false, nil))
 
-    private init(pid: pid_t, stdin: NIOAsyncChannel<Never, ByteBuffer>?, stdout: NIOAsyncChannel<ByteBuffer, Never>, stderr: NIOAsyncChannel<ByteBuffer, Never>) {
+    private init(pid: pid_t, eventLoop: any EventLoop, pipes: Pipes) {
         self.pid = pid
-        self.stdin = stdin
-        self.stdout = stdout
-        self.stderr = stderr
+        self.eventLoop = eventLoop
+        self.stdin = pipes.stdin
+        self.stdout = pipes.stdout
+        self.stderr = pipes.stderr
     }
 
-    /// Spawns the process and wraps its pipes.
-    static func start(_ request: SpawnRequest, group: any EventLoopGroup) async throws -> ScriptProcess {
+    /// Spawns the process and wraps its pipes; each line the script writes
+    /// to stderr goes to `logStderr`.
+    static func start(_ request: SpawnRequest, group: any EventLoopGroup, logStderr: @escaping @Sendable (String) -> Void) async throws -> ScriptProcess {
         let spawned = try ProcessSpawner.spawn(request)
+        // The request's own loop when the task runs on one (`hearth serve`):
+        // reading stdout then takes no hop between threads.
+        let loop = group.any()
         do {
-            // One event loop for all three pipes, registered concurrently:
-            // one hop to the loop instead of three in a row.
-            let loop = group.next()
-            async let stdout = outcome { try await openInput(spawned.stdout, on: loop) }
-            async let stderr = outcome { try await openInput(spawned.stderr, on: loop) }
-            async let stdin = outcome { try await openStdin(spawned.stdin, on: loop) }
-            let opened = await (stdout, stderr, stdin)
-            guard case .success(let out) = opened.0, case .success(let err) = opened.1, case .success(let input) = opened.2 else {
-                // Whichever pipes did open are closed again, not leaked.
-                for channel in [try? opened.0.get().channel, try? opened.1.get().channel, try? opened.2.get()?.channel] {
-                    try? await channel?.close()
-                }
-                for result in [opened.0.map { _ in () }, opened.1.map { _ in () }, opened.2.map { _ in () }] { try result.get() }
-                preconditionFailure("a pipe failed to open without an error")
-            }
-            return ScriptProcess(pid: spawned.pid, stdin: input, stdout: out, stderr: err)
+            let pipes = try await Pipes.open(spawned, on: loop, logStderr: logStderr)
+            return ScriptProcess(pid: spawned.pid, eventLoop: loop, pipes: pipes)
         } catch {
             kill(-spawned.pid, SIGKILL)
             _ = await ChildReaper.shared.waitForExit(of: spawned.pid)
             throw error
-        }
-    }
-
-    private static func outcome<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
-        do { return .success(try await body()) } catch { return .failure(error) }
-    }
-
-    private static func openInput(_ fd: Int32, on loop: any EventLoop) async throws -> NIOAsyncChannel<ByteBuffer, Never> {
-        try await NIOPipeBootstrap(group: loop).takingOwnershipOfDescriptor(input: fd) { channel in
-            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: channel) }
-        }
-    }
-
-    private static func openStdin(_ fd: Int32?, on loop: any EventLoop) async throws -> NIOAsyncChannel<Never, ByteBuffer>? {
-        guard let fd else { return nil }
-        return try await NIOPipeBootstrap(group: loop).takingOwnershipOfDescriptor(output: fd) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try NIOAsyncChannel<Never, ByteBuffer>(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-            }
         }
     }
 
@@ -87,7 +63,7 @@ final class ScriptProcess: Sendable {
         }
         guard first else { return }
         signalGroup(SIGTERM)
-        stdout.channel.eventLoop.scheduleTask(in: TimeAmount(grace)) { [self] in signalGroup(SIGKILL) }
+        eventLoop.scheduleTask(in: TimeAmount(grace)) { [self] in signalGroup(SIGKILL) }
     }
 
     /// Waits for the process to exit and reaps it. A process group whose

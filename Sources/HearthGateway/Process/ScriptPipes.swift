@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+
+extension ScriptProcess {
+    /// The parent's ends of a script's pipes, as channels on one event loop.
+    struct Pipes: Sendable {
+        var stdin: NIOAsyncChannel<Never, ByteBuffer>?
+        var stdout: ScriptStdout
+        var stderr: any Channel
+
+        /// Registers the pipes together (one hop to the loop, one wait for
+        /// all of them); whichever did open are closed again if one failed.
+        static func open(_ spawned: SpawnedProcess, on loop: any EventLoop, logStderr: @escaping @Sendable (String) -> Void) async throws -> Pipes {
+            let stdout = ScriptStdout(eventLoop: loop)
+            let stdoutChannel = NIOPipeBootstrap(group: loop)
+                .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(stdout) } }
+                .takingOwnershipOfDescriptor(input: spawned.stdout)
+            let stderr = NIOPipeBootstrap(group: loop)
+                .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ScriptStderr(log: logStderr)) } }
+                .takingOwnershipOfDescriptor(input: spawned.stderr)
+            let stdin = spawned.stdin.map { openStdin($0, on: loop) } ?? loop.makeSucceededFuture(nil)
+            // All three are in flight already: waiting in turn costs nothing.
+            do {
+                _ = try await stdoutChannel.get()
+                let stderrChannel = try await stderr.get()
+                let stdinChannel = try await stdin.get()
+                return Pipes(stdin: stdinChannel, stdout: stdout, stderr: stderrChannel)
+            } catch {
+                try? await stdoutChannel.get().close()
+                try? await stderr.get().close()
+                try? await stdin.get()?.channel.close()
+                throw error
+            }
+        }
+
+        private static func openStdin(_ fd: Int32, on loop: any EventLoop) -> EventLoopFuture<NIOAsyncChannel<Never, ByteBuffer>?> {
+            NIOPipeBootstrap(group: loop).takingOwnershipOfDescriptor(output: fd).flatMapThrowing { channel in
+                try NIOAsyncChannel<Never, ByteBuffer>(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+            }
+        }
+    }
+}
