@@ -40,6 +40,25 @@ import Testing
         try await site.stop()
     }
 
+    /// §4.2: with no body the script reads end of file at once; its stdin
+    /// is /dev/null (as Go's net/http/cgi gives it), not a pipe to feed.
+    @Test func withoutABodyStdinIsDevNull() async throws {
+        let site = try await CGITestSite.start(scripts: ["kind": Probe.stdinKind])
+        #expect(try await site.get("/cgi-bin/kind").text == "/dev/null\n")
+        try await site.stop()
+    }
+
+    /// With a body, stdin is a pipe carrying exactly that body.
+    @Test func withABodyStdinIsAPipeCarryingIt() async throws {
+        let site = try await CGITestSite.start(scripts: ["kind": Probe.stdinKind])
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("POST /cgi-bin/kind HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+        let text = try await connection.readResponse().text
+        #expect(text.hasPrefix("pipe:["))
+        #expect(text.hasSuffix("]\nhello"))
+        try await site.stop()
+    }
+
     /// mod_cgid CVE-2014-0231: a script that ignores stdin must not hang the
     /// server while the client is still sending.
     @Test func scriptThatNeverReadsStdinStillAnswers() async throws {

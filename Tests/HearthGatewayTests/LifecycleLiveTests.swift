@@ -67,6 +67,22 @@ import Testing
         #expect(line?.metadata["stream"] == "stderr")
     }
 
+    /// Stderr is read while the script runs: a script that fills the pipe
+    /// before its first byte of output is not stuck on it, every line
+    /// reaches the log, and so does a last line with no newline.
+    @Test func floodOfStderrBeforeOutputIsLoggedWholeWithoutStallingTheScript() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: ["flood": Probe.stderrFlood], logger: capture.logger())
+        let response = try await site.get("/cgi-bin/flood")
+        #expect(response.text == "ok\n")
+        try await site.stop()
+        let lines = capture.records.filter { $0.metadata["stream"] == "stderr" }.map(\.message)
+        #expect(lines.count == 20_001)
+        #expect(lines.first == "noise 1")
+        #expect(lines.dropLast().last == "noise 20000")
+        #expect(lines.last == "unterminated")
+    }
+
     /// SECURITY.md: "violation → 502 and a log line naming the script".
     @Test func malformedOutputIsLoggedNamingTheScript() async throws {
         let capture = LogCapture()

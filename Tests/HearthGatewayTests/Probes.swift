@@ -81,6 +81,23 @@ enum Probe {
     echo "warning from the script" >&2
     printf 'Content-Type: text/plain\\n\\nok\\n'
     """
+
+    /// Writes 20,000 numbered lines to stderr (several pipe buffers) before
+    /// any output, and a last one with no newline after it.
+    static let stderrFlood = """
+    #!/bin/sh
+    seq 1 20000 | sed 's/^/noise /' >&2
+    printf 'unterminated' >&2
+    printf 'Content-Type: text/plain\\n\\nok\\n'
+    """
+
+    /// Names what its stdin is, then copies it to its end.
+    static let stdinKind = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\n'
+    readlink /proc/self/fd/0
+    cat
+    """
 }
 
 extension RawResponseEnvironment {
