@@ -39,3 +39,14 @@ int hearth_listen_unix(const char *path, int backlog) {
     }
     return fd;
 }
+
+#include <sys/syscall.h>
+
+int hearth_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}

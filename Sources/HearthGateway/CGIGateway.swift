@@ -29,9 +29,6 @@ public struct CGIGateway: Responder {
         // A script that exits before reading its input turns our next write
         // into EPIPE; without this it would be SIGPIPE and the end of the server.
         signal(SIGPIPE, SIG_IGN)
-        // The SIGCHLD source exists before the first script runs, not on the
-        // first exit the fast path could not reap.
-        _ = ChildReaper.shared
         self.mount = mount
         self.server = server
         self.resolver = CGIScriptResolver(mountPath: mount.urlPath, root: mount.directory, interpreters: mount.interpreters)

@@ -83,6 +83,20 @@ import Testing
         #expect(lines.last == "unterminated")
     }
 
+    /// A script that closes its output before it exits is answered at
+    /// once, then reaped when it does exit, with its own status logged.
+    @Test func scriptOutlivingItsOutputIsReapedWithItsStatus() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: ["late": Probe.outlivesOutput], logger: capture.logger())
+        #expect(try await site.get("/cgi-bin/late").text == "early\n")
+        try await site.stop()
+        let exit = capture.records.first { $0.message == "script exited" }
+        #expect(exit?.metadata["exit"] == "3")
+        // The status is the script's own, so waitpid took it (an ignored
+        // SIGCHLD would have let the kernel discard it: no log line).
+        #expect(exit?.metadata["stopped"] == "no")
+    }
+
     /// SECURITY.md: "violation → 502 and a log line naming the script".
     @Test func malformedOutputIsLoggedNamingTheScript() async throws {
         let capture = LogCapture()

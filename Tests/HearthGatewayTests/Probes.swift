@@ -91,6 +91,15 @@ enum Probe {
     printf 'Content-Type: text/plain\\n\\nok\\n'
     """
 
+    /// Answers, closes stdout and stderr, and only then exits, with status 3.
+    static let outlivesOutput = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\nearly\\n'
+    exec >&- 2>&-
+    sleep 0.3
+    exit 3
+    """
+
     /// Names what its stdin is, then copies it to its end.
     static let stdinKind = """
     #!/bin/sh

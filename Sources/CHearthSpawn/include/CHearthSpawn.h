@@ -1,6 +1,6 @@
 // GNU extensions that Swift's Glibc module does not expose (they need
 // _GNU_SOURCE): close-on-exec pipes, two posix_spawn file actions and
-// O_TMPFILE; and a listening Unix socket, whose sockaddr_un is clumsy in Swift.
+// O_TMPFILE; pidfd_open; and a listening Unix socket, whose sockaddr_un is clumsy in Swift.
 #ifndef CHEARTH_SPAWN_H
 #define CHEARTH_SPAWN_H
 #include <spawn.h>
@@ -13,4 +13,7 @@ int hearth_open_tmpfile(const char *directory);
 /// A close-on-exec Unix stream socket bound to `path` and listening, or -1
 /// with errno set: the socket a FastCGI worker inherits as fd 0.
 int hearth_listen_unix(const char *path, int backlog);
+/// A descriptor that polls readable once the child `pid` has exited
+/// (pidfd_open(2), Linux 5.3; always close-on-exec), or -1 with errno set.
+int hearth_pidfd_open(pid_t pid);
 #endif

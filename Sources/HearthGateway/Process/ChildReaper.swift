@@ -1,44 +1,92 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CHearthSpawn
 @preconcurrency import Dispatch
-import Synchronization
 
-/// Reaps the server's script processes without blocking a thread per child:
-/// on SIGCHLD it tries waitpid(WNOHANG) for each pid someone waits for. Only
-/// pids it was asked about are reaped, so other children of the process
-/// are left to their owners. Never a zombie: every spawned pid is awaited.
-/// `@unchecked` only for the signal source, which is set once in init.
-package final class ChildReaper: @unchecked Sendable {
+/// Reaps the server's script and worker processes without blocking a
+/// thread per child, and without SIGCHLD: a waiter watches its own child's
+/// pidfd (pidfd_open(2)), which polls readable once that child has exited,
+/// and reaps that pid alone, so other children of the process are left to
+/// their owners. Never a zombie: every spawned pid is awaited.
+///
+/// A SIGCHLD handler would interrupt the server for every script that
+/// exits, although nearly all are reaped at once when their output ends
+/// (`ScriptProcess.waitForExit`); with no handler the signal is discarded
+/// by the kernel, and only a child that outlives its output costs a wake-up.
+package final class ChildReaper: Sendable {
     package static let shared = ChildReaper()
 
     private let queue = DispatchQueue(label: "hearth.child-reaper")
-    private let waiting = Mutex<[pid_t: CheckedContinuation<Int32, Never>]>([:])
-    private let source: any DispatchSourceSignal
 
     private init() {
-        source = DispatchSource.makeSignalSource(signal: SIGCHLD, queue: queue)
-        source.setEventHandler { ChildReaper.shared.reapWaiting() }
-        source.resume()
+        Self.keepExitStatuses()
+    }
+
+    /// POSIX: while SIGCHLD is ignored (or SA_NOCLDWAIT set), the kernel
+    /// reaps children itself and their exit statuses are lost. That
+    /// disposition survives exec, so a server started by a parent that
+    /// ignores SIGCHLD would inherit it; the default keeps zombies until
+    /// waited for, and costs nothing per exit.
+    private static func keepExitStatuses() {
+        var current = sigaction()
+        sigaction(SIGCHLD, nil, &current)
+        let handler = current.__sigaction_handler.sa_handler.map { unsafeBitCast($0, to: Int.self) } ?? 0
+        let ignored = handler == unsafeBitCast(SIG_IGN, to: Int.self)
+        guard ignored || current.sa_flags & SA_NOCLDWAIT != 0 else { return }
+        var standard = sigaction()
+        standard.__sigaction_handler.sa_handler = SIG_DFL
+        sigaction(SIGCHLD, &standard, nil)
     }
 
     /// Waits until `pid` exits and returns its raw wait status.
     package func waitForExit(of pid: pid_t) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            waiting.withLock { $0[pid] = continuation }
-            // The child may have exited before it was registered.
-            queue.async { self.reapWaiting() }
+        if let status = Self.reap(pid) { return status }
+        let pidfd = hearth_pidfd_open(pid)
+        return await withCheckedContinuation { continuation in
+            if pidfd >= 0 {
+                watch(pid, pidfd: pidfd, continuation)
+            } else {
+                // No pidfd (a kernel before 5.3, or no descriptor left).
+                poll(pid, after: .milliseconds(1), continuation)
+            }
         }
     }
 
-    /// Runs on `queue` only, so two passes never race for one pid.
-    private func reapWaiting() {
-        let pids = waiting.withLock { Array($0.keys) }
-        for pid in pids {
-            var status: Int32 = 0
-            let result = waitpid(pid, &status, WNOHANG)
-            guard result == pid || (result == -1 && errno == ECHILD) else { continue }
-            waiting.withLock { $0.removeValue(forKey: pid) }?.resume(returning: status)
+    private func watch(_ pid: pid_t, pidfd: Int32, _ continuation: CheckedContinuation<Int32, Never>) {
+        let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
+        source.setEventHandler {
+            guard let status = Self.reap(pid) else { return }
+            // Cancelling from the handler: it is not called again.
+            source.cancel()
+            continuation.resume(returning: status)
         }
+        source.setCancelHandler { close(pidfd) }
+        source.resume()
+    }
+
+    /// Tries again later, backing off to ten times a second.
+    private func poll(_ pid: pid_t, after delay: DispatchTimeInterval, _ continuation: CheckedContinuation<Int32, Never>) {
+        queue.asyncAfter(deadline: .now() + delay) {
+            guard let status = Self.reap(pid) else {
+                return self.poll(pid, after: Self.longer(delay), continuation)
+            }
+            continuation.resume(returning: status)
+        }
+    }
+
+    private static func longer(_ delay: DispatchTimeInterval) -> DispatchTimeInterval {
+        guard case .milliseconds(let milliseconds) = delay else { return .milliseconds(100) }
+        return .milliseconds(min(milliseconds * 2, 100))
+    }
+
+    /// The exit status if `pid` has exited (0 if it was reaped elsewhere),
+    /// nil while it runs.
+    private static func reap(_ pid: pid_t) -> Int32? {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid { return status }
+        if result == -1 && errno == ECHILD { return 0 }
+        return nil
     }
 }

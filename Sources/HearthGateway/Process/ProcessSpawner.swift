@@ -43,6 +43,9 @@ struct SpawnError: Error, CustomStringConvertible {
 /// timeout can stop the script and everything it started.
 package enum ProcessSpawner {
     package static func spawn(_ request: SpawnRequest) throws -> SpawnedProcess {
+        // Before the first child can exit: the reaper makes sure exit
+        // statuses are kept (SIGCHLD not ignored).
+        _ = ChildReaper.shared
         var pipes = PipeSet()
         defer { pipes.closeChildEnds() }
         do {

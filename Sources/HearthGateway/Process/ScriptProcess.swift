@@ -69,14 +69,9 @@ final class ScriptProcess: Sendable {
     /// Waits for the process to exit and reaps it. A process group whose
     /// leader is reaped is signalled no more: its id could be reused.
     func waitForExit() async -> Int32 {
-        // Usually the script has exited by the time its output ended: reap it
-        // here, without the round trip through SIGCHLD and the reaper's queue.
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid {
-            state.withLock { $0.reaped = true }
-            return status
-        }
-        status = await ChildReaper.shared.waitForExit(of: pid)
+        // Usually the script has exited by the time its output ended, and
+        // the reaper's first waitpid takes it without waiting.
+        let status = await ChildReaper.shared.waitForExit(of: pid)
         state.withLock { $0.reaped = true }
         return status
     }
