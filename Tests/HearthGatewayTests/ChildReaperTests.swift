@@ -29,4 +29,19 @@ import Testing
         for index in 0..<20 { #expect(statuses[index].map { ($0 >> 8) & 0xFF } == Int32(index)) }
         #expect(Processes.zombieChildren().filter(pids.contains).isEmpty)
     }
+
+    /// A worker pool's shutdown and its supervisor may both await one
+    /// worker. Each waiter has its own watch, so both return: one with the
+    /// status, the other with 0 (the pid was reaped by the first). With one
+    /// continuation per pid, the second used to replace the first, which
+    /// leaked unresumed (bench/README.md, warm-row defects): the time limit
+    /// turns such a hang into a failure.
+    @Test(.timeLimit(.minutes(1))) func twoWaitersOnOneChildBothReturn() async throws {
+        let pid = try Self.spawn("sleep 0.3; exit 5")
+        async let first = ChildReaper.shared.waitForExit(of: pid)
+        async let second = ChildReaper.shared.waitForExit(of: pid)
+        let statuses = await [first, second].map { ($0 >> 8) & 0xFF }.sorted()
+        #expect(statuses == [0, 5])
+        #expect(!Processes.zombieChildren().contains(pid))
+    }
 }

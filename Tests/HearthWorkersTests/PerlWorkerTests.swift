@@ -80,6 +80,30 @@ struct PerlWorkerTests {
         try await site.stop()
     }
 
+    /// Seen once in the bench (bench/README.md, warm-row defects): some
+    /// requests on fresh client connections were answered 502, "the
+    /// application closed the connection before answering". Each request
+    /// here is on a connection of its own, closed by the client as soon as
+    /// it has its answer, four at a time over two workers; none may fail,
+    /// and none may need the retry that would hide a dropped connection.
+    @Test("requests each on a new client connection are all answered, with no worker connection lost between them")
+    func freshClientConnections() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(
+            scripts: ["counter.fcgi": WarmApps.perlCounter], site: { $0.scriptPools = testPool { $0.minProcesses = 2; $0.maxProcesses = 2 } },
+            logger: WarmApps.logger(capture))
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<4 {
+                group.addTask { var seen: [Int] = []; for _ in 0..<25 { seen.append(try await site.get("/cgi-bin/counter.fcgi").status) }; return seen }
+            }
+            return try await group.reduce(into: [Int]()) { $0 += $1 }
+        }
+        try await site.stop()
+        #expect(statuses.count == 100)
+        #expect(statuses.allSatisfy { $0 == 200 })
+        #expect(!capture.records.contains { $0.message.contains("trying once more") })
+    }
+
     @Test("worker stderr reaches the error log, tagged with the script")
     func stderrLogged() async throws {
         let capture = LogCapture()
