@@ -33,7 +33,13 @@ public enum ConfigurationFile {
         let source = ConfigurationNode.Source(file: file, baseDirectory: baseDirectory)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver: every scalar stays text, which is how
+            // ConfigurationNode reads them (it parses numbers, durations
+            // and booleans itself, with messages that name the key). The
+            // default resolver matches each plain scalar against Yams'
+            // NSRegularExpression rules, which loads ICU: about 4 MiB of
+            // resident memory for tags nothing here reads.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw ConfigurationError(yaml: error, file: file)
         }
