@@ -95,25 +95,37 @@ struct ScriptRun {
     /// Feeds the body to stdin, then closes it. A script that stops reading
     /// (or exits) ends the pump quietly: that is its right (§4.2: "it is not
     /// obliged to read any of the data").
-    private func pumpStdin(_ input: ScriptInput, into stdin: NIOAsyncChannel<Never, ByteBuffer>, activity: Activity) async {
+    ///
+    /// One chunk is in the pipe's write queue at a time: the script's own
+    /// reading is the backpressure, with no async writer in between (as
+    /// `ScriptStdout` reads the other way).
+    private func pumpStdin(_ input: ScriptInput, into stdin: any Channel, activity: Activity) async {
         do {
-            try await stdin.executeThenClose { _, outbound in
-                switch input {
-                case .none, .file: break
-                case .memory(let buffer): try await outbound.write(buffer)
-                case .stream(let body, _):
-                    for try await chunk in body {
-                        try await outbound.write(chunk)
-                        activity.touch()
-                    }
+            switch input {
+            case .none, .file: break
+            case .memory(let buffer): try await Self.write(buffer, to: stdin)
+            case .stream(let body, _):
+                for try await chunk in body {
+                    try await Self.write(chunk, to: stdin)
+                    activity.touch()
                 }
-                // executeThenClose closes the pipe at once, failing writes
-                // still queued behind a full pipe: wait until they are out.
-                try await stdin.channel.writeAndFlush(ByteBuffer()).get()
-                outbound.finish()
             }
         } catch {
             logger.debug("script stdin closed early", metadata: ["script": "\(script.filePath)", "error": "\(error)"])
+        }
+        // Every write has completed: closing loses nothing the script could
+        // still read, and gives it end of file.
+        stdin.close(promise: nil)
+    }
+
+    /// Waits until the pipe took the whole chunk. When the run ends first
+    /// (a script that left its stdin to a child that never reads it), the
+    /// pipe is closed, failing the write instead of waiting on it forever.
+    private static func write(_ chunk: ByteBuffer, to stdin: any Channel) async throws {
+        try await withTaskCancellationHandler {
+            try await stdin.writeAndFlush(chunk).get()
+        } onCancel: {
+            stdin.close(promise: nil)
         }
     }
 }

@@ -76,6 +76,30 @@ import Testing
         try await site.stop()
     }
 
+    /// A script may leave its stdin to a child that never reads it (§4.2:
+    /// it "is not obliged to read any of the data"). Once the script's
+    /// answer is out, the body still waiting for room in that pipe is given
+    /// up: the request ends and the connection closes, instead of waiting
+    /// for the child (here 300 s) to go.
+    @Test(.timeLimit(.minutes(1))) func bodyLeftToAChildThatNeverReadsDoesNotHoldTheRequest() async throws {
+        let marks = try TemporaryDirectory()
+        let site = try await CGITestSite.start(scripts: ["leaves": Probe.leavesStdinToAChild])
+        let body = Self.pattern(1024 * 1024)
+        let connection = try RawConnection(port: site.port, timeoutSeconds: 20)
+        try await connection.send("POST /cgi-bin/leaves?\(marks.path)/child HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+        let sending = Task { try? await connection.send(body) }
+        let response = try await connection.readResponse()
+        let child = await Processes.readPid(at: marks.path + "/child.pid")
+        defer { if let child { kill(child, SIGKILL) } }
+        #expect(response.status == 200)
+        #expect(response.text == "left\n")
+        #expect(child.map(Processes.isAlive) == true)
+        // Within the 20 s receive timeout, not when the child leaves.
+        #expect(await connection.waitForPeerClose())
+        sending.cancel()
+        try await site.stop()
+    }
+
     /// §4.2: transfer-codings are removed and CONTENT_LENGTH set.
     @Test(arguments: [16, 1024 * 1024 + 7])
     func chunkedBodyIsDechunkedWithContentLength(size: Int) async throws {

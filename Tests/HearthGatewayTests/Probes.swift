@@ -27,6 +27,19 @@ enum Probe {
     printf 'Content-Type: text/plain\\n\\nignored\\n'
     """
 
+    /// Leaves its stdin to a background child that never reads it (its
+    /// output goes elsewhere), records that child's pid in
+    /// `$QUERY_STRING.pid`, answers and exits.
+    static let leavesStdinToAChild = """
+    #!/bin/sh
+    # An asynchronous list's stdin is /dev/null unless redirected (POSIX
+    # sh, job control off): hand the pipe over through fd 3.
+    exec 3<&0
+    sleep 300 <&3 3<&- >/dev/null 2>&1 &
+    echo $! > "$QUERY_STRING.pid"
+    printf 'Content-Type: text/plain\\n\\nleft\\n'
+    """
+
     /// Records its pid in `$QUERY_STRING.pid`, then hangs without output.
     static let hangs = """
     #!/bin/sh

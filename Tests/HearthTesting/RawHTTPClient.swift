@@ -65,6 +65,20 @@ public final class RawConnection: @unchecked Sendable {
         (try? await offload { try self.fill() }) == false
     }
 
+    /// True once the peer has ended the connection, by EOF or by a reset
+    /// (a server closing while unread bytes of ours arrive resets it);
+    /// false if it is still open when the receive timeout runs out.
+    public func waitForPeerClose() async -> Bool {
+        await (try? offload { () throws -> Bool in
+            do {
+                while try self.fill() {}
+                return true
+            } catch RawClientError.receive(let code) {
+                return code == ECONNRESET
+            }
+        }) ?? false
+    }
+
     private func sendNow(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {

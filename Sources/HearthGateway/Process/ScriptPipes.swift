@@ -7,7 +7,9 @@ import NIOPosix
 extension ScriptProcess {
     /// The parent's ends of a script's pipes, as channels on one event loop.
     struct Pipes: Sendable {
-        var stdin: NIOAsyncChannel<Never, ByteBuffer>?
+        /// A plain channel, written from the request's task (`ScriptRun`):
+        /// one chunk in flight at a time, so no async writer is needed.
+        var stdin: (any Channel)?
         var stdout: ScriptStdout
         var stderr: any Channel
 
@@ -31,15 +33,13 @@ extension ScriptProcess {
             } catch {
                 try? await stdoutChannel.get().close()
                 try? await stderr.get().close()
-                try? await stdin.get()?.channel.close()
+                try? await stdin.get()?.close()
                 throw error
             }
         }
 
-        private static func openStdin(_ fd: Int32, on loop: any EventLoop) -> EventLoopFuture<NIOAsyncChannel<Never, ByteBuffer>?> {
-            NIOPipeBootstrap(group: loop).takingOwnershipOfDescriptor(output: fd).flatMapThrowing { channel in
-                try NIOAsyncChannel<Never, ByteBuffer>(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-            }
+        private static func openStdin(_ fd: Int32, on loop: any EventLoop) -> EventLoopFuture<(any Channel)?> {
+            NIOPipeBootstrap(group: loop).takingOwnershipOfDescriptor(output: fd).map { $0 }
         }
     }
 }

@@ -18,7 +18,7 @@ final class ScriptProcess: Sendable {
     let pid: pid_t
     let eventLoop: any EventLoop
     /// Only when there is a body to feed; otherwise stdin is /dev/null.
-    let stdin: NIOAsyncChannel<Never, ByteBuffer>?
+    let stdin: (any Channel)?
     let stdout: ScriptStdout
     /// Logged by its own handler (`ScriptStderr`); kept to wait for its end.
     let stderr: any Channel
