@@ -277,7 +277,10 @@ let package = Package(
         .testTarget(name: "HearthCGITests", dependencies: ["HearthCGI"]),
         .testTarget(name: "HearthFastCGITests", dependencies: ["HearthFastCGI"]),
         .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
-        .testTarget(name: "HearthGatewayTests", dependencies: ["HearthGateway", "HearthTesting"]),
+        .testTarget(
+            name: "HearthGatewayTests",
+            dependencies: ["HearthGateway", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(name: "HearthWorkersTests", dependencies: ["HearthWorkers", "HearthFastCGI", "HearthTesting"]),
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
         .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit", "Guestbook"]),

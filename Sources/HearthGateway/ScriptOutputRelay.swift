@@ -44,8 +44,12 @@ extension ScriptRun {
                 return .failed(HTTPError(.badGateway, "\(script.filePath): \(error.reason)"))
             case .success(let valid): headers = valid
             }
+            let reasonPhrase = status.reason.isEmpty ? nil : status.reason
+            if let whole = wholeBody(first: body, output: output, headers: headers) {
+                return try await respondWhole(whole, status: status.code, reasonPhrase: reasonPhrase, headers: headers, slot: &slot)
+            }
             let writer = try await slot.take()!.writeHead(
-                status: HTTPResponseStatus(statusCode: status.code), reasonPhrase: status.reason.isEmpty ? nil : status.reason, headers: headers
+                status: HTTPResponseStatus(statusCode: status.code), reasonPhrase: reasonPhrase, headers: headers
             )
             let sent = try await relayBody(first: body, output: output, to: writer, activity: activity)
             if let declared = headers.first(name: "content-length").flatMap(Int.init), sent < declared, request.head.method != .HEAD {
@@ -53,6 +57,28 @@ extension ScriptRun {
             }
             return .responded
         }
+    }
+
+    /// The whole body, when the script gave no `Content-Length` and has
+    /// already closed its stdout with every byte of it buffered: the usual
+    /// small cold response. It then leaves with a `Content-Length` in one
+    /// write, not chunked with the last chunk in a second (§6.2.1: the
+    /// server fits the output to the response's protocol); an HTTP/1.0
+    /// client can keep its connection, too.
+    private func wholeBody(first: [UInt8], output: ScriptStdout, headers: HTTPHeaders) -> ByteBuffer? {
+        guard !headers.contains(name: "content-length"), process.stopReason == nil,
+              let rest = output.takeRestIfEnded() else { return nil }
+        var body = ByteBuffer(bytes: first)
+        for var chunk in rest { body.writeBuffer(&chunk) }
+        return body
+    }
+
+    private func respondWhole(_ body: ByteBuffer, status: Int, reasonPhrase: String?, headers: HTTPHeaders, slot: inout ResponseWriter?) async throws -> Outcome {
+        if let cap = mount.maxOutputBytes, body.readableBytes > cap {
+            return .failed(HTTPError(.badGateway, "\(script.filePath): output over \(cap) bytes"))
+        }
+        try await slot.take()!.write(status: HTTPResponseStatus(statusCode: status), reasonPhrase: reasonPhrase, headers: headers, body: body)
+        return .responded
     }
 
     /// Streams the body as it comes, never buffering it whole; returns the

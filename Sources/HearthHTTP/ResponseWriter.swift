@@ -32,11 +32,12 @@ public struct ResponseWriter: ~Copyable, Sendable {
         return body
     }
 
-    /// Sends a complete response with a body held in memory.
-    public consuming func write(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer) async throws {
+    /// Sends a complete response with a body held in memory: head and body
+    /// in one write, framed by `Content-Length`.
+    public consuming func write(status: HTTPResponseStatus, reasonPhrase: String? = nil, headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer) async throws {
         var headers = headers
         headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
-        let writer = try await writeHead(status: status, headers: headers)
+        let writer = try await writeHead(status: status, reasonPhrase: reasonPhrase, headers: headers)
         try await writer.write(body)
         try await writer.finish()
     }

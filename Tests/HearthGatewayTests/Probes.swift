@@ -104,6 +104,17 @@ enum Probe {
     printf 'Content-Type: text/plain\\n\\nok\\n'
     """
 
+    /// Writes its whole answer in one write (dash's printf is a builtin)
+    /// and closes stdout a system call later, long before it exits: the
+    /// server almost always reads the output and its end together.
+    static let closesAfterOneWrite = """
+    #!/bin/sh
+    exec 3>&1 1>&-
+    printf 'Content-Type: text/plain\\n\\nwhole\\n' >&3
+    exec 3>&-
+    sleep 0.1
+    """
+
     /// Answers, closes stdout and stderr, and only then exits, with status 3.
     static let outlivesOutput = """
     #!/bin/sh

@@ -57,6 +57,29 @@ import Testing
         try await site.stop()
     }
 
+    /// §6.2.1: the server fits the output to the client's protocol. A
+    /// script that gave no length but has closed stdout by the time its
+    /// head is read gets a Content-Length, in one write; one still writing
+    /// is chunked. Either way the body is the script's.
+    @Test func finishedOutputIsFramedByContentLength() async throws {
+        let site = try await CGITestSite.start(scripts: ["whole": Probe.closesAfterOneWrite])
+        var framedByLength = 0
+        for _ in 0..<10 {
+            let response = try await site.get("/cgi-bin/whole")
+            #expect(response.text == "whole\n")
+            if let length = response.header("content-length") {
+                #expect(length == "6" && response.header("transfer-encoding") == nil)
+                framedByLength += 1
+            } else {
+                #expect(response.header("transfer-encoding") == "chunked")
+            }
+        }
+        // The end of file comes a system call after the output, so nearly
+        // every run here is framed by length; none would be without it.
+        #expect(framedByLength > 0)
+        try await site.stop()
+    }
+
     @Test func crlfHeaderLinesAreAccepted() async throws {
         let site = try await Self.site()
         let response = try await site.get("/cgi-bin/respond?crlf")
@@ -69,7 +92,13 @@ import Testing
     @Test func scriptFramingFieldsAreDropped() async throws {
         let site = try await Self.site()
         let response = try await site.get("/cgi-bin/respond?framing")
-        #expect(response.header("transfer-encoding") == "chunked")  // ours, not the script's raw body
+        // Ours, not the script's raw body: chunked, or a Content-Length when
+        // the whole output was in before the head went out.
+        if let length = response.header("content-length") {
+            #expect(length == "6" && response.header("transfer-encoding") == nil)
+        } else {
+            #expect(response.header("transfer-encoding") == "chunked")
+        }
         #expect(response.header("connection") == "close")  // the client asked to close; the script's keep-alive is gone
         #expect(response.text == "plain\n")
         try await site.stop()

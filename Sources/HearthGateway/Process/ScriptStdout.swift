@@ -47,6 +47,16 @@ final class ScriptStdout: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
+    /// Every chunk still to come, when the script has already closed its
+    /// stdout and they are all buffered here; nil while more may come (or
+    /// off the event loop, where the state cannot be read). The common cold
+    /// response: a small output, read together with its end of file.
+    func takeRestIfEnded() -> [ByteBuffer]? {
+        guard eventLoop.inEventLoop, ended, failure == nil else { return nil }
+        defer { chunks.removeAll() }
+        return Array(chunks)
+    }
+
     /// Closes the pipe: the script's next write gets EPIPE. Idempotent.
     func close() {
         guard eventLoop.inEventLoop else { return eventLoop.execute { self.close() } }
