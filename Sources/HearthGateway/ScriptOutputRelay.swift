@@ -64,9 +64,10 @@ extension ScriptRun {
     /// small cold response. It then leaves with a `Content-Length` in one
     /// write, not chunked with the last chunk in a second (§6.2.1: the
     /// server fits the output to the response's protocol); an HTTP/1.0
-    /// client can keep its connection, too.
+    /// client can keep its connection, too. Not for HEAD: there a script
+    /// MUST NOT send a body (§4.3.3), and a length of 0 would be false.
     private func wholeBody(first: [UInt8], output: ScriptStdout, headers: HTTPHeaders) -> ByteBuffer? {
-        guard !headers.contains(name: "content-length"), process.stopReason == nil,
+        guard request.head.method != .HEAD, !headers.contains(name: "content-length"), process.stopReason == nil,
               let rest = output.takeRestIfEnded() else { return nil }
         var body = ByteBuffer(bytes: first)
         for var chunk in rest { body.writeBuffer(&chunk) }

@@ -106,11 +106,14 @@ enum Probe {
 
     /// Writes its whole answer in one write (dash's printf is a builtin)
     /// and closes stdout a system call later, long before it exits: the
-    /// server almost always reads the output and its end together.
+    /// server almost always reads the output and its end together. For
+    /// HEAD it leaves the body out, as §4.3.3 requires.
     static let closesAfterOneWrite = """
     #!/bin/sh
     exec 3>&1 1>&-
-    printf 'Content-Type: text/plain\\n\\nwhole\\n' >&3
+    body='whole\\n'
+    [ "$REQUEST_METHOD" = HEAD ] && body=''
+    printf "Content-Type: text/plain\\n\\n$body" >&3
     exec 3>&-
     sleep 0.1
     """

@@ -80,6 +80,18 @@ import Testing
         try await site.stop()
     }
 
+    /// A script that leaves its body out for HEAD (§4.3.3: it MUST) must not make
+    /// the server claim a length of 0 for the resource.
+    @Test func headOfFinishedOutputClaimsNoLength() async throws {
+        let site = try await CGITestSite.start(scripts: ["whole": Probe.closesAfterOneWrite])
+        for _ in 0..<10 {
+            let response = try await site.request("HEAD /cgi-bin/whole HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", head: true)
+            #expect(response.status == 200)
+            #expect(response.header("content-length") == nil)
+        }
+        try await site.stop()
+    }
+
     @Test func crlfHeaderLinesAreAccepted() async throws {
         let site = try await Self.site()
         let response = try await site.get("/cgi-bin/respond?crlf")
