@@ -32,7 +32,7 @@ struct ScriptRun {
         defer { watch.end() }
         guard let stdin = process.stdin else {
             // No body: stdin is /dev/null, and stderr needs no task either
-            // (`ScriptStderr`), so the response is all there is to wait for.
+            // (`ScriptStderrPipe`), so the response is all there is to wait for.
             return try await respond(writer, activity: activity, watch: watch)
         }
         // Leaving this scope cancels and awaits the stdin pump, which is
@@ -86,10 +86,7 @@ struct ScriptRun {
     /// exiting); a child it left behind holding the pipe open cannot keep
     /// the request waiting more than a moment.
     private func finishStderr() async {
-        let channel = process.stderr
-        let closer = channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
-        _ = try? await channel.closeFuture.get()
-        closer.cancel()
+        await process.stderr.finish(grace: .milliseconds(200))
     }
 
     /// Feeds the body to stdin, then closes it. A script that stops reading

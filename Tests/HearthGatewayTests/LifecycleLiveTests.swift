@@ -83,6 +83,28 @@ import Testing
         #expect(lines.last == "unterminated")
     }
 
+    /// Stderr is read without a watch until the script is found still
+    /// writing; a line begun before the watch and ended after it is one line.
+    @Test func stderrLineBegunBeforeTheWatchIsLoggedWhole() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: ["split": Probe.stderrLineAcrossTheWatch], logger: capture.logger())
+        #expect(try await site.get("/cgi-bin/split").text == "ok\n")
+        try await site.stop()
+        let lines = capture.records.filter { $0.metadata["stream"] == "stderr" }.map(\.message)
+        #expect(lines == ["partial"])
+    }
+
+    /// Stderr still open when stdout ends is watched to its end, so what
+    /// the script writes there afterwards is logged too.
+    @Test func stderrWrittenAfterTheAnswerIsLogged() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: ["after": Probe.stderrAfterOutput], logger: capture.logger())
+        #expect(try await site.get("/cgi-bin/after").text == "ok\n")
+        try await site.stop()  // which waits for the request to finish
+        let logged = capture.records.first { $0.message == "after the answer" }
+        #expect(logged?.metadata["script"] == site.scriptDirectory + "/after")
+    }
+
     /// A script that closes its output before it exits is answered at
     /// once, then reaped when it does exit, with its own status logged.
     @Test func scriptOutlivingItsOutputIsReapedWithItsStatus() async throws {

@@ -118,6 +118,25 @@ enum Probe {
     sleep 0.1
     """
 
+    /// Begins a stderr line, finishes it after the server has started
+    /// watching the pipe (`ScriptStderrPipe.watchAfter`), then answers.
+    static let stderrLineAcrossTheWatch = """
+    #!/bin/sh
+    printf 'part' >&2
+    sleep 0.3
+    printf 'ial\\n' >&2
+    printf 'Content-Type: text/plain\\n\\nok\\n'
+    """
+
+    /// Answers and closes stdout, then writes to stderr a moment later.
+    static let stderrAfterOutput = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\nok\\n'
+    exec >&-
+    sleep 0.05
+    echo 'after the answer' >&2
+    """
+
     /// Answers, closes stdout and stderr, and only then exits, with status 3.
     static let outlivesOutput = """
     #!/bin/sh

@@ -11,28 +11,27 @@ extension ScriptProcess {
         /// one chunk in flight at a time, so no async writer is needed.
         var stdin: (any Channel)?
         var stdout: ScriptStdout
-        var stderr: any Channel
+        var stderr: ScriptStderrPipe
 
-        /// Registers the pipes together (one hop to the loop, one wait for
-        /// all of them); whichever did open are closed again if one failed.
+        /// Registers stdout and stdin together (one hop to the loop, one
+        /// wait for both); stderr is registered only if it has to be
+        /// (`ScriptStderrPipe`). Whichever did open are closed again if one
+        /// failed.
         static func open(_ spawned: SpawnedProcess, on loop: any EventLoop, logStderr: @escaping @Sendable (String) -> Void) async throws -> Pipes {
             let stdout = ScriptStdout(eventLoop: loop)
             let stdoutChannel = NIOPipeBootstrap(group: loop)
                 .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(stdout) } }
                 .takingOwnershipOfDescriptor(input: spawned.stdout)
-            let stderr = NIOPipeBootstrap(group: loop)
-                .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ScriptStderr(log: logStderr)) } }
-                .takingOwnershipOfDescriptor(input: spawned.stderr)
+            let stderr = ScriptStderrPipe(fd: spawned.stderr, on: loop, log: logStderr)
             let stdin = spawned.stdin.map { openStdin($0, on: loop) } ?? loop.makeSucceededFuture(nil)
-            // All three are in flight already: waiting in turn costs nothing.
+            // Both are in flight already: waiting in turn costs nothing.
             do {
                 _ = try await stdoutChannel.get()
-                let stderrChannel = try await stderr.get()
                 let stdinChannel = try await stdin.get()
-                return Pipes(stdin: stdinChannel, stdout: stdout, stderr: stderrChannel)
+                return Pipes(stdin: stdinChannel, stdout: stdout, stderr: stderr)
             } catch {
                 try? await stdoutChannel.get().close()
-                try? await stderr.get().close()
+                stderr.close()
                 try? await stdin.get()?.close()
                 throw error
             }

@@ -20,8 +20,8 @@ final class ScriptProcess: Sendable {
     /// Only when there is a body to feed; otherwise stdin is /dev/null.
     let stdin: (any Channel)?
     let stdout: ScriptStdout
-    /// Logged by its own handler (`ScriptStderr`); kept to wait for its end.
-    let stderr: any Channel
+    /// Logged as it comes (`ScriptStderrPipe`); kept to wait for its end.
+    let stderr: ScriptStderrPipe
     private let state = Mutex<(reaped: Bool, stopReason: StopReason?)>((false, nil))
 
     private init(pid: pid_t, eventLoop: any EventLoop, pipes: Pipes) {

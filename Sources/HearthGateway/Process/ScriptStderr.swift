@@ -1,17 +1,20 @@
 import NIOCore
 
 /// A script's stderr, logged a line at a time as it arrives, on the pipe's
-/// event loop: no task waits on it. RFC 3875 leaves stderr to the server;
+/// event loop: no task waits on it. Installed by `ScriptStderrPipe` once a
+/// script keeps writing there. RFC 3875 leaves stderr to the server;
 /// like Apache's ScriptLog and lighttpd, Hearth sends it to the error log,
 /// tagged with the script.
 final class ScriptStderr: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    private var lines = LineSplitter()
+    private var lines: LineSplitter
     private let log: @Sendable (String) -> Void
 
-    init(log: @escaping @Sendable (String) -> Void) {
+    /// `lines` holds a line begun before the pipe was watched, if any.
+    init(log: @escaping @Sendable (String) -> Void, lines: LineSplitter = LineSplitter()) {
         self.log = log
+        self.lines = lines
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
