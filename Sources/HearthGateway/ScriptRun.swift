@@ -96,14 +96,14 @@ struct ScriptRun {
     /// One chunk is in the pipe's write queue at a time: the script's own
     /// reading is the backpressure, with no async writer in between (as
     /// `ScriptStdout` reads the other way).
-    private func pumpStdin(_ input: ScriptInput, into stdin: any Channel, activity: Activity) async {
+    private func pumpStdin(_ input: ScriptInput, into stdin: ScriptStdinPipe, activity: Activity) async {
         do {
             switch input {
             case .none, .file: break
-            case .memory(let buffer): try await Self.write(buffer, to: stdin)
+            case .memory(let buffer): try await stdin.write(buffer)
             case .stream(let body, _):
                 for try await chunk in body {
-                    try await Self.write(chunk, to: stdin)
+                    try await stdin.write(chunk)
                     activity.touch()
                 }
             }
@@ -112,18 +112,7 @@ struct ScriptRun {
         }
         // Every write has completed: closing loses nothing the script could
         // still read, and gives it end of file.
-        stdin.close(promise: nil)
-    }
-
-    /// Waits until the pipe took the whole chunk. When the run ends first
-    /// (a script that left its stdin to a child that never reads it), the
-    /// pipe is closed, failing the write instead of waiting on it forever.
-    private static func write(_ chunk: ByteBuffer, to stdin: any Channel) async throws {
-        try await withTaskCancellationHandler {
-            try await stdin.writeAndFlush(chunk).get()
-        } onCancel: {
-            stdin.close(promise: nil)
-        }
+        stdin.close()
     }
 }
 

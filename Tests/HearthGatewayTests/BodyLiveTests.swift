@@ -6,6 +6,22 @@ import Testing
 @Suite struct BodyLiveTests {
     static func pattern(_ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) } }
 
+    /// The body goes into the stdin pipe by plain writes while it has room;
+    /// a script slow to read fills it, and the rest waits for room on a
+    /// channel (`ScriptStdinPipe`). Not a byte lost or doubled at the switch.
+    @Test func bodyLargerThanThePipeReachesASlowReaderIntact() async throws {
+        let site = try await CGITestSite.start(scripts: ["slow": Probe.slowEcho])
+        let body = Self.pattern(1024 * 1024 + 17)
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("POST /cgi-bin/slow HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n")
+        try await connection.send(body)
+        let response = try await connection.readResponse()
+        #expect(response.status == 200)
+        #expect(response.body.count == body.count)
+        #expect(response.body.elementsEqual(body))
+        try await site.stop()
+    }
+
     @Test func twoMegabyteBodyReachesTheScriptIntact() async throws {
         let site = try await CGITestSite.start(scripts: ["echo": Probe.echo])
         let body = Self.pattern(2 * 1024 * 1024)

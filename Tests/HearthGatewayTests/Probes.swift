@@ -14,6 +14,15 @@ enum Probe {
     head -c "${CONTENT_LENGTH:-0}"
     """
 
+    /// Copies its body back, but only starts reading after a pause: the
+    /// server finds the stdin pipe full and must wait for room.
+    static let slowEcho = """
+    #!/bin/sh
+    printf 'Content-Type: application/octet-stream\\n\\n'
+    sleep 0.3
+    head -c "${CONTENT_LENGTH:-0}"
+    """
+
     /// Writes $1 megabytes of a repeating pattern.
     static let big = """
     #!/bin/sh

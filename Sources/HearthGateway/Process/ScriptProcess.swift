@@ -18,7 +18,7 @@ final class ScriptProcess: Sendable {
     let pid: pid_t
     let eventLoop: any EventLoop
     /// Only when there is a body to feed; otherwise stdin is /dev/null.
-    let stdin: (any Channel)?
+    let stdin: ScriptStdinPipe?
     let stdout: ScriptStdout
     /// Logged as it comes (`ScriptStderrPipe`); kept to wait for its end.
     let stderr: ScriptStderrPipe
