@@ -1,5 +1,6 @@
 import Foundation
 import HearthTesting
+import Logging
 import Testing
 
 /// Scripts that hang, clients that leave, many at once: every process is
@@ -103,6 +104,18 @@ import Testing
         try await site.stop()  // which waits for the request to finish
         let logged = capture.records.first { $0.message == "after the answer" }
         #expect(logged?.metadata["script"] == site.scriptDirectory + "/after")
+    }
+
+    /// Reading what is left on stderr when stdout ends is bounded: a writer
+    /// that never stops gets the channel and, after the grace period, a
+    /// closed pipe; it does not hold the event loop, and the request ends.
+    @Test(.timeLimit(.minutes(1))) func endlessStderrAfterTheAnswerDoesNotHoldTheRequest() async throws {
+        var quiet = Logger(label: "hearth.test")
+        quiet.logLevel = .critical  // the noise is logged at warning
+        // No timeout to end it instead: only the closed pipe can, within the limit.
+        let site = try await CGITestSite.start(scripts: ["endless": Probe.endlessStderrAfterOutput], mount: { $0.ioTimeout = .seconds(120) }, logger: quiet)
+        #expect(try await site.get("/cgi-bin/endless").text == "ok\n")
+        try await site.stop()  // which waits for the request to finish
     }
 
     /// A script that closes its output before it exits is answered at

@@ -137,6 +137,14 @@ enum Probe {
     printf 'Content-Type: text/plain\\n\\nok\\n'
     """
 
+    /// Answers, closes stdout, and then writes to stderr without end.
+    static let endlessStderrAfterOutput = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\nok\\n'
+    exec >&-
+    exec yes 'noise without end' >&2
+    """
+
     /// Answers and closes stdout, then writes to stderr a moment later.
     static let stderrAfterOutput = """
     #!/bin/sh

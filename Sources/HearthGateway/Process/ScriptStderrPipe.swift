@@ -87,10 +87,12 @@ final class ScriptStderrPipe: @unchecked Sendable {
 
     /// Reads until the pipe is empty: true at the end of file (or a read
     /// error, which ends it too; the exit status still tells), false while
-    /// the script may write more.
+    /// the script may write more. At most one pipe's worth per call: a
+    /// writer faster than this loop must not hold the event loop, so it
+    /// gets the channel, which reads on NIO's fair budget.
     private func drainReachesEnd(_ fd: Int32) -> Bool {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
-            while true {
+            for _ in 0..<Self.readsPerDrain {
                 let count = read(fd, buffer.baseAddress, buffer.count)
                 if count > 0 {
                     for line in lines.append(UnsafeBufferPointer(rebasing: buffer[..<count])) { log(line) }
@@ -100,8 +102,12 @@ final class ScriptStderrPipe: @unchecked Sendable {
                     return count == 0 || errno != EAGAIN
                 }
             }
+            return false
         }
     }
+
+    /// 16 reads of 4 KiB: the default pipe's capacity.
+    private static let readsPerDrain = 16
 
     private func watch(_ fd: Int32) -> EventLoopFuture<any Channel> {
         watchTimer?.cancel()
