@@ -53,7 +53,13 @@ public final class HTTPServer: Service {
         listening.succeed(address)
         context.logger.info("listening", metadata: ["address": "\(address)"])
         try await withGracefulShutdownHandler {
-            try await acceptConnections(server)
+            // The accept loop runs on the listening socket's event loop, not
+            // on Swift's cooperative pool: a program embedding the server
+            // (HearthApp.run, the tests) may keep that pool busy, and a
+            // connection not taken has no idle timer and no answer.
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(server.channel.eventLoop)) {
+                try await acceptConnections(server)
+            }
         } onGracefulShutdown: { [context] in
             context.logger.info("shutting down: no new connections; in-flight requests finish")
             server.channel.close(promise: nil)

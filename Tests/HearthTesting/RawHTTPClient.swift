@@ -60,6 +60,13 @@ public final class RawConnection: @unchecked Sendable {
         try await offload { try self.readResponseNow(head: head) }
     }
 
+    /// Sends a request and reads its response on the calling thread, for a
+    /// caller that must not wait for the cooperative pool to resume it.
+    public func exchangeBlocking(_ text: String) throws -> RawResponse {
+        try sendNow(Array(text.utf8))
+        return try readResponseNow(head: false)
+    }
+
     /// True when the peer has closed the connection (EOF on read).
     public func isClosedByPeer() async -> Bool {
         (try? await offload { try self.fill() }) == false
