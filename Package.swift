@@ -285,7 +285,7 @@ let package = Package(
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
         .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit", "Guestbook"]),
         .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),
-        .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb"]),
+        .testTarget(name: "HearthWebTests", dependencies: ["HearthWeb", "HearthTesting"]),
         .testTarget(name: "HearthAuthTests", dependencies: ["HearthAuth", "HearthTesting"]),
         .testTarget(name: "HearthSessionsTests", dependencies: ["HearthSessions", "HearthTesting", "SessionCounter"]),
         .testTarget(name: "HearthPublisherTests", dependencies: ["HearthPublisher", "HearthTesting", "AddressBook"]),

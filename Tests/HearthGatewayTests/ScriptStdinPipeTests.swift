@@ -1,5 +1,6 @@
 import Foundation
 @testable import HearthGateway
+import HearthTesting
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -14,7 +15,7 @@ import Testing
         var fds: [Int32] = [-1, -1]
         #expect(pipe(&fds) == 0)
         let (readEnd, writeEnd) = (fds[0], fds[1])
-        let chunk = ByteBuffer(bytes: (0..<(1024 * 1024 + 7)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) })
+        let chunk = ByteBuffer(bytes: patternBytes(1024 * 1024 + 7))
         let stdin = ScriptStdinPipe(fd: writeEnd, on: group.next())
         let received = Self.readToEnd(readEnd)
         // One write(2) cannot put 1 MiB into a 64 KiB pipe: part goes in at
@@ -24,7 +25,7 @@ import Testing
         let all = await received.value
         #expect(all.count == chunk.readableBytes)
         // A Bool, not the bytes: a failure would print a megabyte.
-        let inOrder = all.elementsEqual(chunk.readableBytesView)
+        let inOrder = all == Array(chunk.readableBytesView)
         #expect(inOrder)
         close(readEnd)
         try await group.shutdownGracefully()

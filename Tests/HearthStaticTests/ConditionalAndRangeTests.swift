@@ -116,7 +116,8 @@ import Testing
         try site.write("big.bin", bytes)
         let response = try await site.request("/big.bin", "Range: bytes=300000-700000")
         #expect(response.status == 206)
-        #expect(response.body.elementsEqual(bytes[300_000...700_000]))  // a Bool: no huge diff on failure
+        let intact = response.body == Array(bytes[300_000...700_000])
+        #expect(intact)  // a Bool: no huge diff on failure
         #expect(response.header("content-range") == "bytes 300000-700000/1048576")
         try await site.stop()
     }

@@ -48,15 +48,6 @@ final class StaticSite {
     func stop() async throws { try await server.stop() }
 }
 
-/// `count` bytes that do not repeat with any short period, so a misplaced
-/// offset or a lost chunk shows.
-func patternBytes(_ count: Int) -> [UInt8] {
-    var state: UInt32 = 0x2545_F491
-    return (0..<count).map { _ in
-        state = state &* 1_664_525 &+ 1_013_904_223
-        return UInt8(truncatingIfNeeded: state >> 24)
-    }
-}
 
 /// The 8-byte PNG signature and the IHDR chunk of a 1×1 RGBA image.
 let pngBytes: [UInt8] = [

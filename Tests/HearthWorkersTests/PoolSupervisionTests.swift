@@ -14,6 +14,9 @@ struct PoolSupervisionTests {
         let site = try await CGITestSite.start(
             scripts: ["counter.fcgi": WarmApps.perlCounter],
             site: { $0.scriptPools = testPool { $0.queueTimeout = .milliseconds(300) } }, logger: WarmApps.logger(capture))
+        // The worker is up before the test holds it: on a loaded machine
+        // Perl's start alone can outlast a 300 ms queue timeout.
+        #expect(try await site.get("/cgi-bin/counter.fcgi").status == 200)
         let marks = try TemporaryDirectory()
         async let busy = site.get("/cgi-bin/counter.fcgi?mark=\(marks.path)/busy&sleep=2")
         #expect(await Processes.readPid(at: marks.path + "/busy") != nil)
@@ -31,6 +34,7 @@ struct PoolSupervisionTests {
         let site = try await CGITestSite.start(
             scripts: ["counter.fcgi": WarmApps.perlCounter],
             site: { $0.scriptPools = testPool { $0.maxQueue = 0 } }, logger: WarmApps.logger(capture))
+        #expect(try await site.get("/cgi-bin/counter.fcgi").status == 200)  // worker up, as above
         let marks = try TemporaryDirectory()
         async let busy = site.get("/cgi-bin/counter.fcgi?mark=\(marks.path)/busy&sleep=2")
         #expect(await Processes.readPid(at: marks.path + "/busy") != nil)
