@@ -14,11 +14,13 @@ import Testing
         // Taken before sending: the server's timer starts after.
         let start = ContinuousClock.now
         try await connection.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")
-        let rest = await textUntilClose(connection)
+        // Returning, not throwing at the client's 10 s receive timeout,
+        // shows the server closed it (an upper bound on the time would
+        // measure when this task was resumed).
+        let rest = String(decoding: try await connection.readToEnd(), as: UTF8.self)
         let elapsed = ContinuousClock.now - start
         #expect(!rest.contains("200 OK"))
         #expect(elapsed >= .milliseconds(250))
-        #expect(elapsed < .seconds(8))
         try await expectServesNewConnection(server)
         try await server.stop()
     }

@@ -18,13 +18,13 @@ import Testing
         // lower bound below holds however late this task runs.
         let start = ContinuousClock.now
         let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
+        // Returning at all, not throwing at the client's own 10 s receive
+        // timeout, shows the server closed it. No upper bound on the time:
+        // on a loaded machine it measures when this task was resumed.
         let bytes = try await connection.readToEnd()
         let elapsed = ContinuousClock.now - start
         #expect(bytes.isEmpty, "an idle connection is closed without a response")
-        // Not before the timeout (it cannot fire early), well before the
-        // client's own 10 s receive timeout.
-        #expect(elapsed >= .milliseconds(250))
-        #expect(elapsed < .seconds(8))
+        #expect(elapsed >= .milliseconds(250), "not before the timeout: it cannot fire early")
         try await expectServesNewConnection(server)
         try await server.stop()
     }
@@ -36,9 +36,7 @@ import Testing
         let response = try await connection.readResponse()
         #expect(response.status == 200)
         #expect(response.header("connection") == nil, "the connection was offered for reuse")
-        let start = ContinuousClock.now
-        #expect(await connection.isClosedByPeer())
-        #expect(ContinuousClock.now - start < .seconds(8))
+        #expect(await connection.isClosedByPeer(), "closed by the server within the client's 10 s receive timeout")
         try await server.stop()
     }
 
@@ -77,14 +75,16 @@ import Testing
         // Busy for two and a half idle timeouts: the timer fires, sees a
         // request in flight, and re-arms.
         try await Task.sleep(for: .milliseconds(2500))
+        // Taken before the gate opens, so before the server can answer: a
+        // late resumption of this task cannot shorten the period measured.
+        // A timer that ignored the response would close about 0.5 s on.
+        let idleFrom = ContinuousClock.now
         open.yield()
         let response = try await connection.readResponse()
         #expect(response.status == 200)
-        let idleFrom = ContinuousClock.now
         #expect(await connection.isClosedByPeer())
         let idled = ContinuousClock.now - idleFrom
         #expect(idled >= .milliseconds(800), "closed \(idled) after the response: the idle period must start there")
-        #expect(idled < .seconds(8))
         try await server.stop()
     }
 }
