@@ -1,13 +1,28 @@
 // GNU extensions that Swift's Glibc module does not expose (they need
-// _GNU_SOURCE): close-on-exec pipes, two posix_spawn file actions and
-// O_TMPFILE; pidfd_open; and a listening Unix socket, whose sockaddr_un is clumsy in Swift.
+// _GNU_SOURCE): close-on-exec pipes, O_TMPFILE and pidfd_open; a listening
+// Unix socket, whose sockaddr_un is clumsy in Swift; and starting a script
+// (child.c), which needs clone3.
 #ifndef CHEARTH_SPAWN_H
 #define CHEARTH_SPAWN_H
 #include <spawn.h>
 
 int hearth_pipe_cloexec(int fds[2]);
-int hearth_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
-int hearth_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
+/// What a script is started with: argv and envp end with NULL; the three
+/// descriptors become its 0, 1 and 2, and it gets nothing else.
+struct hearth_spawn_spec {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    const char *directory;
+    int stdin_fd, stdout_fd, stderr_fd;
+};
+
+/// Starts `spec->path` in `spec->directory`, in a process group of its own,
+/// with default signal dispositions and an empty signal mask, as
+/// posix_spawn would (child.c says how it differs). Returns the pid, or
+/// -errno if it could not be started or its exec failed.
+pid_t hearth_spawn(const struct hearth_spawn_spec *spec);
 /// An unnamed temporary file in `directory` (O_TMPFILE), or -1.
 int hearth_open_tmpfile(const char *directory);
 /// A close-on-exec Unix stream socket bound to `path` and listening, or -1

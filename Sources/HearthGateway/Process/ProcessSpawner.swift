@@ -37,10 +37,12 @@ struct SpawnError: Error, CustomStringConvertible {
     var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }
 
-/// Starts processes with posix_spawn (vfork speed even from a large server:
-/// fork falls to a tenth of the rate once the parent holds 512 MB), never
-/// through a shell (Shellshock), each in its own process group so that a
-/// timeout can stop the script and everything it started.
+/// Starts processes the way posix_spawn does (`hearth_spawn`, vfork speed
+/// even from a large server: fork falls to a tenth of the rate once the
+/// parent holds 512 MB), never through a shell (Shellshock), each in its own
+/// process group so that a timeout can stop the script and everything it
+/// started, with default signal dispositions (the server ignores SIGPIPE; a
+/// script must not inherit that) and an empty signal mask.
 package enum ProcessSpawner {
     package static func spawn(_ request: SpawnRequest) throws -> SpawnedProcess {
         // Before the first child can exit: the reaper makes sure exit
@@ -58,64 +60,25 @@ package enum ProcessSpawner {
     }
 
     private static func start(_ request: SpawnRequest, pipes: PipeSet) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, request.stdinFile ?? pipes.stdin.read, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipes.stdout.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, pipes.stderr.write, 2)
-        // Nothing of the server's (sockets, other scripts' pipes) leaks in.
-        hearth_spawn_addclosefrom(&actions, 3)
+        let argv = CStringArray(request.arguments)
+        let envp = CStringArray(pairs: request.environment)
         // RFC 3875 §7.2: the working directory SHOULD be the script's.
-        hearth_spawn_addchdir(&actions, request.workingDirectory)
-        var attributes = try SpawnAttributes()
-        defer { attributes.destroy() }
-        return try withCStrings(request.arguments) { argv in
-            try withCStrings(request.environment.map { "\($0.name)=\($0.value)" }) { envp in
-                var pid: pid_t = 0
-                var result = posix_spawn(&pid, request.executable, &actions, &attributes.raw, argv, envp)
-                // ETXTBSY: a file just written is still open for writing in
-                // a child some other thread forked and has not exec'd yet (Go
-                // #22315); that lasts microseconds, so try a few times.
-                for _ in 0..<5 where result == ETXTBSY {
-                    usleep(2_000)
-                    result = posix_spawn(&pid, request.executable, &actions, &attributes.raw, argv, envp)
-                }
-                guard result == 0 else { throw SpawnError(operation: "posix_spawn \(request.executable)", code: result) }
-                return pid
-            }
+        let paths = CStringArray([request.executable, request.workingDirectory])
+        var spec = hearth_spawn_spec(
+            path: paths[0], argv: argv.pointers, envp: envp.pointers, directory: paths[1],
+            stdin_fd: request.stdinFile ?? pipes.stdin.read, stdout_fd: pipes.stdout.write, stderr_fd: pipes.stderr.write
+        )
+        var pid = hearth_spawn(&spec)
+        // ETXTBSY: a file just written is still open for writing in a child
+        // some other thread forked and has not exec'd yet (Go #22315); that
+        // lasts microseconds, so try a few times.
+        for _ in 0..<5 where pid == -ETXTBSY {
+            usleep(2_000)
+            pid = hearth_spawn(&spec)
         }
+        guard pid > 0 else { throw SpawnError(operation: "spawn \(request.executable)", code: -pid) }
+        return pid
     }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) throws -> R) throws -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { for pointer in pointers { free(pointer) } }
-        return try body(pointers)
-    }
-}
-
-/// posix_spawn attributes: a new process group, default signal dispositions
-/// (the server ignores SIGPIPE; a script must not inherit that) and an
-/// empty signal mask.
-private struct SpawnAttributes {
-    var raw = posix_spawnattr_t()
-
-    init() throws {
-        posix_spawnattr_init(&raw)
-        var everySignal = sigset_t()
-        sigfillset(&everySignal)
-        var noSignal = sigset_t()
-        sigemptyset(&noSignal)
-        posix_spawnattr_setsigdefault(&raw, &everySignal)
-        posix_spawnattr_setsigmask(&raw, &noSignal)
-        posix_spawnattr_setpgroup(&raw, 0)
-        let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
-        let result = posix_spawnattr_setflags(&raw, Int16(flags))
-        guard result == 0 else { throw SpawnError(operation: "posix_spawnattr_setflags", code: result) }
-    }
-
-    mutating func destroy() { posix_spawnattr_destroy(&raw) }
 }
 
 /// The three pipes of a child, all close-on-exec until dup2'd into place.

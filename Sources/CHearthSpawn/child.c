@@ -1,0 +1,233 @@
+/* Starting a script: what posix_spawn does for Hearth, with less work per
+ * child (bench/README.md, "Where Hearth's cold path spends its time").
+ *
+ * glibc's posix_spawn, given the attributes a CGI child needs (its own
+ * process group, default dispositions, an empty mask), blocks every signal
+ * in the parent, maps a fresh stack for the child and unmaps it after, and
+ * has the child call sigaction for each of the 64 signals, because the
+ * child shares the parent's memory until exec and must not run one of its
+ * handlers. clone3's CLONE_CLEAR_SIGHAND (Linux 5.5) resets every handler
+ * in the child as it is made, so the child has only the signals the server
+ * ignores to set back to default, and none can run a handler of the
+ * server's. The child's stack is mapped once per thread and kept: the
+ * calling thread is suspended until the child has exec'd (CLONE_VFORK), so
+ * no two children of one thread use it at once.
+ *
+ * Where clone3 is refused (a kernel before 5.5, a seccomp filter) or the
+ * CPU is not x86-64, it is posix_spawn with the same attributes. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "CHearthSpawn.h"
+
+#if defined(__x86_64__) && defined(SYS_clone3)
+#include <linux/sched.h>
+#define HEARTH_CLONE3 1
+#endif
+
+/* ------------------------------------------------- posix_spawn (fallback) */
+
+static pid_t spawn_with_posix_spawn(const struct hearth_spawn_spec *spec) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, spec->stdin_fd, 0);
+    posix_spawn_file_actions_adddup2(&actions, spec->stdout_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, spec->stderr_fd, 2);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    posix_spawn_file_actions_addchdir_np(&actions, spec->directory);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t every, none;
+    sigfillset(&every);
+    sigemptyset(&none);
+    posix_spawnattr_setsigdefault(&attributes, &every);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    pid_t pid = 0;
+    int result = posix_spawn(&pid, spec->path, &actions, &attributes, spec->argv, spec->envp);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    return result == 0 ? pid : -result;
+}
+
+#ifdef HEARTH_CLONE3
+
+/* ------------------------------------------------------ signals to default */
+
+/* The kernel's sigaction: glibc's wrapper refuses the two signals glibc
+ * keeps for itself (32, 33), which a new program must get at default too. */
+struct kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+enum { kernel_signals = 64 };
+
+static int raw_sigaction(int sig, const struct kernel_sigaction *new, struct kernel_sigaction *old) {
+    return (int)syscall(SYS_rt_sigaction, sig, new, old, sizeof(uint64_t));
+}
+
+static int is_ignored(int sig) {
+    struct kernel_sigaction current;
+    return raw_sigaction(sig, NULL, &current) == 0 && current.handler == SIG_IGN;
+}
+
+/* The signals this thread last saw ignored, looked up again at most once a
+ * second: 64 sigaction calls per second instead of per child. A signal
+ * ignored since then is reset too if it is one a server commonly ignores. */
+static __thread uint64_t ignored_signals;
+static __thread struct timespec ignored_looked_up;
+static __thread int ignored_known;
+
+static uint64_t signal_bit(int sig) { return UINT64_C(1) << (sig - 1); }
+
+static uint64_t signals_to_default(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    if (ignored_known && now.tv_sec - ignored_looked_up.tv_sec < 1) return ignored_signals;
+    static const int common[] = { SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM };
+    uint64_t set = 0;
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) set |= signal_bit(common[i]);
+    for (int sig = 1; sig <= kernel_signals; sig++)
+        if (is_ignored(sig)) set |= signal_bit(sig);
+    ignored_signals = set;
+    ignored_looked_up = now;
+    ignored_known = 1;
+    return set;
+}
+
+/* ----------------------------------------------------------------- the child */
+
+struct child_arguments {
+    const struct hearth_spawn_spec *spec;
+    uint64_t defaults;  /* signals to set back to SIG_DFL */
+    int error;  /* written by the child before it exits; read once it has */
+};
+
+/* Runs in the child, on its own stack but in the parent's memory: only
+ * system calls, nothing that allocates or takes a lock. An error is left
+ * in `error` for the parent (CLONE_VFORK: it reads it after we are gone). */
+static int child_main(void *raw) {
+    struct child_arguments *arguments = raw;
+    const struct hearth_spawn_spec *spec = arguments->spec;
+    const struct kernel_sigaction standard = { SIG_DFL, 0, NULL, 0 };
+    for (int sig = 1; sig <= kernel_signals; sig++)
+        if (arguments->defaults & signal_bit(sig)) raw_sigaction(sig, &standard, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    int fds[3] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0 || setpgid(0, 0) != 0 || chdir(spec->directory) != 0) goto failed;
+    /* A source below 3 could be overwritten by an earlier dup2: move it up. */
+    for (int i = 0; i < 3; i++)
+        if (fds[i] < 3 && fds[i] != i && (fds[i] = fcntl(fds[i], F_DUPFD, 3)) < 0) goto failed;
+    for (int i = 0; i < 3; i++) {
+        /* dup2 onto itself would leave close-on-exec set. */
+        int placed = fds[i] == i ? fcntl(i, F_SETFD, 0) : dup2(fds[i], i) - i;
+        if (placed != 0) goto failed;
+    }
+    /* Nothing of the server's (sockets, other scripts' pipes) leaks in. */
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) goto failed;
+    execve(spec->path, spec->argv, spec->envp);
+failed:
+    arguments->error = errno;
+    return 127;
+}
+
+/* clone3 with the child running `fn(arg)` on the stack given in `args`,
+ * then exiting with its result; glibc's own clone3 is not public. The
+ * syscall keeps every register but rax, rcx and r11, so the child finds
+ * fn in rdx and arg in r8. */
+long hearth_clone3(struct clone_args *args, size_t size, int (*fn)(void *), void *arg);
+__asm__(
+    ".text\n"
+    ".globl hearth_clone3\n"
+    ".type hearth_clone3,@function\n"
+    "hearth_clone3:\n"
+    "    mov %rcx, %r8\n"
+    "    mov $" "435" ", %eax\n" /* SYS_clone3 */
+    "    syscall\n"
+    "    test %rax, %rax\n"
+    "    jz 1f\n"
+    "    ret\n" /* the parent: the pid, or -errno */
+    "1:  xor %ebp, %ebp\n"
+    "    and $-16, %rsp\n"
+    "    mov %r8, %rdi\n"
+    "    call *%rdx\n"
+    "    mov %eax, %edi\n"
+    "    mov $60, %eax\n" /* SYS_exit */
+    "    syscall\n"
+    "    hlt\n"
+    ".size hearth_clone3, .-hearth_clone3\n");
+_Static_assert(SYS_clone3 == 435, "the trampoline's syscall number");
+
+/* ------------------------------------------------------- the child's stack */
+
+enum { child_stack_size = 64 * 1024, guard_size = 4096 };
+static __thread void *child_stack;
+static pthread_key_t stack_key;
+static pthread_once_t stack_key_once = PTHREAD_ONCE_INIT;
+
+static void unmap_stack(void *stack) { munmap(stack, child_stack_size); }
+static void make_stack_key(void) { pthread_key_create(&stack_key, unmap_stack); }
+
+/* This thread's child stack, a guard page below it; unmapped when the
+ * thread exits. */
+static void *thread_child_stack(void) {
+    if (child_stack != NULL) return child_stack;
+    void *stack = mmap(NULL, child_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return NULL;
+    mprotect(stack, guard_size, PROT_NONE);
+    pthread_once(&stack_key_once, make_stack_key);
+    pthread_setspecific(stack_key, stack);
+    return child_stack = stack;
+}
+
+static atomic_int clone3_refused;
+
+/* The pid; -errno if the child could not be started or exec failed (it is
+ * reaped then); 0 if clone3 is refused here. */
+static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
+    void *stack = thread_child_stack();
+    if (stack == NULL) return -errno;
+    struct child_arguments arguments = { spec, signals_to_default(), 0 };
+    struct clone_args clone;
+    memset(&clone, 0, sizeof clone);
+    clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND;
+    clone.exit_signal = SIGCHLD;
+    clone.stack = (uint64_t)(uintptr_t)stack;
+    clone.stack_size = child_stack_size;
+    long pid = hearth_clone3(&clone, sizeof clone, child_main, &arguments);
+    if (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM) return 0;
+    if (pid < 0) return (pid_t)pid;
+    if (arguments.error != 0) {
+        int status;
+        while (waitpid((pid_t)pid, &status, 0) < 0 && errno == EINTR) {}
+        return -arguments.error;
+    }
+    return (pid_t)pid;
+}
+#endif
+
+pid_t hearth_spawn(const struct hearth_spawn_spec *spec) {
+#ifdef HEARTH_CLONE3
+    if (!atomic_load_explicit(&clone3_refused, memory_order_relaxed)) {
+        pid_t pid = spawn_with_clone3(spec);
+        if (pid != 0) return pid;
+        atomic_store_explicit(&clone3_refused, 1, memory_order_relaxed);
+    }
+#endif
+    return spawn_with_posix_spawn(spec);
+}

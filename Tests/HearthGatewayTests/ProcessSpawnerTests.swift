@@ -1,0 +1,106 @@
+import Foundation
+@testable import HearthGateway
+import HearthTesting
+import Testing
+
+/// What a started script inherits from the server (`hearth_spawn`), seen
+/// from inside the child through /proc: the contract posix_spawn kept
+/// before, which the clone3 path must keep too.
+@Suite struct ProcessSpawnerTests {
+    /// Its pipes as 0, 1 and 2 and no other descriptor (a server socket
+    /// must not leak into a script), a process group of its own (a timeout
+    /// stops everything it started), the script's directory (RFC 3875
+    /// §7.2), no signal blocked and none ignored, even where the server
+    /// ignores some (SIGPIPE, and here two more, one of them real-time)
+    /// and the spawning thread blocks one.
+    @Test func aChildGetsOnlyItsPipesItsOwnGroupAndDefaultSignals() async throws {
+        let directory = try TemporaryDirectory()
+        let leaked = open("/dev/null", O_RDONLY)  // not close-on-exec
+        defer { close(leaked) }
+        // grep started directly reads its own status: a shell in between
+        // blocks every signal while it forks, and its child could see that.
+        let signals = try await Self.runOnNewThread(
+            SpawnRequest(executable: "/bin/grep", arguments: ["grep", "-E", "^(SigIgn|SigBlk):", "/proc/self/status"], environment: [], workingDirectory: "/")
+        )
+        #expect(signals == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n")
+        let report = try await Self.runOnNewThread(Self.shell(
+            """
+            printf 'pid %s group ' $$; cut -d' ' -f5 /proc/$$/stat
+            printf 'cwd '; pwd -P
+            echo fds; ls /proc/$$/fd
+            """,
+            in: directory.path
+        ))
+        let lines = report.split(separator: "\n").map(String.init)
+        let ids = lines.first { $0.hasPrefix("pid ") }?.split(separator: " ") ?? []
+        #expect(ids.count == 4 && ids[1] == ids[3], "its own process group: \(report)")
+        #expect(lines.contains("cwd \(directory.path)"))
+        #expect(Array(lines.drop { $0 != "fds" }.dropFirst()) == ["0", "1", "2"], "\(report)")
+    }
+
+    @Test func aMissingProgramIsAnErrorNamingIt() throws {
+        let error = #expect(throws: SpawnError.self) {
+            try ProcessSpawner.spawn(SpawnRequest(executable: "/nonexistent/program", arguments: ["program"], environment: [], workingDirectory: "/"))
+        }
+        #expect(error?.code == ENOENT)
+        #expect(error?.description.contains("/nonexistent/program") == true)
+    }
+
+    @Test func aFileWithoutExecutePermissionIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let script = try directory.write("plain.sh", "#!/bin/sh\necho no\n", mode: 0o644)
+        let error = #expect(throws: SpawnError.self) {
+            try ProcessSpawner.spawn(SpawnRequest(executable: script, arguments: [script], environment: [], workingDirectory: directory.path))
+        }
+        #expect(error?.code == EACCES)
+    }
+
+    @Test func aMissingWorkingDirectoryIsRefused() throws {
+        let error = #expect(throws: SpawnError.self) {
+            try ProcessSpawner.spawn(SpawnRequest(executable: "/bin/sh", arguments: ["sh", "-c", "true"], environment: [], workingDirectory: "/nonexistent"))
+        }
+        #expect(error?.code == ENOENT)
+    }
+
+    @Test func theEnvironmentArrivesAsGivenPairs() async throws {
+        let report = try await Self.runOnNewThread(Self.shell(
+            "printf '%s|%s|%s\\n' \"$PLAIN\" \"$EMPTY\" \"$WITH_EQUALS\"", in: "/",
+            environment: [("PLAIN", "value"), ("EMPTY", ""), ("WITH_EQUALS", "a=b é")]
+        ))
+        #expect(report == "value||a=b é\n")
+    }
+
+    private static func shell(_ command: String, in directory: String, environment: [(name: String, value: String)] = []) -> SpawnRequest {
+        SpawnRequest(executable: "/bin/sh", arguments: ["sh", "-c", command], environment: environment, workingDirectory: directory)
+    }
+
+    /// Spawns from a thread that has not spawned before, so the spawner's
+    /// view of ignored signals is looked up afresh; around it, the server
+    /// ignores SIGWINCH and SIGRTMIN+3 and the thread blocks SIGUSR1.
+    /// Returns what the child wrote to stdout.
+    private static func runOnNewThread(_ request: SpawnRequest) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try spawnWithSignalsDisturbed(request) }) }.start()
+        }
+    }
+
+    private static func spawnWithSignalsDisturbed(_ request: SpawnRequest) throws -> String {
+        let realTime = __libc_current_sigrtmin() + 3
+        signal(SIGWINCH, SIG_IGN)
+        signal(realTime, SIG_IGN)
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGUSR1)
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
+        defer {
+            signal(SIGWINCH, SIG_DFL)
+            signal(realTime, SIG_DFL)
+        }
+        let spawned = try ProcessSpawner.spawn(request)
+        for fd in [spawned.stdin, spawned.stderr].compactMap({ $0 }) { close(fd) }
+        let output = FileHandle(fileDescriptor: spawned.stdout, closeOnDealloc: true).readDataToEndOfFile()
+        var status: Int32 = 0
+        waitpid(spawned.pid, &status, 0)
+        return String(decoding: output, as: UTF8.self)
+    }
+}
