@@ -279,7 +279,7 @@ let package = Package(
         .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
         .testTarget(
             name: "HearthGatewayTests",
-            dependencies: ["HearthGateway", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: ["HearthGateway", "CHearthSpawn", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "HearthWorkersTests", dependencies: ["HearthWorkers", "HearthFastCGI", "HearthTesting"]),
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),

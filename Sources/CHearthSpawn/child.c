@@ -11,7 +11,8 @@
  * ignores to set back to default, and none can run a handler of the
  * server's. The child's stack is mapped once per thread and kept: the
  * calling thread is suspended until the child has exec'd (CLONE_VFORK), so
- * no two children of one thread use it at once.
+ * no two children of one thread use it at once. And the child does not
+ * copy the server's whole descriptor table only to close it (slots.c).
  *
  * Where clone3 is refused (a kernel before 5.5, a seccomp filter) or the
  * CPU is not x86-64, it is posix_spawn with the same attributes. */
@@ -30,8 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "CHearthSpawn.h"
+#include "slots.h"
 
 #if defined(__x86_64__) && defined(SYS_clone3)
+#include <linux/close_range.h>
 #include <linux/sched.h>
 #define HEARTH_CLONE3 1
 #endif
@@ -114,7 +117,11 @@ static uint64_t signals_to_default(void) {
 struct child_arguments {
     const struct hearth_spawn_spec *spec;
     uint64_t defaults;  /* signals to set back to SIG_DFL */
+    /* With CLONE_FILES: the child's descriptors are spec's, placed in this
+     * thread's slots, and it keeps only those below `unshare_below`. */
+    int unshare_below;
     int error;  /* written by the child before it exits; read once it has */
+    int unshare_failed;
 };
 
 /* Runs in the child, on its own stack but in the parent's memory: only
@@ -123,6 +130,12 @@ struct child_arguments {
 static int child_main(void *raw) {
     struct child_arguments *arguments = raw;
     const struct hearth_spawn_spec *spec = arguments->spec;
+    /* First, before any descriptor is touched in the table it shares with
+     * the server: a table of its own with the slots and 0-2 only. */
+    if (arguments->unshare_below > 0 && syscall(SYS_close_range, (unsigned)arguments->unshare_below, ~0U, CLOSE_RANGE_UNSHARE) != 0) {
+        arguments->unshare_failed = 1;
+        goto failed;
+    }
     const struct kernel_sigaction standard = { SIG_DFL, 0, NULL, 0 };
     for (int sig = 1; sig <= kernel_signals; sig++)
         if (arguments->defaults & signal_bit(sig)) raw_sigaction(sig, &standard, NULL);
@@ -197,25 +210,47 @@ static void *thread_child_stack(void) {
 
 static atomic_int clone3_refused;
 
+/* The child's descriptors into a free group of slots, if there is one:
+ * the first slot, or -1 (the child then copies the whole table). */
+static int place_in_slots(const struct hearth_spawn_spec *spec, struct hearth_spawn_spec *placed) {
+    *placed = *spec;
+    int first = hearth_take_slots();
+    const int fds[3] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
+    if (first < 0) return -1;
+    if (hearth_fill_slots(first, fds) != 0) {
+        hearth_return_slots(first);
+        return -1;
+    }
+    placed->stdin_fd = first;
+    placed->stdout_fd = first + 1;
+    placed->stderr_fd = first + 2;
+    return first;
+}
+
 /* The pid; -errno if the child could not be started or exec failed (it is
  * reaped then); 0 if clone3 is refused here. */
 static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
     void *stack = thread_child_stack();
     if (stack == NULL) return -errno;
-    struct child_arguments arguments = { spec, signals_to_default(), 0 };
+    struct hearth_spawn_spec placed;
+    int slots = place_in_slots(spec, &placed);
+    struct child_arguments arguments = { &placed, signals_to_default(), slots >= 0 ? hearth_slots_end() : 0, 0, 0 };
     struct clone_args clone;
     memset(&clone, 0, sizeof clone);
-    clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND;
+    clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | (slots >= 0 ? CLONE_FILES : 0);
     clone.exit_signal = SIGCHLD;
     clone.stack = (uint64_t)(uintptr_t)stack;
     clone.stack_size = child_stack_size;
     long pid = hearth_clone3(&clone, sizeof clone, child_main, &arguments);
+    if (slots >= 0) hearth_return_slots(slots);
     if (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM) return 0;
     if (pid < 0) return (pid_t)pid;
     if (arguments.error != 0) {
         int status;
         while (waitpid((pid_t)pid, &status, 0) < 0 && errno == EINTR) {}
-        return -arguments.error;
+        if (!arguments.unshare_failed) return -arguments.error;
+        hearth_give_up_slots();  /* a kernel before 5.9 */
+        return spawn_with_clone3(spec);
     }
     return (pid_t)pid;
 }

@@ -23,6 +23,10 @@ struct hearth_spawn_spec {
 /// posix_spawn would (child.c says how it differs). Returns the pid, or
 /// -errno if it could not be started or its exec failed.
 pid_t hearth_spawn(const struct hearth_spawn_spec *spec);
+
+/// How many spawns at a time can use descriptor slots (slots.c): 0 if
+/// descriptor 3 was taken when the program started.
+int hearth_spawn_slot_groups(void);
 /// An unnamed temporary file in `directory` (O_TMPFILE), or -1.
 int hearth_open_tmpfile(const char *directory);
 /// A close-on-exec Unix stream socket bound to `path` and listening, or -1
