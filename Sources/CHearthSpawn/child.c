@@ -117,8 +117,8 @@ static uint64_t signals_to_default(void) {
 struct child_arguments {
     const struct hearth_spawn_spec *spec;
     uint64_t defaults;  /* signals to set back to SIG_DFL */
-    /* With CLONE_FILES: the child's descriptors are spec's, placed in this
-     * thread's slots, and it keeps only those below `unshare_below`. */
+    /* With CLONE_FILES: spec's descriptors are in a group of slots, and
+     * the child keeps only the descriptors below `unshare_below`. */
     int unshare_below;
     int error;  /* written by the child before it exits; read once it has */
     int unshare_failed;
