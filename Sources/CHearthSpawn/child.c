@@ -211,20 +211,21 @@ static void *thread_child_stack(void) {
 static atomic_int clone3_refused;
 
 /* The child's descriptors into a free group of slots, if there is one:
- * the first slot, or -1 (the child then copies the whole table). */
+ * the group, or -1 (the child then copies the whole table). */
 static int place_in_slots(const struct hearth_spawn_spec *spec, struct hearth_spawn_spec *placed) {
     *placed = *spec;
-    int first = hearth_take_slots();
+    int group = hearth_take_slots();
     const int fds[3] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
-    if (first < 0) return -1;
-    if (hearth_fill_slots(first, fds) != 0) {
-        hearth_return_slots(first);
+    if (group < 0) return -1;
+    if (hearth_fill_slots(group, fds) != 0) {
+        hearth_return_slots(group);
         return -1;
     }
-    placed->stdin_fd = first;
-    placed->stdout_fd = first + 1;
-    placed->stderr_fd = first + 2;
-    return first;
+    const int *slot = hearth_slots(group);
+    placed->stdin_fd = slot[0];
+    placed->stdout_fd = slot[1];
+    placed->stderr_fd = slot[2];
+    return group;
 }
 
 /* The pid; -errno if the child could not be started or exec failed (it is
@@ -233,16 +234,16 @@ static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
     void *stack = thread_child_stack();
     if (stack == NULL) return -errno;
     struct hearth_spawn_spec placed;
-    int slots = place_in_slots(spec, &placed);
-    struct child_arguments arguments = { &placed, signals_to_default(), slots >= 0 ? hearth_slots_end() : 0, 0, 0 };
+    int group = place_in_slots(spec, &placed);
+    struct child_arguments arguments = { &placed, signals_to_default(), group >= 0 ? hearth_slots_end() : 0, 0, 0 };
     struct clone_args clone;
     memset(&clone, 0, sizeof clone);
-    clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | (slots >= 0 ? CLONE_FILES : 0);
+    clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | (group >= 0 ? CLONE_FILES : 0);
     clone.exit_signal = SIGCHLD;
     clone.stack = (uint64_t)(uintptr_t)stack;
     clone.stack_size = child_stack_size;
     long pid = hearth_clone3(&clone, sizeof clone, child_main, &arguments);
-    if (slots >= 0) hearth_return_slots(slots);
+    if (group >= 0) hearth_return_slots(group);
     if (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM) return 0;
     if (pid < 0) return (pid_t)pid;
     if (arguments.error != 0) {

@@ -23,51 +23,65 @@
 #include "CHearthSpawn.h"
 #include "slots.h"
 
-enum { placeholder = 3, first_slot = 4, max_groups = 8 };
+enum { placeholder = 3, max_groups = 8, search_end = 64 };
 
-static int groups;  /* set once, before main */
+/* Set once, before main: the slots, three per group, and one past the
+ * highest of them. */
+static int slots[3 * max_groups];
+static int groups;
+static int end;
 static atomic_uint groups_taken;
 static atomic_int given_up;
 
+static int is_free(int fd) { return fcntl(fd, F_GETFD) == -1 && errno == EBADF; }
+
+/* The free descriptors above the placeholder, skipping any inherited one
+ * (a shell may leave one open at 10), up to a bounded search. */
 __attribute__((constructor)) static void reserve_slots(void) {
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (fd != placeholder) {
         if (fd >= 0) close(fd);
         return;
     }
-    int end = first_slot;
-    while (end < first_slot + 3 * max_groups && fcntl(end, F_GETFD) == -1 && errno == EBADF && dup3(placeholder, end, O_CLOEXEC) == end) end++;
-    groups = (end - first_slot) / 3;
-    for (int partial = first_slot + 3 * groups; partial < end; partial++) close(partial);
+    int count = 0;
+    for (int candidate = placeholder + 1; candidate < search_end && count < 3 * max_groups; candidate++)
+        if (is_free(candidate) && dup3(placeholder, candidate, O_CLOEXEC) == candidate) slots[count++] = candidate;
+    groups = count / 3;
+    for (int partial = 3 * groups; partial < count; partial++) close(slots[partial]);
+    end = groups > 0 ? slots[3 * groups - 1] + 1 : 0;
     if (groups == 0) close(placeholder);
 }
 
-/* A free group of three slots, taken for one spawn: its first slot, or -1
- * if every group is in use by a spawn on another thread. */
+/* A free group of slots, taken for one spawn: its number, or -1 if every
+ * group is in use by a spawn on another thread. */
 int hearth_take_slots(void) {
     if (atomic_load_explicit(&given_up, memory_order_relaxed)) return -1;
     unsigned taken = atomic_load(&groups_taken);
     for (int group = 0; group < groups; group++) {
         unsigned bit = 1U << group;
         while (!(taken & bit))
-            if (atomic_compare_exchange_weak(&groups_taken, &taken, taken | bit)) return first_slot + 3 * group;
+            if (atomic_compare_exchange_weak(&groups_taken, &taken, taken | bit)) return group;
     }
     return -1;
 }
 
-int hearth_slots_end(void) { return first_slot + 3 * groups; }
+const int *hearth_slots(int group) { return &slots[3 * group]; }
+
+int hearth_slots_end(void) { return end; }
 
 int hearth_spawn_slot_groups(void) { return groups; }
 
-int hearth_fill_slots(int first, const int fds[3]) {
+int hearth_fill_slots(int group, const int fds[3]) {
+    const int *slot = hearth_slots(group);
     for (int i = 0; i < 3; i++)
-        if (dup3(fds[i], first + i, O_CLOEXEC) != first + i) return -1;
+        if (dup3(fds[i], slot[i], O_CLOEXEC) != slot[i]) return -1;
     return 0;
 }
 
-void hearth_return_slots(int first) {
-    for (int i = 0; i < 3; i++) dup3(placeholder, first + i, O_CLOEXEC);
-    atomic_fetch_and(&groups_taken, ~(1U << ((first - first_slot) / 3)));
+void hearth_return_slots(int group) {
+    const int *slot = hearth_slots(group);
+    for (int i = 0; i < 3; i++) dup3(placeholder, slot[i], O_CLOEXEC);
+    atomic_fetch_and(&groups_taken, ~(1U << group));
 }
 
 void hearth_give_up_slots(void) { atomic_store(&given_up, 1); }
