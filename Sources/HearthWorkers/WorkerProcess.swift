@@ -45,7 +45,7 @@ final class WorkerProcess: Sendable {
         let executable = configuration.command[0]
         let spawned: SpawnedProcess
         do {
-            spawned = try ProcessSpawner.spawn(SpawnRequest(
+            spawned = try await ProcessSpawner.start(SpawnRequest(
                 executable: executable, arguments: configuration.command, environment: configuration.environment,
                 workingDirectory: configuration.workingDirectory ?? Self.directory(of: executable), stdinFile: socket
             ))

@@ -69,6 +69,34 @@ import Testing
         #expect(error?.code == ENOENT)
     }
 
+    /// ETXTBSY: a script just written may still be open for writing (in a
+    /// child some other thread forked that has not exec'd yet); it starts
+    /// once the writer is gone. Here the writer is this test, for 30 ms.
+    @Test func aProgramBusyForAMomentStartsOnceItsWriterCloses() async throws {
+        let directory = try TemporaryDirectory()
+        let script = try directory.write("busy.sh", "#!/bin/sh\nexit 4\n", mode: 0o755)
+        let writer = open(script, O_WRONLY | O_CLOEXEC)
+        Task {
+            try await Task.sleep(for: .milliseconds(30))
+            close(writer)
+        }
+        let spawned = try await ProcessSpawner.start(SpawnRequest(executable: script, arguments: [script], environment: [], workingDirectory: directory.path))
+        for fd in [spawned.stdin, spawned.stdout, spawned.stderr].compactMap({ $0 }) { close(fd) }
+        let status = await ChildReaper.shared.waitForExit(of: spawned.pid)
+        #expect((status >> 8) & 0xFF == 4)
+    }
+
+    @Test func aProgramThatStaysBusyIsRefusedAsBusy() async throws {
+        let directory = try TemporaryDirectory()
+        let script = try directory.write("busy.sh", "#!/bin/sh\nexit 0\n", mode: 0o755)
+        let writer = open(script, O_WRONLY | O_CLOEXEC)
+        defer { close(writer) }
+        let error = await #expect(throws: SpawnError.self) {
+            try await ProcessSpawner.start(SpawnRequest(executable: script, arguments: [script], environment: [], workingDirectory: directory.path))
+        }
+        #expect(error?.code == ETXTBSY)
+    }
+
     @Test func theEnvironmentArrivesAsGivenPairs() async throws {
         let report = try await Self.runOnNewThread(Self.shell(
             "printf '%s|%s|%s\\n' \"$PLAIN\" \"$EMPTY\" \"$WITH_EQUALS\"", in: "/",

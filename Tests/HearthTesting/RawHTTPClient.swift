@@ -62,9 +62,9 @@ public final class RawConnection: @unchecked Sendable {
 
     /// Sends a request and reads its response on the calling thread, for a
     /// caller that must not wait for the cooperative pool to resume it.
-    public func exchangeBlocking(_ text: String) throws -> RawResponse {
+    public func exchangeBlocking(_ text: String, head: Bool = false) throws -> RawResponse {
         try sendNow(Array(text.utf8))
-        return try readResponseNow(head: false)
+        return try readResponseNow(head: head)
     }
 
     /// True when the peer has closed the connection (EOF on read).
@@ -200,9 +200,10 @@ public enum RawClientError: Error {
 
 /// One request, one response, on a fresh connection.
 public func rawRequest(_ text: String, port: Int, host: String = "127.0.0.1", head: Bool = false) async throws -> RawResponse {
-    let connection = try RawConnection(host: host, port: port)
-    try await connection.send(text)
-    return try await connection.readResponse(head: head)
+    // Connected, sent and read on one thread: waiting between the connect
+    // and the send for this task to be resumed would look like idleness to
+    // a server with a short idle timeout, which closes the connection.
+    try await offload { try RawConnection(host: host, port: port).exchangeBlocking(text, head: head) }
 }
 
 /// Runs blocking work on a thread of its own: not the cooperative pool

@@ -44,6 +44,25 @@ struct SpawnError: Error, CustomStringConvertible {
 /// started, with default signal dispositions (the server ignores SIGPIPE; a
 /// script must not inherit that) and an empty signal mask.
 package enum ProcessSpawner {
+    /// `spawn`, tried again a few times, backing off from 1 ms, while the
+    /// executable is busy: ETXTBSY means a file just written is still open
+    /// for writing in a child that some other thread forked and that has
+    /// not exec'd yet (Go #22315). That usually lasts microseconds, but a
+    /// child that closes thousands of descriptors before its exec (as
+    /// Foundation's Process does) holds it for milliseconds.
+    package static func start(_ request: SpawnRequest) async throws -> SpawnedProcess {
+        var delay = Duration.milliseconds(1)
+        for _ in 0..<8 {
+            do {
+                return try spawn(request)
+            } catch let error as SpawnError where error.code == ETXTBSY {
+                try await Task.sleep(for: delay)
+                delay *= 2
+            }
+        }
+        return try spawn(request)
+    }
+
     package static func spawn(_ request: SpawnRequest) throws -> SpawnedProcess {
         // Before the first child can exit: the reaper makes sure exit
         // statuses are kept (SIGCHLD not ignored).
@@ -52,32 +71,35 @@ package enum ProcessSpawner {
         defer { pipes.closeChildEnds() }
         do {
             try pipes.open(needStdin: request.stdinFile == nil)
-            return pipes.handOver(pid: try start(request, pipes: pipes))
+            return pipes.handOver(pid: try startChild(request, pipes: pipes))
         } catch {
             pipes.closeParentEnds()
             throw error
         }
     }
 
-    private static func start(_ request: SpawnRequest, pipes: PipeSet) throws -> pid_t {
-        let argv = CStringArray(request.arguments)
-        let envp = CStringArray(pairs: request.environment)
-        // RFC 3875 §7.2: the working directory SHOULD be the script's.
-        let paths = CStringArray([request.executable, request.workingDirectory])
-        var spec = hearth_spawn_spec(
-            path: paths[0], argv: argv.pointers, envp: envp.pointers, directory: paths[1],
-            stdin_fd: request.stdinFile ?? pipes.stdin.read, stdout_fd: pipes.stdout.write, stderr_fd: pipes.stderr.write
+    private static func startChild(_ request: SpawnRequest, pipes: PipeSet) throws -> pid_t {
+        let pid = exec(
+            argv: CStringArray(request.arguments), envp: CStringArray(pairs: request.environment),
+            // RFC 3875 §7.2: the working directory SHOULD be the script's.
+            paths: CStringArray([request.executable, request.workingDirectory]),
+            stdin: request.stdinFile ?? pipes.stdin.read, stdout: pipes.stdout.write, stderr: pipes.stderr.write
         )
-        var pid = hearth_spawn(&spec)
-        // ETXTBSY: a file just written is still open for writing in a child
-        // some other thread forked and has not exec'd yet (Go #22315); that
-        // lasts microseconds, so try a few times.
-        for _ in 0..<5 where pid == -ETXTBSY {
-            usleep(2_000)
-            pid = hearth_spawn(&spec)
-        }
         guard pid > 0 else { throw SpawnError(operation: "spawn \(request.executable)", code: -pid) }
         return pid
+    }
+
+    /// The strings are borrowed for the whole call: the child reads them
+    /// from this process's memory until its exec (`hearth_spawn`).
+    private static func exec(
+        argv: borrowing CStringArray, envp: borrowing CStringArray, paths: borrowing CStringArray,
+        stdin: Int32, stdout: Int32, stderr: Int32
+    ) -> pid_t {
+        var spec = hearth_spawn_spec(
+            path: paths[0], argv: argv.pointers, envp: envp.pointers, directory: paths[1],
+            stdin_fd: stdin, stdout_fd: stdout, stderr_fd: stderr
+        )
+        return hearth_spawn(&spec)
     }
 }
 

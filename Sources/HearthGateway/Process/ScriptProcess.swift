@@ -35,7 +35,7 @@ final class ScriptProcess: Sendable {
     /// Spawns the process and wraps its pipes; each line the script writes
     /// to stderr goes to `logStderr`.
     static func start(_ request: SpawnRequest, group: any EventLoopGroup, logStderr: @escaping @Sendable (String) -> Void) async throws -> ScriptProcess {
-        let spawned = try ProcessSpawner.spawn(request)
+        let spawned = try await ProcessSpawner.start(request)
         // The request's own loop when the task runs on one (`hearth serve`):
         // reading stdout then takes no hop between threads.
         let loop = group.any()
