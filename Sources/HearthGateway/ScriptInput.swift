@@ -41,7 +41,7 @@ package enum ScriptInput {
 }
 
 /// One descriptor of /dev/null for the life of the server, shared by every
-/// script without a body (posix_spawn dup2s it; the original stays here).
+/// script without a body (the spawn dup2s it; the original stays here).
 /// nil if it cannot be opened: the script then gets an empty pipe.
 enum NullDevice {
     static let readable: Int32? = {

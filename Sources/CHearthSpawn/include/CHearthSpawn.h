@@ -4,7 +4,7 @@
 // (child.c), which needs clone3.
 #ifndef CHEARTH_SPAWN_H
 #define CHEARTH_SPAWN_H
-#include <spawn.h>
+#include <sys/types.h>
 
 int hearth_pipe_cloexec(int fds[2]);
 

@@ -10,7 +10,6 @@ struct CStringArray: ~Copyable {
     private let storage: UnsafeMutablePointer<CChar>
     /// argv or envp: the strings in order, then NULL.
     let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-    let count: Int
 
     init(_ strings: [String]) {
         self.init(parts: strings.map { [$0] })
@@ -26,7 +25,6 @@ struct CStringArray: ~Copyable {
         let bytes = parts.reduce(0) { total, string in total + string.reduce(1) { $0 + $1.utf8.count } }
         storage = .allocate(capacity: bytes)
         pointers = .allocate(capacity: parts.count + 1)
-        count = parts.count
         var next = storage
         for (index, string) in parts.enumerated() {
             pointers[index] = next
