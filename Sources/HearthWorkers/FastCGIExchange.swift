@@ -42,7 +42,14 @@ struct FastCGIExchange {
         defer { watch.cancel() }
         var relay = FastCGIResponseRelay(
             connection: lease.connection, host: host, label: label, origin: lease.origin, request: request,
-            maxHeaderBytes: maxHeaderBytes, logger: logger, isInterrupted: { interruption.interruption != nil }
+            maxHeaderBytes: maxHeaderBytes, logger: logger, isInterrupted: { interruption.interruption != nil },
+            onEnd: { [lease] in
+                // The request is over for the application: watch ended
+                // first, as below, then the connection given back clean.
+                interruption.end()
+                watch.cancel()
+                lease.release(.completed)
+            }
         )
         let pump = interruption
         let outcome: FastCGIResponseRelay.Outcome

@@ -34,14 +34,22 @@ struct FastCGIResponseRelay {
     /// Whether the exchange was interrupted (timeout, client gone): then
     /// nothing more is written, even if the answer still arrives.
     let isInterrupted: @Sendable () -> Bool
+    /// Called when FCGI_END_REQUEST arrives, before the end of the answer
+    /// is written to the client: the connection is free from then on. A
+    /// client that sends its next request as soon as it has the response
+    /// must find the connection idle, or it opens another one, which a
+    /// single-process application (`php-cgi -b`) holding this one open
+    /// (FCGI_KEEP_CONN) never accepts.
+    let onEnd: () -> Void
     private var stderrLines = LineSplitter()
     /// Whether any record of the answer arrived.
     private var answered = false
 
     init(
         connection: FastCGIConnection, host: FastCGIHostRequest, label: String, origin: String, request: Request, maxHeaderBytes: Int,
-        logger: Logger, isInterrupted: @escaping @Sendable () -> Bool
+        logger: Logger, isInterrupted: @escaping @Sendable () -> Bool, onEnd: @escaping () -> Void
     ) {
+        self.onEnd = onEnd
         self.connection = connection
         self.host = host
         self.label = "\(label) (\(origin))"
@@ -78,7 +86,7 @@ struct FastCGIResponseRelay {
             answered = true
             switch try host.receive(record) {
             case .stdout(let bytes): return .stdout(bytes)
-            case .end(let end): flushStderr(); return .end(end)
+            case .end(let end): flushStderr(); onEnd(); return .end(end)
             case .stderr(let bytes): for line in stderrLines.append(bytes.readableBytesView) { logStderr(line) }
             case nil: continue
             }
@@ -136,7 +144,7 @@ struct FastCGIResponseRelay {
             switch try host.receive(record) {
             case .stdout(var bytes): body.writeBuffer(&bytes)
             case .stderr(let bytes): for line in stderrLines.append(bytes.readableBytesView) { logStderr(line) }
-            case .end: flushStderr(); return true
+            case .end: flushStderr(); onEnd(); return true
             case nil: continue
             }
         }
