@@ -57,6 +57,8 @@ let package = Package(
         .target(
             name: "HearthHTTP",
             dependencies: [
+                // RequestPath: the one reading of a URL path (layer 0).
+                "HearthCGI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import HearthCGI
 import HearthHTTP
 import HearthSessions
 import HearthWorkers
@@ -10,14 +11,18 @@ public struct Site: Responder {
         /// `/cgi-bin`, `/` — no trailing slash except for the root.
         public var prefix: String
         public var responder: any Responder
+        /// The prefix read as a request path is read, so that a mount is
+        /// chosen on the same decoded segments its resolver then uses.
+        let path: RequestPath
 
         public init(prefix: String, responder: any Responder) {
             self.prefix = prefix == "/" ? "/" : String(prefix.reversed().drop { $0 == "/" }.reversed())
             self.responder = responder
+            self.path = RequestPath.mount(prefix)
         }
 
-        func matches(_ path: Substring) -> Bool {
-            prefix == "/" || path == prefix || path.hasPrefix(prefix + "/")
+        func matches(_ path: RequestPath) -> Bool {
+            path.below(self.path) != nil
         }
     }
 
@@ -48,7 +53,8 @@ public struct Site: Responder {
     public let sessions: Sessions?
 
     public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil) {
-        self.mounts = mounts.sorted { $0.prefix.count > $1.prefix.count }
+        // The deepest mount first: `/private` before `/`.
+        self.mounts = mounts.sorted { $0.path.segments.count > $1.path.segments.count }
         self.workers = workers
         self.warmUps = warmUps
         self.sessions = sessions
@@ -80,10 +86,14 @@ public struct Site: Responder {
         await sessions?.store.close()
     }
 
+    /// Chooses the mount on the request's one normalized path
+    /// (`Request.path`): however a client spells `/private` (`//private`,
+    /// `/%70rivate`, `http://host/private`), the mount that owns it answers,
+    /// with its authentication.
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
-        let path = request.rawPath
+        let path = try request.path
         guard let mount = mounts.first(where: { $0.matches(path) }) else {
-            throw HTTPError(.notFound, "no mount serves \(path)")
+            throw HTTPError(.notFound, "no mount serves \(request.rawPath)")
         }
         try await mount.responder.respond(to: request, writer: writer)
     }

@@ -80,14 +80,19 @@ public struct SiteBuilder {
         }
         for (index, var fastCGI) in configuration.fastCGIMounts.enumerated() {
             fastCGI.directory = try fastCGI.directory.map { try Self.resolveDirectory($0, key: "fastcgi.directory") }
+            scriptDirectories += fastCGI.directory.map { [$0] } ?? []
             let responder = workers.responder(for: fastCGI, server: server, redirector: redirector)
             mounts.append(try guards.protect(Site.Mount(prefix: fastCGI.urlPath, responder: responder), key: "fastcgi[\(index)]"))
         }
+        let staticRoots = try configuration.staticMounts.map { try Self.resolveDirectory($0.root, key: "static.root") }
         for (index, var files) in configuration.staticMounts.enumerated() {
-            files.root = try Self.resolveDirectory(files.root, key: "static.root")
+            files.root = staticRoots[index]
             // The bytes of a script are never served (SECURITY.md), even when
-            // the script directory lies inside the document root.
-            files.forbiddenRoots += scriptDirectories
+            // the script directory lies inside the document root; and a file
+            // is served only by its own mount, with that mount's rules (its
+            // authentication above all), never by a mount whose root
+            // happens to contain it.
+            files.forbiddenRoots += scriptDirectories + Self.nested(in: files.root, among: staticRoots)
             let responder: any Responder = files.pages
                 ? pageSetup.responder(for: files, server: server, sessions: pageSessions(sessions), logger: logger)
                 : StaticFileResponder(configuration: files, logger: logger)
@@ -122,6 +127,12 @@ public struct SiteBuilder {
         var template = WorkerPoolConfiguration()
         template.environment = cgi.environment
         return template
+    }
+
+    /// The roots strictly inside `root`: another mount's files.
+    static func nested(in root: String, among roots: [String]) -> [String] {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return roots.filter { $0 != root && $0.hasPrefix(prefix) }
     }
 
     static func resolveDirectory(_ path: String, key: String) throws -> String {

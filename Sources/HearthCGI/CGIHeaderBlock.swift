@@ -44,6 +44,10 @@ enum CGIHeaderBlock {
         case "status":
             guard head.status == nil else { return .duplicateField("Status") }
             guard let status = parseStatus(field.value) else { return .invalidStatus(field.value) }
+            // §6.3.3 names the response's status: the final one. A 1xx sent
+            // as final would hang the client or, as 101, switch a proxy in
+            // front into tunnel mode (RFC 9110 §15.2).
+            guard status.code >= 200 else { return .interimStatus(field.value) }
             head.status = status
         case "content-type":
             guard head.contentType == nil else { return .duplicateField("Content-Type") }

@@ -90,6 +90,8 @@ public enum CGIOutputError: Error, Sendable, Equatable, CustomStringConvertible 
     case continuationLine
     case duplicateField(String)
     case invalidStatus(String)
+    /// A 1xx status: interim (RFC 9110 §15.2), never a script's final answer.
+    case interimStatus(String)
 
     public var description: String {
         switch self {
@@ -103,6 +105,8 @@ public enum CGIOutputError: Error, Sendable, Equatable, CustomStringConvertible 
         case .continuationLine: "continuation line in the header block (not allowed by RFC 3875 §6.3)"
         case .duplicateField(let name): "CGI field \(name) appears more than once"
         case .invalidStatus(let value): "invalid Status \(value.debugDescription)"
+        case .interimStatus(let value):
+            "Status \(value.debugDescription) is an interim 1xx status, which cannot end a response (RFC 9110 §15.2); a script answers 200 to 599"
         }
     }
 }

@@ -22,39 +22,53 @@ public struct CGIScriptResolver: Sendable {
     /// File extensions (without the dot) run by an interpreter, and which.
     public var interpreters: [String: String]
     public var fileSystem: any CGIFileSystem
+    /// `mountPath` as a request path reads it.
+    private let mount: RequestPath
 
     public init(mountPath: String, root: String, interpreters: [String: String] = [:], fileSystem: any CGIFileSystem = CGIPosixFileSystem()) {
         self.mountPath = mountPath.hasSuffix("/") ? String(mountPath.dropLast()) : mountPath
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.interpreters = interpreters
         self.fileSystem = fileSystem
+        self.mount = RequestPath.mount(mountPath)
     }
 
     /// `relativePath` is the still-encoded part of the URL path after the
-    /// mount path, e.g. `hello.sh/extra%20info`.
+    /// mount path, e.g. `hello.sh/extra%20info`, read as `RequestPath`
+    /// reads every request path.
     public func resolve(_ relativePath: Substring) -> Outcome {
-        let segments: [String]
-        switch Self.decodeSegments(relativePath) {
-        case .success(let decoded): segments = decoded
-        case .failure(let error): return .rejected(error.reason)
+        switch RequestPath.parse(relativePath) {
+        case .success(let path): resolve(path.segments[...], trailingSlash: path.trailingSlash)
+        case .failure(let rejection): .rejected(rejection.description)
         }
-        if segments == [""] { return .forbidden("directory: \(root)") }
+    }
+
+    /// `path` is a whole request path (`Request.path`); the segments below
+    /// `mountPath` name the script and its PATH_INFO.
+    public func resolve(_ path: RequestPath) -> Outcome {
+        guard let rest = path.below(mount) else { return .notFound }
+        return resolve(rest, trailingSlash: path.trailingSlash)
+    }
+
+    /// The script is the first regular file along the segments (§3.3: the
+    /// rest is PATH_INFO); a directory at the end is forbidden.
+    private func resolve(_ segments: ArraySlice<String>, trailingSlash: Bool) -> Outcome {
         var directory = root
-        for (index, segment) in segments.enumerated() {
-            if segment.isEmpty { return .notFound }
-            let candidate = directory + "/" + segment
+        for index in segments.indices {
+            let candidate = directory + "/" + segments[index]
             switch fileSystem.kind(of: candidate) {
             case .missing: return .notFound
             case .other: return .forbidden("not a regular file: \(candidate)")
             case .directory: directory = candidate
             case .file(let executable):
-                return script(at: candidate, executable: executable, named: segments[...index], rest: segments[(index + 1)...])
+                let pathInfo = RequestPath.pathInfo(segments[(index + 1)...], trailingSlash: trailingSlash)
+                return script(at: candidate, executable: executable, named: segments[...index], pathInfo: pathInfo)
             }
         }
         return .forbidden("directory: \(directory)")
     }
 
-    private func script(at path: String, executable: Bool, named: ArraySlice<String>, rest: ArraySlice<String>) -> Outcome {
+    private func script(at path: String, executable: Bool, named: ArraySlice<String>, pathInfo: String) -> Outcome {
         guard let real = fileSystem.realPath(path), real.hasPrefix(root + "/") else {
             return .forbidden("resolves outside the script directory: \(path)")
         }
@@ -63,7 +77,6 @@ public struct CGIScriptResolver: Sendable {
             return .forbidden("not executable: \(path)")
         }
         let scriptName = mountPath + "/" + named.joined(separator: "/")
-        let pathInfo = rest.isEmpty ? "" : "/" + rest.joined(separator: "/")
         return .script(CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: path, interpreter: executable ? nil : interpreter))
     }
 
@@ -71,30 +84,5 @@ public struct CGIScriptResolver: Sendable {
     public static func fileExtension(_ path: String) -> String? {
         guard let name = path.split(separator: "/").last, let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
         return String(name[name.index(after: dot)...])
-    }
-
-    /// Splits on "/" first, then percent-decodes each segment exactly once,
-    /// so `%2F` can never become a separator. Splits and checks bytes, not
-    /// Characters: "/" followed by a combining mark is one Character, and
-    /// would otherwise slip a separator past both checks ("..%2F%CC%81").
-    static func decodeSegments(_ path: Substring) -> Result<[String], ResolveError> {
-        var segments: [String] = []
-        for rawBytes in path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false) {
-            let raw = Substring(rawBytes)
-            guard let decoded = PercentDecoding.decode(raw) else {
-                return .failure(ResolveError("malformed percent-encoding in \(raw)"))
-            }
-            if decoded.utf8.contains(0x2F) { return .failure(ResolveError("encoded slash in path segment \(raw)")) }
-            if decoded.utf8.contains(0) { return .failure(ResolveError("NUL in path segment \(raw)")) }
-            if decoded == ".." || decoded == "." { return .failure(ResolveError("dot segment in path")) }
-            segments.append(decoded)
-        }
-        if segments.first == "" && segments.count > 1 { segments.removeFirst() }
-        return .success(segments)
-    }
-
-    public struct ResolveError: Error, Equatable {
-        public var reason: String
-        init(_ reason: String) { self.reason = reason }
     }
 }

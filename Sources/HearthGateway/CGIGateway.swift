@@ -64,8 +64,7 @@ public struct CGIGateway: Responder {
     }
 
     private func resolve(_ request: Request) throws -> CGIScript {
-        let relative = request.rawPath.dropFirst(mount.urlPath.count).drop { $0 == "/" }
-        switch resolver.resolve(relative) {
+        switch try resolver.resolve(request.path) {
         case .script(let script): return script
         case .notFound: throw HTTPError(.notFound, "no script at \(request.rawPath)")
         case .forbidden(let reason): throw HTTPError(.forbidden, reason)

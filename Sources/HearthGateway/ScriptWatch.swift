@@ -17,6 +17,11 @@ final class ScriptWatch: Sendable {
     private let eventLoop: any EventLoop
     private let onTimeout: @Sendable () -> Void
     private let state = Mutex<(timer: Scheduled<Void>?, client: ClientCloseSubscription?, ended: Bool)>((nil, nil, false))
+    /// Starts watching for the script's exit (`ScriptProcess.watchExit`)
+    /// when it is still running after `exitWatchDelay`.
+    private let exitWatch = Mutex<Scheduled<Void>?>(nil)
+    /// Most cold scripts are done before this, and cost no pidfd watch.
+    static let exitWatchDelay = TimeAmount.milliseconds(100)
 
     init(process: ScriptProcess, activity: Activity, mount: CGIMountConfiguration, eventLoop: any EventLoop, onTimeout: @escaping @Sendable () -> Void) {
         self.process = process
@@ -32,6 +37,8 @@ final class ScriptWatch: Sendable {
         let subscription = connection.onClientClose { [self] in process.stop(.clientGone, grace: grace) }
         state.withLock { $0.client = subscription }
         arm()
+        let watch = eventLoop.scheduleTask(in: Self.exitWatchDelay) { [process] in process.watchExit() }
+        exitWatch.withLock { $0 = watch }
     }
 
     /// The response is complete: a client leaving now is no reason to stop
@@ -54,6 +61,7 @@ final class ScriptWatch: Sendable {
         }
         timer?.cancel()
         client?.cancel()
+        exitWatch.withLock { $0?.cancel() }
     }
 
     private func arm() {

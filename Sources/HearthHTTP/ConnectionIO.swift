@@ -38,9 +38,17 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// mistaken for idleness. A head still arriving byte by byte produces
     /// no part, so it stays bounded by the idle timeout.
     private(set) var lastPartAt = NIODeadline.uptimeNanoseconds(0)
+    /// How many parts the decoder has produced: `FramingByteLimit` counts
+    /// the raw bytes that produced none.
+    private(set) var partsReceived = 0
 
-    init(eventLoop: EventLoop) {
+    /// Closes the connection when a response makes no progress to the
+    /// client for the send timeout.
+    private var sendWatch: SendProgressWatch?
+
+    init(eventLoop: EventLoop, sendTimeout: SendProgressWatch.Timeout? = nil) {
         self.eventLoop = eventLoop
+        self.sendWatch = sendTimeout.map { SendProgressWatch(timeout: $0) }
     }
 
     // MARK: The task's side
@@ -96,13 +104,18 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     private func writeIfReady(_ parts: some Collection<IOData>) -> Result<Void, any Error>? {
         guard let context, context.channel.isActive else { return .failure(ChannelError.ioOnClosedChannel) }
         guard writeWaiters.isEmpty, context.channel.isWritable else { return nil }
-        Self.writeAndFlush(parts, context: context)
+        writeAndFlush(parts, context: context)
         return .success(())
     }
 
-    private static func writeAndFlush(_ parts: some Collection<IOData>, context: ChannelHandlerContext) {
-        for part in parts { context.write(NIOAny(part), promise: nil) }
+    private func writeAndFlush(_ parts: some Collection<IOData>, context: ChannelHandlerContext) {
+        var size = 0
+        for part in parts {
+            size += part.readableBytes
+            context.write(NIOAny(part), promise: nil)
+        }
         context.flush()
+        sendWatch?.queued(size, context: context)
     }
 
     private func writeOrWait(_ parts: [IOData], _ continuation: CheckedContinuation<Void, any Error>) {
@@ -148,6 +161,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastPartAt = .now()
+        partsReceived &+= 1
         deliver(.success(unwrapInboundIn(data)))
     }
 
@@ -160,6 +174,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        sendWatch?.stop()
         endInput()
         let waiters = writeWaiters
         writeWaiters.removeAll()
@@ -169,7 +184,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         while context.channel.isWritable, let (parts, continuation) = writeWaiters.popFirst() {
-            Self.writeAndFlush(parts, context: context)
+            writeAndFlush(parts, context: context)
             continuation.resume()
         }
         context.fireChannelWritabilityChanged()

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import Synchronization
 
@@ -37,6 +38,17 @@ final class ConnectionRegistry: Sendable {
         for connection in connections where connection.isIdle {
             connection.channel.close(promise: nil)
         }
+    }
+
+    /// The graceful shutdown's deadline has passed: whatever is still open
+    /// (a client that does not read, a handler that does not end) is closed.
+    func closeAll(logger: Logger, after timeout: Duration) {
+        let connections = state.withLock { Array($0.connections.values) }
+        guard !connections.isEmpty else { return }
+        logger.warning("shutdown timeout: closing the connections still open", metadata: [
+            "connections": "\(connections.count)", "shutdown_timeout": "\(timeout)",
+        ])
+        for connection in connections { connection.channel.close(promise: nil) }
     }
 }
 

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// The HTTP/1.1 server: a `Service` that binds, serves every connection with
 /// one responder, and on graceful shutdown stops accepting, closes idle
@@ -23,6 +24,8 @@ public final class HTTPServer: Service {
     private let group: any EventLoopGroup
     private let listening: EventLoopPromise<SocketAddress>
     private let accepted = AcceptedConnections()
+    /// The graceful shutdown's deadline (`shutdownTimeout`), once it began.
+    private let shutdownDeadline = ShutdownDeadline()
 
     public init(
         configuration: HTTPServerConfiguration,
@@ -60,11 +63,17 @@ public final class HTTPServer: Service {
             try await withTaskExecutorPreference(EventLoopTaskExecutor(server.channel.eventLoop)) {
                 try await acceptConnections(server)
             }
-        } onGracefulShutdown: { [context] in
+        } onGracefulShutdown: { [context, shutdownDeadline] in
             context.logger.info("shutting down: no new connections; in-flight requests finish")
             server.channel.close(promise: nil)
             context.registry.drain()
+            shutdownDeadline.withLock {
+                $0 = server.channel.eventLoop.scheduleTask(in: TimeAmount(context.configuration.shutdownTimeout)) {
+                    context.registry.closeAll(logger: context.logger, after: context.configuration.shutdownTimeout)
+                }
+            }
         }
+        shutdownDeadline.withLock { $0?.cancel() }
         context.logger.info("stopped")
     }
 
@@ -91,6 +100,7 @@ public final class HTTPServer: Service {
     private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = context.configuration
         let accepted = self.accepted
+        let sendTimeout = SendProgressWatch.Timeout(duration: TimeAmount(configuration.sendTimeout), logger: context.logger)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -100,7 +110,8 @@ public final class HTTPServer: Service {
             .childChannelOption(.tcpOption(UnsentBytes.option), value: UnsentBytes.lowWatermark)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let io = ConnectionIO(eventLoop: channel.eventLoop)
+                    let io = ConnectionIO(eventLoop: channel.eventLoop, sendTimeout: sendTimeout)
+                    try channel.pipeline.syncOperations.addHandler(FramingByteLimit(io: io))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(io)
                     accepted.admit(channel)
@@ -125,4 +136,13 @@ public final class HTTPServer: Service {
 enum UnsentBytes {
     static let option = NIOBSDSocket.Option(rawValue: TCP_NOTSENT_LOWAT)  // Linux ≥ 3.12
     static let lowWatermark = 16 * 1024
+}
+
+/// The timer that closes what a graceful shutdown left open.
+final class ShutdownDeadline: Sendable {
+    private let timer = Mutex<Scheduled<Void>?>(nil)
+
+    func withLock<T>(_ body: (inout Scheduled<Void>?) -> T) -> T {
+        timer.withLock { body(&$0) }
+    }
 }

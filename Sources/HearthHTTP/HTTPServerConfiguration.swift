@@ -19,6 +19,13 @@ public struct HTTPServerConfiguration: Sendable {
     /// How long a responder may wait for the next piece of a request body.
     /// Default 30 s.
     public var bodyReadTimeout: Duration = .seconds(30)
+    /// How long a response may wait for the client to take any of it: with
+    /// no write progress for this long the connection is closed, and a
+    /// script behind it stopped and reaped (Apache's `Timeout`). Default 30 s.
+    public var sendTimeout: Duration = .seconds(30)
+    /// How long a graceful shutdown lets in-flight requests finish before it
+    /// closes the connections still open. Default 30 s.
+    public var shutdownTimeout: Duration = .seconds(30)
     /// The most requests served on one connection. Default 1,000.
     public var maxRequestsPerConnection: Int = 1000
     /// The `Server` header and SERVER_SOFTWARE. Default `Hearth/0.1`.

@@ -83,9 +83,68 @@ enum HeadValidation {
         if head.version >= .http1_1 && !hasExactlyOneHost(head.headers) {
             return HTTPError(.badRequest, "HTTP/1.1 request without exactly one Host field")
         }
+        if let host = head.headers.first(name: "host"), !HostField.isValid(host) {
+            return HTTPError(.badRequest, "invalid Host \(host.debugDescription)")
+        }
         if !head.uri.hasPrefix("/") && head.method != .OPTIONS {
             return HTTPError(.badRequest, "request target is not an absolute path: \(head.uri)")
         }
         return nil
+    }
+}
+
+/// RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status
+/// code to any request message that contains ... a Host header field with
+/// an invalid field-value." Checked in this one place for the Host field and
+/// the authority of an absolute-form target alike (which replaces Host), so
+/// SERVER_NAME (RFC 3875 §4.1.14: a hostname or an address) never carries
+/// `a b/../c;$(id)` or a userinfo's `user` into a script.
+enum HostField {
+    /// `host [":" port]`: a reg-name of letters, digits, `-`, `.` and `_`
+    /// (RFC 3875 §4.1.14's hostname, with the underscore real names use),
+    /// an IPv4 address (a reg-name by that rule), or a bracketed IPv6
+    /// address; the port at most 65535.
+    static func isValid(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        guard !bytes.isEmpty else { return false }
+        var host = bytes[...], port: ArraySlice<UInt8> = []
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            host = bytes[1..<close]
+            guard isIPv6(host) else { return false }
+            let rest = bytes[(close + 1)...]
+            guard rest.isEmpty || rest.first == UInt8(ascii: ":") else { return false }
+            port = rest.dropFirst()
+        } else {
+            if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+                host = bytes[..<colon]
+                port = bytes[(colon + 1)...]
+            }
+            guard !host.isEmpty, host.allSatisfy(isNameByte) else { return false }
+        }
+        return isPort(port)
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"): true
+        default: false
+        }
+    }
+
+    private static func isIPv6(_ bytes: ArraySlice<UInt8>) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy { byte in
+            switch byte {
+            case 0x30...0x39, 0x41...0x46, 0x61...0x66, UInt8(ascii: ":"), UInt8(ascii: "."): true
+            default: false
+            }
+        }
+    }
+
+    /// RFC 3986 §3.2.3: `port = *DIGIT`, so an empty port is allowed; a
+    /// TCP port is at most 65535.
+    private static func isPort(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count <= 5, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return bytes.isEmpty || Int(String(decoding: bytes, as: UTF8.self))! <= 65535
     }
 }

@@ -74,6 +74,9 @@ final class RequestStream: @unchecked Sendable {
             // client's error, and the connection cannot be trusted after it.
             bodyState = .ended
             throw HTTPError(.badRequest, "malformed request body: \(error)")
+        } catch let error as FramingByteLimit.Exceeded {
+            bodyState = .ended
+            throw HTTPError(.badRequest, "malformed request body: \(error)")
         }
         switch part {
         case .body(let chunk):

@@ -39,7 +39,7 @@ public struct PagesResponder: Responder {
     /// checked), so both agree on which file a URL means; a path it refuses
     /// is left to it, to answer with its status and log line.
     func isPage(_ request: Request) -> Bool {
-        guard let path = try? StaticPath.parse(rawPath: request.rawPath, mount: configuration.mountPrefix) else { return false }
+        guard let path = try? StaticPath.parse(request, mount: files.mountPath) else { return false }
         if path.trailingSlash {
             return !hasStaticIndex(path.segments) && route.template(for: path.segments, directory: true) != nil
         }

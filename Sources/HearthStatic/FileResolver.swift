@@ -41,7 +41,7 @@ package struct FileResolver: Sendable {
         for forbidden in forbiddenRoots {
             let realForbidden = Self.realPath(forbidden) ?? forbidden
             if Self.relative(resolved, under: realForbidden) != nil {
-                throw HTTPError(.forbidden, "\(requested) lies in the script directory \(realForbidden)")
+                throw HTTPError(.forbidden, "\(requested) lies in \(realForbidden), the directory of another mount")
             }
         }
         return Target(resolved: resolved, requested: requested)

@@ -1,3 +1,4 @@
+import HearthCGI
 import HearthHTTP
 import Logging
 import NIOCore
@@ -10,11 +11,14 @@ import NIOHTTP1
 public struct StaticFileResponder: Responder {
     let configuration: StaticFilesConfiguration
     let resolver: FileResolver
+    /// The mount's URL path as request paths are read.
+    package let mountPath: RequestPath
     let logger: Logger
     let types = SniffedTypes()
 
     public init(configuration: StaticFilesConfiguration, logger: Logger) {
         self.configuration = configuration
+        self.mountPath = RequestPath.mount(configuration.urlPath)
         self.resolver = FileResolver(root: configuration.root, forbiddenRoots: configuration.forbiddenRoots)
         self.logger = logger
     }
@@ -38,7 +42,7 @@ public struct StaticFileResponder: Responder {
             // RFC 9110 §15.5.6: a 405 MUST list the allowed methods.
             throw HTTPError(.methodNotAllowed, "\(request.head.method.rawValue) on a static file", headers: [("Allow", "GET, HEAD")])
         }
-        let path = try StaticPath.parse(rawPath: request.rawPath, mount: configuration.mountPrefix)
+        let path = try StaticPath.parse(request, mount: mountPath)
         let file = try OpenFile.open(servable(path.segments))
         if file.status.isDirectory { return try directory(path, request: request) }
         return try reply(file, request: request)
@@ -59,7 +63,7 @@ public struct StaticFileResponder: Responder {
         guard path.trailingSlash else {
             let uri = request.head.uri
             let query = uri.firstIndex(of: "?").map { uri[$0...] } ?? ""
-            return .redirect(String(request.rawPath) + "/" + query)
+            return .redirect(path.location + "/" + query)
         }
         for name in configuration.indexFiles {
             let file: OpenFile

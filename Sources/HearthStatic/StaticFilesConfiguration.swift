@@ -33,11 +33,4 @@ public struct StaticFilesConfiguration: Sendable {
         self.forbiddenRoots = forbiddenRoots
         self.pages = pages
     }
-
-    /// The mount prefix without a trailing slash: `""` for `/`.
-    package var mountPrefix: String {
-        var prefix = Substring(urlPath)
-        while prefix.hasSuffix("/") { prefix = prefix.dropLast() }
-        return String(prefix)
-    }
 }

@@ -1,10 +1,9 @@
 import HearthCGI
 import HearthHTTP
 
-/// A request path inside a static mount, decoded and checked before it
-/// touches the file system (SECURITY.md, path traversal: Apache
-/// CVE-2021-41773 and CVE-2021-42013 decoded twice, or checked before
-/// decoding).
+/// A request path inside a static mount: the request's one reading of its
+/// path (`Request.path`: decoded once, checked, empty segments merged),
+/// less the mount, with the rule only files add.
 package struct StaticPath: Equatable {
     /// Decoded segments below the root; none is empty, `.`, `..`, holds a
     /// slash or NUL, or starts with a dot.
@@ -12,35 +11,22 @@ package struct StaticPath: Equatable {
     /// Whether the URL ends in `/`. A directory is served only so, because
     /// relative links in its index resolve against it (RFC 3986 §5.2).
     package var trailingSlash: Bool
+    /// The mount's own segments, which `location` puts back in front.
+    package var mount: RequestPath
 
-    /// Strips `mount` (no trailing slash, `""` for `/`) from the raw,
-    /// still percent-encoded path, then decodes each segment exactly once.
-    package static func parse(rawPath: Substring, mount: String) throws(HTTPError) -> StaticPath {
-        let rest: Substring
-        if rawPath == mount {
-            rest = ""
-        } else if rawPath.hasPrefix(mount + "/") {
-            rest = rawPath.dropFirst(mount.count)
-        } else {
-            throw HTTPError(.notFound, "outside the mount \(mount)/")
-        }
-        // Splitting before decoding is what makes %2F unable to add a level.
-        let raw = rest.split(separator: "/", omittingEmptySubsequences: true)
-        var segments: [String] = []
-        for segment in raw { segments.append(try decode(segment)) }
-        return StaticPath(segments: segments, trailingSlash: rest.hasSuffix("/"))
+    /// The part of `request`'s path below `mount`.
+    package static func parse(_ request: Request, mount: RequestPath) throws(HTTPError) -> StaticPath {
+        let path = try request.path
+        guard let rest = path.below(mount) else { throw HTTPError(.notFound, "outside the mount \(mount.encoded)") }
+        // Dot files (.htaccess, .git, .env) are configuration, not content.
+        if let dotFile = rest.first(where: { $0.hasPrefix(".") }) { throw HTTPError(.notFound, "dot file \(dotFile)") }
+        return StaticPath(segments: Array(rest), trailingSlash: path.trailingSlash, mount: mount)
     }
 
-    private static func decode(_ segment: Substring) throws(HTTPError) -> String {
-        guard let decoded = PercentDecoding.decode(segment) else {
-            throw HTTPError(.badRequest, "bad percent-encoding or not UTF-8 in segment \(segment)")
-        }
-        if decoded.utf8.contains(0) { throw HTTPError(.badRequest, "NUL in path segment") }
-        if decoded == "." || decoded == ".." { throw HTTPError(.badRequest, "dot segment \(segment) in path") }
-        // An encoded slash names no file: Apache's AllowEncodedSlashes Off.
-        if decoded.contains("/") { throw HTTPError(.notFound, "encoded slash in segment \(segment)") }
-        // Dot files (.htaccess, .git, .env) are configuration, not content.
-        if decoded.hasPrefix(".") { throw HTTPError(.notFound, "dot file \(decoded)") }
-        return decoded
+    /// The canonical URL path of this file or directory, encoded: what a
+    /// redirect may send back. It starts with one `/`, whatever the
+    /// request's spelling (`//sub` must not become `Location: //sub/`).
+    package var location: String {
+        RequestPath(segments: mount.segments + segments, trailingSlash: trailingSlash).encoded
     }
 }

@@ -1,4 +1,5 @@
 import HTTPTypes
+import HearthHTTP
 import NIOCore
 
 /// The one place a handler's failure becomes a response (STYLE.md §9): a
@@ -8,6 +9,14 @@ import NIOCore
 public enum ErrorMapping {
     /// The response for `error`, and the line to log for it.
     public static func response(for error: any Error) -> (response: HearthResponse, logMessage: String) {
+        // The transport's own refusals (a body over the mount's limit: 413;
+        // a malformed or cut-off body: 400, 408) keep their status, however
+        // the handler passed them on.
+        if let error = error as? HTTPError {
+            var response = page(HTTPResponse.Status(code: Int(error.status.code)))
+            for (name, value) in error.extraHeaders { if let name = HTTPField.Name(name) { response.headerFields[name] = value } }
+            return (response, error.message)
+        }
         guard let error = error as? HearthError else {
             return (page(.internalServerError), "handler failed: \(error)")
         }

@@ -6,13 +6,13 @@ import NIOHTTP1
 
 extension HandlerResponder {
     /// The request as a handler sees it. PATH_INFO is the rest of the path
-    /// below the mount, decoded once (RFC 3875 §4.1.5); a path that does not
-    /// decode, or decodes to a NUL, is refused as the cold resolver refuses it.
+    /// below the mount, read as every mount reads it (`Request.path`:
+    /// decoded once, RFC 3875 §4.1.5); a path that does not read is
+    /// refused as the cold resolver refuses it.
     func makeRequest(_ request: Request) throws -> HearthRequest {
-        let rest = scriptName.isEmpty ? request.rawPath : request.rawPath.dropFirst(scriptName.count)
-        guard let pathInfo = PercentDecoding.decode(rest), !pathInfo.utf8.contains(0) else {
-            throw HTTPError(.badRequest, "undecodable path \(request.rawPath)")
-        }
+        let path = try request.path
+        guard let rest = path.below(mountPath) else { throw HTTPError(.notFound, "outside the mount \(scriptName)/") }
+        let pathInfo = RequestPath.pathInfo(rest, trailingSlash: path.trailingSlash)
         guard let method = HTTPRequest.Method(request.head.method.rawValue) else {
             throw HTTPError(.badRequest, "method \(request.head.method.rawValue)")
         }

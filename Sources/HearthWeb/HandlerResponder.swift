@@ -13,6 +13,8 @@ public struct HandlerResponder: Responder {
     public let handler: any HearthHandler
     /// The mount prefix: SCRIPT_NAME (RFC 3875 §4.1.13); "" for the root.
     public let scriptName: String
+    /// The mount as request paths are read (`RequestPath`).
+    let mountPath: RequestPath
     public let server: CGIServer
     public let policy: CGIEnvironmentPolicy
     /// Most request-body bytes read, as for a CGI mount. Default 16 MiB.
@@ -25,6 +27,7 @@ public struct HandlerResponder: Responder {
     ) {
         self.handler = handler
         self.scriptName = prefix == "/" ? "" : String(prefix.reversed().drop { $0 == "/" }.reversed())
+        self.mountPath = RequestPath.mount(prefix)
         self.server = server
         self.policy = policy
         self.maxBodyBytes = maxBodyBytes
@@ -36,7 +39,12 @@ public struct HandlerResponder: Responder {
         let hearthRequest = try makeRequest(request)
         let (response, failure) = await handler.respondMappingErrors(to: hearthRequest)
         if let failure {
-            logger.error("handler failed", metadata: ["mount": "\(scriptName.isEmpty ? "/" : scriptName)", "error": "\(failure)"])
+            // A client's error (a body over the limit, a missing page) is no
+            // fault of the server's: `error` is kept for a handler's own failure.
+            let level: Logger.Level = response.status.code >= 500 ? .error : .info
+            logger.log(level: level, "handler failed", metadata: [
+                "mount": "\(scriptName.isEmpty ? "/" : scriptName)", "error": "\(failure)", "status": "\(response.status.code)",
+            ])
         }
         try await write(response, to: writer)
     }

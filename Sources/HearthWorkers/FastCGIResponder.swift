@@ -12,6 +12,8 @@ public struct FastCGIResponder: Responder {
     let backend: any FastCGIBackend
     let server: CGIServer
     let resolver: CGIScriptResolver?
+    /// `mount.urlPath` as request paths are read.
+    let mountPath: RequestPath
     let redirector: LocalRedirector
     let logger: Logger
 
@@ -24,6 +26,7 @@ public struct FastCGIResponder: Responder {
         self.redirector = redirector
         self.logger = logger
         let interpreters = Dictionary(uniqueKeysWithValues: mount.extensions.map { ($0, backend.name) })
+        self.mountPath = RequestPath.mount(mount.urlPath)
         self.resolver = mount.directory.map { CGIScriptResolver(mountPath: mount.urlPath, root: $0, interpreters: interpreters) }
     }
 
@@ -43,14 +46,12 @@ public struct FastCGIResponder: Responder {
     }
 
     private func resolve(_ request: Request) throws -> CGIScript {
-        let relative = request.rawPath.dropFirst(mount.urlPath.count)
+        let path = try request.path
         guard let resolver else {
-            guard let pathInfo = PercentDecoding.decode(relative), !pathInfo.utf8.contains(0) else {
-                throw HTTPError(.badRequest, "undecodable path: \(request.rawPath)")
-            }
-            return CGIScript(scriptName: mount.urlPath, pathInfo: pathInfo, filePath: "")
+            guard let rest = path.below(mountPath) else { throw HTTPError(.notFound, "outside the mount \(mount.urlPath)") }
+            return CGIScript(scriptName: mount.urlPath, pathInfo: RequestPath.pathInfo(rest, trailingSlash: path.trailingSlash), filePath: "")
         }
-        switch resolver.resolve(relative.drop { $0 == "/" }) {
+        switch resolver.resolve(path) {
         case .script(let script) where CGIScriptResolver.fileExtension(script.filePath).map(mount.extensions.contains) == true:
             return script
         case .script(let script): throw HTTPError(.forbidden, "not a file this application runs: \(script.filePath)")

@@ -138,6 +138,9 @@ let invalidOutputs: [InvalidOutput] = [
     .init(name: "§6.3.3 Status \"2000\" has too many digits", output: "Status: 2000\nContent-Type: a/b\n\n", error: .invalidStatus("2000")),
     .init(name: "§6.3.3 Status \"abc\" is not a number", output: "Status: abc\nContent-Type: a/b\n\n", error: .invalidStatus("abc")),
     .init(name: "§6.3.3 Status \"099\" is below 100", output: "Status: 099\nContent-Type: a/b\n\n", error: .invalidStatus("099")),
+    .init(name: "RFC 9110 §15.2 Status 101 is interim, never final", output: "Status: 101 Switching Protocols\nContent-Type: a/b\n\n", error: .interimStatus("101 Switching Protocols")),
+    .init(name: "RFC 9110 §15.2 Status 100 is interim, never final", output: "Status: 100\n\n", error: .interimStatus("100")),
+    .init(name: "RFC 9110 §15.2 Status 103 is interim, never final", output: "Status: 103 Early Hints\nLocation: /x\n\n", error: .interimStatus("103 Early Hints")),
     .init(name: "§6.3.3 Status \"600\" is above 599", output: "Status: 600 Nope\nContent-Type: a/b\n\n", error: .invalidStatus("600 Nope")),
     .init(name: "§6.3.3 Status needs a space before its reason", output: "Status: 200OK\n\n", error: .invalidStatus("200OK")),
     .init(name: "§6.3.3 Status digits are ASCII", output: "Status: \u{663}00\n\n", error: .invalidStatus("\u{663}00")),
@@ -188,7 +191,7 @@ struct OutputParserTests {
     @Test func everyErrorDescribesItself() {
         let errors: [CGIOutputError] = [
             .noOutput, .headerNotTerminated, .headerTooLarge(limit: 9), .noFields, .malformedLine("x"),
-            .invalidFieldName("x"), .invalidFieldValue(name: "x"), .continuationLine, .duplicateField("x"), .invalidStatus("x"),
+            .invalidFieldName("x"), .invalidFieldValue(name: "x"), .continuationLine, .duplicateField("x"), .invalidStatus("x"), .interimStatus("x"),
         ]
         #expect(Set(errors.map(\.description)).count == errors.count)
         #expect(CGIOutputError.headerTooLarge(limit: 9).description.contains("9"))

@@ -17,7 +17,7 @@ extension ScriptProcess {
         /// have to be (`ScriptStdinPipe`, `ScriptStderrPipe`). All are
         /// closed again if the registration failed.
         static func open(_ spawned: SpawnedProcess, on loop: any EventLoop, logStderr: @escaping @Sendable (String) -> Void) async throws -> Pipes {
-            let stdout = ScriptStdout(eventLoop: loop)
+            let stdout = ScriptStdout(eventLoop: loop, descriptor: spawned.stdout)
             let stdoutChannel = NIOPipeBootstrap(group: loop)
                 .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(stdout) } }
                 .takingOwnershipOfDescriptor(input: spawned.stdout)

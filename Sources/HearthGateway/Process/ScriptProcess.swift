@@ -23,6 +23,11 @@ final class ScriptProcess: Sendable {
     /// Logged as it comes (`ScriptStderrPipe`); kept to wait for its end.
     let stderr: ScriptStderrPipe
     private let state = Mutex<(reaped: Bool, stopReason: StopReason?)>((false, nil))
+    /// Who reaps the process: the request at its end (`waitForExit`), or,
+    /// for a script still running after a moment, a watch that reaps it as
+    /// soon as it exits (`watchExit`), so that its output can end then.
+    private enum Reaping { case notYet, watched(Task<Int32, Never>), byTheRequest }
+    private let reaping = Mutex(Reaping.notYet)
 
     private init(pid: pid_t, eventLoop: any EventLoop, pipes: Pipes) {
         self.pid = pid
@@ -69,11 +74,35 @@ final class ScriptProcess: Sendable {
     /// Waits for the process to exit and reaps it. A process group whose
     /// leader is reaped is signalled no more: its id could be reused.
     func waitForExit() async -> Int32 {
+        let watch = reaping.withLock { reaping -> Task<Int32, Never>? in
+            guard case .watched(let task) = reaping else {
+                reaping = .byTheRequest
+                return nil
+            }
+            return task
+        }
         // Usually the script has exited by the time its output ended, and
         // the reaper's first waitpid takes it without waiting.
-        let status = await ChildReaper.shared.waitForExit(of: pid)
+        let status = if let watch { await watch.value } else { await ChildReaper.shared.waitForExit(of: pid) }
         state.withLock { $0.reaped = true }
         return status
+    }
+
+    /// Reaps the script as soon as it exits and then ends its stdout once
+    /// what it wrote is read (`ScriptStdout.scriptExited`): a descendant
+    /// that kept the pipe (a daemon it started) holds neither the answer
+    /// nor the script's slot. Costs a pidfd watch, so it is started only
+    /// for a script that is still running after a moment.
+    func watchExit() {
+        reaping.withLock { reaping in
+            guard case .notYet = reaping else { return }
+            reaping = .watched(Task { [self] in
+                let status = await ChildReaper.shared.waitForExit(of: pid)
+                state.withLock { $0.reaped = true }
+                stdout.scriptExited()
+                return status
+            })
+        }
     }
 
     private func signalGroup(_ signal: Int32) {

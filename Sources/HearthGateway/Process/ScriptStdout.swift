@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 
 /// A script's stdout, read by the request's task a chunk at a time.
@@ -28,9 +31,16 @@ final class ScriptStdout: ChannelDuplexHandler, @unchecked Sendable {
     private var failure: (any Error)?
     private var ended = false
     private var readHeld = false
+    /// The pipe's descriptor, owned by the channel: read with FIONREAD,
+    /// on the loop, only while the channel is open.
+    private let descriptor: CInt?
+    /// Once the script has exited: the bytes it left in the pipe that are
+    /// still to be read. What a descendant writes later is not waited for.
+    private var leftByTheScript: Int?
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, descriptor: CInt? = nil) {
         self.eventLoop = eventLoop
+        self.descriptor = descriptor
     }
 
     /// The next chunk of output; nil once the script closed stdout (or the
@@ -55,6 +65,24 @@ final class ScriptStdout: ChannelDuplexHandler, @unchecked Sendable {
         guard eventLoop.inEventLoop, ended, failure == nil else { return nil }
         defer { chunks.removeAll() }
         return Array(chunks)
+    }
+
+    /// The script has exited (it was reaped). Everything it wrote is in
+    /// the pipe by now; once that is read, the output ends, even if a
+    /// descendant it left behind (`setsid sleep 40 &`) still holds the
+    /// pipe open: the answer is complete, and neither the request nor the
+    /// script's slot waits for the daemon.
+    func scriptExited() {
+        guard eventLoop.inEventLoop else { return eventLoop.execute { self.scriptExited() } }
+        guard !ended, let context, let descriptor else { return }
+        var available: CInt = 0
+        leftByTheScript = ioctl(descriptor, UInt(FIONREAD), &available) == 0 ? Int(available) : 0
+        closeIfDrained(context)
+    }
+
+    private func closeIfDrained(_ context: ChannelHandlerContext) {
+        guard let left = leftByTheScript, left <= 0 else { return }
+        context.close(promise: nil)
     }
 
     /// Closes the pipe: the script's next write gets EPIPE. Idempotent.
@@ -108,8 +136,13 @@ final class ScriptStdout: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        chunks.append(unwrapInboundIn(data))
+        let chunk = unwrapInboundIn(data)
+        chunks.append(chunk)
         wakeWaiter()
+        if let left = leftByTheScript {
+            leftByTheScript = left - chunk.readableBytes
+            closeIfDrained(context)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
