@@ -41,3 +41,19 @@ int hearth_pidfd_open(pid_t pid) {
     return -1;
 #endif
 }
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+pid_t hearth_exited_child(void) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return -1;
+    return info.si_pid;
+}
+
+int hearth_adopts_orphans(void) {
+    int subreaper = 0;
+    if (getpid() == 1) return 1;
+    return prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0) == 0 && subreaper != 0;
+}

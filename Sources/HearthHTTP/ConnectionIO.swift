@@ -41,6 +41,9 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// How many parts the decoder has produced: `FramingByteLimit` counts
     /// the raw bytes that produced none.
     private(set) var partsReceived = 0
+    /// Between a request's head and its end: what the decoder reads now is
+    /// body framing (`FramingByteLimit`).
+    private(set) var isInsideBody = false
 
     /// Closes the connection when a response makes no progress to the
     /// client for the send timeout.
@@ -162,7 +165,9 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastPartAt = .now()
         partsReceived &+= 1
-        deliver(.success(unwrapInboundIn(data)))
+        let part = unwrapInboundIn(data)
+        if case .end = part { isInsideBody = false } else { isInsideBody = true }
+        deliver(.success(part))
     }
 
     /// A malformed request (the decoder's error) or a failed socket: the

@@ -21,18 +21,19 @@ final class FramingByteLimit: ChannelInboundHandler, @unchecked Sendable {
         var description: String { "more than \(limit) bytes of request framing (a chunk-size line or head) with no end" }
     }
 
-    /// Large enough for the largest head NIO's decoder takes (80 KiB), far
-    /// above any honest chunk line (a size and a few extensions).
-    static let defaultLimit = 128 * 1024
+    /// Inside a body: far above any honest chunk line (a size and a few
+    /// extensions); Node.js set the same 16 KiB for CVE-2024-22019.
+    static let chunkLineLimit = 16 * 1024
+    /// Between requests: above the largest head NIO's decoder takes (80 KiB),
+    /// which refuses a larger one itself.
+    static let headLimit = 128 * 1024
 
     private let io: ConnectionIO
-    private let limit: Int
     private var unproductive = 0
     private var exceeded = false
 
-    init(io: ConnectionIO, limit: Int = FramingByteLimit.defaultLimit) {
+    init(io: ConnectionIO) {
         self.io = io
-        self.limit = limit
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -45,6 +46,7 @@ final class FramingByteLimit: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         unproductive += size
+        let limit = io.isInsideBody ? Self.chunkLineLimit : Self.headLimit
         if unproductive > limit {
             exceeded = true
             context.fireErrorCaught(Exceeded(limit: limit))

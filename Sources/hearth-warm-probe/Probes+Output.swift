@@ -111,4 +111,15 @@ extension Probes {
         let digits = String(number)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
+
+    /// status-1xx.sh (RFC 3875 §6.3.3, RFC 9110 §15.2): an interim status
+    /// as if it were final, chosen by QUERY_STRING, then a body.
+    static func status1xx(_ request: ProbeRequest) throws {
+        let status = switch request.variable("QUERY_STRING") ?? "" {
+        case "100": "100 Continue"
+        case "103": "103 Early Hints"
+        default: "101 Switching Protocols"
+        }
+        try request.out("Status: \(status)\nContent-Type: text/plain\n\nstatus-1xx body\n")
+    }
 }

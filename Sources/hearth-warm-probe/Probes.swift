@@ -26,6 +26,7 @@ enum Probes {
         case "pwd.sh": try pwd(request)
         case "nph-status.sh": try nphStatus(request)
         case "nph-echo.sh": try nphEcho(request)
+        case "status-1xx.sh": try status1xx(request)
         default:
             // Not a probe: say so plainly rather than guess.
             try request.out("Status: 404 Not Found\nContent-Type: text/plain\n\nno warm probe named \(name)\n")

@@ -55,6 +55,17 @@ public final class RawConnection: @unchecked Sendable {
         try await offload { try self.readToEndNow() }
     }
 
+    /// At most `count` bytes: what is buffered, else one read from the
+    /// socket; empty at EOF. For a client that reads slowly.
+    public func readSome(upTo count: Int) async throws -> [UInt8] {
+        try await offload {
+            if self.buffer.isEmpty { _ = try self.fill() }
+            let taken = Array(self.buffer.prefix(count))
+            self.buffer.removeFirst(taken.count)
+            return taken
+        }
+    }
+
     /// Reads one HTTP response; `head` requests have no body.
     public func readResponse(head: Bool = false) async throws -> RawResponse {
         try await offload { try self.readResponseNow(head: head) }

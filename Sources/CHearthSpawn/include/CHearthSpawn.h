@@ -35,4 +35,10 @@ int hearth_listen_unix(const char *path, int backlog);
 /// A descriptor that polls readable once the child `pid` has exited
 /// (pidfd_open(2), Linux 5.3; always close-on-exec), or -1 with errno set.
 int hearth_pidfd_open(pid_t pid);
+/// The pid of a child that has exited, left unreaped (waitid with
+/// WNOWAIT): 0 when none has, -1 when there are no children.
+pid_t hearth_exited_child(void);
+/// 1 when orphaned processes become this process's children: it is PID 1
+/// (a container without an init) or a child subreaper.
+int hearth_adopts_orphans(void);
 #endif

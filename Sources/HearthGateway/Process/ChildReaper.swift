@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CHearthSpawn
 @preconcurrency import Dispatch
+import Synchronization
 
 /// Reaps the server's script and worker processes without blocking a
 /// thread per child, and without SIGCHLD: a waiter watches its own child's
@@ -19,8 +20,54 @@ package final class ChildReaper: Sendable {
 
     private let queue = DispatchQueue(label: "hearth.child-reaper")
 
+    /// Every child spawned and not yet reaped, which `sweepOrphans` leaves
+    /// to its owner, and how many spawns are between their clone and
+    /// their entry here (a sweep then waits for the next second).
+    private let spawned = Mutex((pids: Set<pid_t>(), starting: 0))
+
     private init() {
         Self.keepExitStatuses()
+        if hearth_adopts_orphans() != 0 { startOrphanSweep() }
+    }
+
+    /// Brackets a spawn: `start` returns the child's pid, which is then
+    /// the owner's to reap with `waitForExit(of:)`.
+    package func spawn(_ start: () throws -> pid_t) rethrows -> pid_t {
+        spawned.withLock { $0.starting += 1 }
+        defer { spawned.withLock { $0.starting -= 1 } }
+        let pid = try start()
+        _ = spawned.withLock { $0.pids.insert(pid) }
+        return pid
+    }
+
+    /// As PID 1 (a container without an init) or a child subreaper, the
+    /// server inherits every orphan of its scripts: a script that
+    /// backgrounds children and exits leaves them to us, and their zombies
+    /// would use up `pids.max`. Once a second, every exited child that
+    /// nobody spawned is reaped, without ever taking the status of one
+    /// that was.
+    private func startOrphanSweep() {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1))
+        timer.setEventHandler { [self] in sweepOrphans() }
+        timer.resume()
+        orphanTimer.withLock { $0 = timer }
+    }
+
+    private let orphanTimer = Mutex<(any DispatchSourceTimer)?>(nil)
+
+    /// Looks at the first exited child (waitid WNOWAIT): an orphan is
+    /// reaped and the next one looked at; one of the server's own stops
+    /// the sweep (its owner reaps it in a moment; the next sweep goes on).
+    /// The lock keeps a spawn from claiming a pid between look and reap.
+    private func sweepOrphans() {
+        spawned.withLock { state in
+            guard state.starting == 0 else { return }
+            while case let pid = hearth_exited_child(), pid > 0, !state.pids.contains(pid) {
+                var status: Int32 = 0
+                _ = waitpid(pid, &status, WNOHANG)
+            }
+        }
     }
 
     /// POSIX: while SIGCHLD is ignored (or SA_NOCLDWAIT set), the kernel
@@ -85,8 +132,11 @@ package final class ChildReaper: Sendable {
     private static func reap(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
-        if result == pid { return status }
-        if result == -1 && errno == ECHILD { return 0 }
+        if result == pid || (result == -1 && errno == ECHILD) {
+            _ = shared.spawned.withLock { $0.pids.remove(pid) }
+            return result == pid ? status : 0
+        }
         return nil
     }
 }
+

@@ -71,7 +71,8 @@ package enum ProcessSpawner {
         defer { pipes.closeChildEnds() }
         do {
             try pipes.open(needStdin: request.stdinFile == nil)
-            return pipes.handOver(pid: try startChild(request, pipes: pipes))
+            let pid = try ChildReaper.shared.spawn { try startChild(request, pipes: pipes) }
+            return pipes.handOver(pid: pid)
         } catch {
             pipes.closeParentEnds()
             throw error
