@@ -84,7 +84,42 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
+    /// Lingering close (RFC 9112 §9.6): the server is done, but the
+    /// client may still be sending a body it refused. Closing now would
+    /// make the kernel answer those bytes with a reset, and a reset can
+    /// destroy the response (the 400 or 413) before the client reads it.
+    /// So the output is shut, and what still comes is read and dropped
+    /// until the client closes or `limit` passes (Apache's lingering close).
+    func lingerUntilInputEnds(limit: TimeAmount) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            eventLoop.execute { self.linger(limit: limit, continuation) }
+        }
+    }
+
     // MARK: Event-loop side
+
+    private var lingering: CheckedContinuation<Void, Never>?
+    /// The socket itself is closed (not only the stream of parts, which a
+    /// decoder error ends too).
+    private var socketClosed = false
+
+    private func linger(limit: TimeAmount, _ continuation: CheckedContinuation<Void, Never>) {
+        guard !socketClosed, let context else { return continuation.resume() }
+        lingering = continuation
+        parts.removeAll()
+        context.close(mode: .output, promise: nil)
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+        context.eventLoop.assumeIsolated().scheduleTask(in: limit) { self.stopLingering() }
+    }
+
+    private func stopLingering() {
+        let continuation = lingering
+        lingering = nil
+        continuation?.resume()
+    }
 
     /// A buffered part (or the end) when there is one, without waiting.
     private func takeReady() -> Result<HTTPServerRequestPart?, any Error>? {
@@ -130,6 +165,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     private func deliver(_ part: Result<HTTPServerRequestPart, any Error>) {
+        if lingering != nil { return }
         if let waiter = partWaiter {
             partWaiter = nil
             waiter.resume(with: part.map { $0 })
@@ -140,6 +176,8 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
 
     private func endInput() {
         inputEnded = true
+        socketClosed = true
+        stopLingering()
         if let waiter = partWaiter {
             partWaiter = nil
             waiter.resume(returning: nil)

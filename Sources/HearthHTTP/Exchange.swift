@@ -21,6 +21,9 @@ final class Exchange: @unchecked Sendable {
     var bodyBytesSent = 0
     /// The user an authenticating responder recorded, for the access log's `%u`.
     var user: String?
+    /// The request's body was refused (413, 411, 400): what is left of it
+    /// may still be arriving when the connection closes.
+    var bodyRefused = false
 
     init(
         outbound: ConnectionIO, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool,

@@ -14,8 +14,9 @@ struct HTTPConnection {
         let activity = ConnectionActivity(channel: channel, io: connection.io, idleTimeout: context.configuration.idleTimeout)
         context.registry.register(activity)
         activity.startIdleTimer()
+        var unreadInput = false
         do {
-            try await serveRequests(stream: stream, outbound: connection.io, connection: ConnectionInfo(channel: channel), activity: activity)
+            unreadInput = try await serveRequests(stream: stream, outbound: connection.io, connection: ConnectionInfo(channel: channel), activity: activity)
         } catch {
             context.logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
@@ -26,12 +27,29 @@ struct HTTPConnection {
         // reach a slow reader, since there the close ends the body (RFC 9112
         // §6.3 (8)).
         try? await channel.writeAndFlush(IOData.byteBuffer(ByteBuffer())).get()
+        // A refused body may still be arriving: closing on it would reset
+        // the connection under the response the client is to read.
+        if unreadInput { await connection.io.lingerUntilInputEnds(limit: Self.lingerLimit) }
         channel.close(promise: nil)
     }
 
-    private func serveRequests(stream: RequestStream, outbound: ConnectionIO, connection: ConnectionInfo, activity: ConnectionActivity) async throws {
+    /// How long a lingering close waits for the client to stop sending
+    /// (Apache's MAX_SECS_TO_LINGER is 30; its common wait is 2 s).
+    static let lingerLimit = TimeAmount.seconds(2)
+
+    /// Serves requests until the connection is done; returns whether the
+    /// client may still be sending what the server did not read (a refused
+    /// body, a malformed request), for a lingering close.
+    private func serveRequests(stream: RequestStream, outbound: ConnectionIO, connection: ConnectionInfo, activity: ConnectionActivity) async throws -> Bool {
         var served = 0
-        while var head = try await nextHead(stream: stream, outbound: outbound, connection: connection, activity: activity) {
+        while true {
+            let next: HTTPRequestHead?
+            do {
+                next = try await nextHead(stream: stream, outbound: outbound, connection: connection, activity: activity)
+            } catch is MalformedRequest {
+                return true
+            }
+            guard var head = next else { return false }
             served += 1
             RequestTarget.normalize(&head)
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
@@ -46,9 +64,14 @@ struct HTTPConnection {
             } else {
                 await serve(request, exchange: exchange)
             }
-            guard exchange.keepAlive, mayReadNextRequest(after: request, stream: stream) else { return }
+            guard exchange.keepAlive, mayReadNextRequest(after: request, stream: stream) else {
+                return request.hasBody && (stream.bodyState != .ended || exchange.bodyRefused)
+            }
         }
     }
+
+    /// A request that could not be read was answered; the connection ends.
+    struct MalformedRequest: Error {}
 
     /// Waits for the next head within the idle timeout (the connection's
     /// idle timer closes it); answers a malformed one with 400 (or 431 when
@@ -70,7 +93,7 @@ struct HTTPConnection {
             try? await outbound.write(.byteBuffer(ByteBuffer(string: response)))
             // Apache logs these too; the request line could not be read, so "-".
             context.accessLog?.log(CombinedLogFormat.unparsedLine(remote: connection.remoteAddress, status: Int(status.code), bytes: page.utf8.count))
-            return nil
+            throw MalformedRequest()
         }
     }
 
@@ -111,7 +134,10 @@ struct HTTPConnection {
             exchange.phase = .awaitingHead
             // After refusing a body (413, 411, 400, 431) the connection closes:
             // what follows on it is that body, not a next request.
-            if request.hasBody && error.status.refusesTheBody { exchange.keepAlive = false }
+            if request.hasBody && error.status.refusesTheBody {
+                exchange.keepAlive = false
+                exchange.bodyRefused = true
+            }
             try? await ResponseWriter(exchange: exchange).writeError(error)
         }
         logAccess(request, exchange: exchange)

@@ -74,21 +74,24 @@ func first(_ stream: AsyncStream<String>, within seconds: Int) async -> String? 
     /// A slow reader that keeps taking bytes is no stalled one.
     @Test func aSlowReaderThatKeepsReadingGetsTheWholeBody() async throws {
         let (ended, continuation) = AsyncStream.makeStream(of: String.self)
-        let total = 1024 * 1024
+        let total = 2 * 1024 * 1024
         let server = try await LiveServer.start(
             responder: StreamingResponder(total: total, ended: continuation), configure: { $0.sendTimeout = .seconds(1) }
         )
         let client = try RawConnection(port: server.port)
-        // A small receive buffer: each read opens the TCP window at once, so
-        // the server sees the progress the reader makes (with megabytes of
-        // buffer, the window would open only after half of them were read).
-        var size: Int32 = 128 * 1024
-        setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         try await client.send("GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         var received = 0
-        // Pauses shorter than the timeout between reads: progress each time.
-        while case let bytes = try await client.readSome(upTo: 1024 * 1024), !bytes.isEmpty {
-            received += bytes.count
+        // Bursts of 256 KiB with pauses shorter than the timeout: the TCP
+        // window (loopback's segments are 64 KiB) opens at each burst, so the
+        // server sees progress between its checks.
+        reading: while true {
+            var burst = 0
+            while burst < 256 * 1024 {
+                let bytes = try await client.readSome(upTo: 64 * 1024)
+                received += bytes.count
+                if bytes.isEmpty { break reading }
+                burst += bytes.count
+            }
             try await Task.sleep(for: .milliseconds(300))
         }
         let outcome = await first(ended, within: 5)

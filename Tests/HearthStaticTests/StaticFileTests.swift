@@ -62,6 +62,23 @@ import Testing
         try await site.stop()
     }
 
+    /// The slash redirect's Location is built from the normalized path
+    /// (`RequestPath`): `//sub` must not become `Location: //sub/`, which a
+    /// browser reads as the host `sub` (an open redirect).
+    @Test(arguments: [
+        ("/", "//docs", "/docs/"), ("/", "///docs?x=1", "/docs/?x=1"), ("/", "/%64ocs", "/docs/"), ("/", "//docs//sub", "/docs/sub/"),
+        ("/", "/sp%20ace", "/sp%20ace/"), ("/files", "//files//docs", "/files/docs/"), ("/files", "/files", "/files/"),
+    ])
+    func theSlashRedirectNamesTheNormalizedPath(_ mount: String, _ target: String, _ location: String) async throws {
+        let site = try await StaticSite.start(urlPath: mount)
+        try site.write("docs/sub/index.html", "sub index")
+        try site.write("sp ace/index.html", "space index")
+        let response = try await site.request(target)
+        try await site.stop()
+        #expect(response.status == 301)
+        #expect(response.header("location") == location)
+    }
+
     @Test func directoryWithoutIndexIsForbidden() async throws {
         let site = try await StaticSite.start()
         try site.write("files/readme.txt", "listed nowhere")

@@ -15,6 +15,12 @@ public enum Processes {
         await eventually(seconds: seconds) { !isAlive(pid) }
     }
 
+    /// Waits until `pid` no longer exists at all, not even as a zombie:
+    /// its parent reaped it. Returns whether it went within `seconds`.
+    public static func waitUntilReaped(_ pid: Int32, seconds: Double = 10) async -> Bool {
+        await eventually(seconds: seconds) { !FileManager.default.fileExists(atPath: "/proc/\(pid)") }
+    }
+
     /// Polls `condition` for up to `seconds`: a bounded readiness check.
     public static func eventually(seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))

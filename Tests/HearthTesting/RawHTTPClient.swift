@@ -210,11 +210,11 @@ public enum RawClientError: Error {
 }
 
 /// One request, one response, on a fresh connection.
-public func rawRequest(_ text: String, port: Int, host: String = "127.0.0.1", head: Bool = false) async throws -> RawResponse {
+public func rawRequest(_ text: String, port: Int, host: String = "127.0.0.1", head: Bool = false, timeoutSeconds: Int = 30) async throws -> RawResponse {
     // Connected, sent and read on one thread: waiting between the connect
     // and the send for this task to be resumed would look like idleness to
     // a server with a short idle timeout, which closes the connection.
-    try await offload { try RawConnection(host: host, port: port).exchangeBlocking(text, head: head) }
+    try await offload { try RawConnection(host: host, port: port, timeoutSeconds: timeoutSeconds).exchangeBlocking(text, head: head) }
 }
 
 /// Runs blocking work on a thread of its own: not the cooperative pool
