@@ -50,13 +50,34 @@ public struct ConformanceCase: Codable, Sendable, Equatable {
     }
 
     /// The bytes to send, placeholders filled in: the head's lines end in
-    /// CR LF and a blank line ends it; `raw` is sent exactly.
+    /// CR LF and a blank line ends it; `raw` is sent exactly. In `body` and
+    /// `raw`, `{repeat N TEXT}` stands for TEXT written N times (a chunk
+    /// line of 128 KiB is no data to keep in a case file).
     public func wireBytes(for target: ConformanceTarget) -> [UInt8] {
-        if let raw { return Array(target.substitute(raw).utf8) }
+        if let raw { return Array(Self.expandRepeats(target.substitute(raw)).utf8) }
         var head = (request ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while head.last == "" { head.removeLast() }
         let text = head.map { target.substitute($0) + "\r\n" }.joined() + "\r\n"
-        return Array(text.utf8) + Array((body ?? "").utf8)
+        return Array(text.utf8) + Array(Self.expandRepeats(body ?? "").utf8)
+    }
+
+    /// `{repeat N TEXT}` → TEXT × N; TEXT holds no `}`.
+    static func expandRepeats(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "{repeat ") {
+            out += rest[..<start.lowerBound]
+            let after = rest[start.upperBound...]
+            guard let close = after.firstIndex(of: "}"), let space = after.firstIndex(of: " "), space < close,
+                  let count = Int(after[..<space]) else {
+                out += rest[start]
+                rest = after
+                continue
+            }
+            out += String(repeating: String(after[after.index(after: space)..<close]), count: count)
+            rest = after[after.index(after: close)...]
+        }
+        return out + rest
     }
 }
 

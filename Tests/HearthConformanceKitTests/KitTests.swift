@@ -36,6 +36,15 @@ import Testing
         item.raw = "GET {base}/x HTTP/1.0\n\n"
         #expect(item.wireBytes(for: Self.target) == Array("GET /cgi-bin/x HTTP/1.0\n\n".utf8))
     }
+
+    @Test func repeatsAreExpandedInBodyAndRaw() {
+        var item = ConformanceCase(id: "x", section: "§1", sentence: "s", class: .must, expect: Expectation())
+        item.request = "POST / HTTP/1.1"
+        item.body = "5;{repeat 4 ab}\r\n{repeat 3 0}5{repeat x y}"
+        #expect(String(decoding: item.wireBytes(for: Self.target), as: UTF8.self) == "POST / HTTP/1.1\r\n\r\n5;abababab\r\n0005{repeat x y}")
+        item.raw = "{repeat 2 GET}"
+        #expect(item.wireBytes(for: Self.target) == Array("GETGET".utf8))
+    }
 }
 
 @Suite struct SelectionTests {
