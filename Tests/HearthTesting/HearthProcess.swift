@@ -84,6 +84,12 @@ public final class HearthProcess: Sendable {
     /// Sends SIGTERM (a graceful stop) and waits for the exit status.
     public func terminate() async throws -> Int32 {
         kill(pid, SIGTERM)
+        return try await exitStatus()
+    }
+
+    /// Waits for the process to exit (stopped by other means) and returns
+    /// its exit status.
+    public func exitStatus() async throws -> Int32 {
         let process = self.process
         return try await offload {
             process.waitUntilExit()
