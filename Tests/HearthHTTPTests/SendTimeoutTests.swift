@@ -76,24 +76,14 @@ func first(_ stream: AsyncStream<String>, within seconds: Int) async -> String? 
         let (ended, continuation) = AsyncStream.makeStream(of: String.self)
         let total = 2 * 1024 * 1024
         let server = try await LiveServer.start(
-            responder: StreamingResponder(total: total, ended: continuation), configure: { $0.sendTimeout = .seconds(1) }
+            responder: StreamingResponder(total: total, ended: continuation), configure: { $0.sendTimeout = .seconds(2) }
         )
         let client = try RawConnection(port: server.port)
         try await client.send("GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        var received = 0
         // Bursts of 256 KiB with pauses shorter than the timeout: the TCP
         // window (loopback's segments are 64 KiB) opens at each burst, so the
         // server sees progress between its checks.
-        reading: while true {
-            var burst = 0
-            while burst < 256 * 1024 {
-                let bytes = try await client.readSome(upTo: 64 * 1024)
-                received += bytes.count
-                if bytes.isEmpty { break reading }
-                burst += bytes.count
-            }
-            try await Task.sleep(for: .milliseconds(300))
-        }
+        let received = try await client.readSlowly(burst: 256 * 1024, pause: .milliseconds(300)).count
         let outcome = await first(ended, within: 5)
         try await server.stop()
         #expect(outcome == "finished")

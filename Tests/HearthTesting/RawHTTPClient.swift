@@ -66,6 +66,26 @@ public final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// A slow reader: `burst` bytes, then a pause, until the peer closes;
+    /// returns every byte read. On a thread of its own, so a busy
+    /// cooperative pool cannot stretch the pauses.
+    public func readSlowly(burst: Int, pause: Duration) async throws -> [UInt8] {
+        try await offload {
+            var all: [UInt8] = []
+            while true {
+                var taken = 0
+                while taken < burst {
+                    if self.buffer.isEmpty, try !self.fill() { return all + self.buffer }
+                    taken += self.buffer.count
+                    all += self.buffer
+                    self.buffer = []
+                }
+                let (seconds, attoseconds) = pause.components
+                usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+            }
+        }
+    }
+
     /// Reads one HTTP response; `head` requests have no body.
     public func readResponse(head: Bool = false) async throws -> RawResponse {
         try await offload { try self.readResponseNow(head: head) }

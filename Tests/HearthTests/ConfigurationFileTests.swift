@@ -29,6 +29,8 @@ import Testing
               max_header_count: 50
               idle_timeout: 500ms
               body_read_timeout: 2m
+              send_timeout: 45s
+              shutdown_timeout: 5s
               max_requests_per_connection: 10
               server_software: Test/1.0
             log_level: debug
@@ -68,6 +70,8 @@ import Testing
         #expect(server.port == 0)
         #expect(server.backlog == 16)
         #expect(server.maxHeaderBytes == 8192)
+        #expect(server.sendTimeout == .seconds(45))
+        #expect(server.shutdownTimeout == .seconds(5))
         #expect(server.maxHeaderCount == 50)
         #expect(server.idleTimeout == .milliseconds(500))
         #expect(server.bodyReadTimeout == .seconds(120))

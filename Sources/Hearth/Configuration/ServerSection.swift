@@ -10,6 +10,8 @@ enum ServerSection {
         .init("max_header_count") { $0.maxHeaderCount = try $1.integer(in: 1...Int.max) },
         .init("idle_timeout") { $0.idleTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
         .init("body_read_timeout") { $0.bodyReadTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
+        .init("send_timeout") { $0.sendTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
+        .init("shutdown_timeout") { $0.shutdownTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
         .init("max_requests_per_connection") { $0.maxRequestsPerConnection = try $1.integer(in: 1...Int.max) },
         .init("server_software") { $0.serverSoftware = try serverSoftware($1) },
     ]
