@@ -42,6 +42,17 @@ public struct HearthConfiguration: Sendable {
     public var accessLog: String? = "-"
     /// Error-log level. Default `info`.
     public var logLevel: Logger.Level = .info
+    /// Where the settings that are checked at start-up came from, by key
+    /// path (`static[0].root`, `access_log`): the config file's line, or
+    /// the flag that set them. Errors found while building the site name
+    /// them. Filled by `ConfigurationFile` and `CommandLineFlags`.
+    public var origins: [String: ConfigurationOrigin] = [:]
 
     public init() {}
+
+    /// Where the setting at `keyPath` came from; the key path itself when
+    /// nothing was recorded (a default, or a value set in Swift).
+    public func origin(of keyPath: String) -> ConfigurationOrigin {
+        origins[keyPath] ?? ConfigurationOrigin(key: keyPath)
+    }
 }

@@ -2,6 +2,7 @@ import HearthCGI
 import HearthHTTP
 import HearthSessions
 import HearthWorkers
+import Logging
 
 /// The site's mount table: URL prefixes to responders, the longest prefix
 /// winning. This is the single responder the server runs, and where local
@@ -11,13 +12,17 @@ public struct Site: Responder {
         /// `/cgi-bin`, `/` — no trailing slash except for the root.
         public var prefix: String
         public var responder: any Responder
+        /// What the mount serves, in words, for the start-up log
+        /// (`CGI scripts in /srv/cgi-bin`).
+        public var summary: String
         /// The prefix read as a request path is read, so that a mount is
         /// chosen on the same decoded segments its resolver then uses.
         let path: RequestPath
 
-        public init(prefix: String, responder: any Responder) {
+        public init(prefix: String, responder: any Responder, summary: String = "a responder") {
             self.prefix = prefix == "/" ? "/" : String(prefix.reversed().drop { $0 == "/" }.reversed())
             self.responder = responder
+            self.summary = summary
             self.path = RequestPath.mount(prefix)
         }
 
@@ -72,6 +77,16 @@ public struct Site: Responder {
             }
         }
         try await workers?.start()
+    }
+
+    /// What a person needs to know at start-up: one line per mount, the
+    /// longest prefix last as a reader expects (`/`, then `/cgi-bin/`), and
+    /// a warning when nothing is served at all.
+    public func logMounts(_ logger: Logger) {
+        if mounts.isEmpty { logger.warning("no mounts: every request will be 404 (give --cgi-bin, --root or a config file with mounts)") }
+        for mount in mounts.reversed() {
+            logger.info("\(mount.prefix == "/" ? "/" : mount.prefix + "/") → \(mount.summary)")
+        }
     }
 
     /// SIGHUP: every pool starts a new generation and drains the old one.

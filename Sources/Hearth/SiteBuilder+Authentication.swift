@@ -23,7 +23,9 @@ final class AuthenticationGuards: Sendable {
         guard let auth = byPrefix[mount.prefix] else { return mount }
         used.withLock { _ = $0.insert(mount.prefix) }
         do {
-            return Site.Mount(prefix: mount.prefix, responder: try auth.protect(mount.responder, logger: logger))
+            return Site.Mount(
+                prefix: mount.prefix, responder: try auth.protect(mount.responder, logger: logger), summary: mount.summary + ", behind Basic authentication"
+            )
         } catch {
             throw ConfigurationError(key: "\(key).auth.\(error.key)", message: error.message, position: nil)
         }

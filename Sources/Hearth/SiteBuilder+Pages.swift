@@ -33,7 +33,7 @@ extension SiteBuilder {
     /// value, and so the same cache, as the static mount of that root with
     /// `pages` on, with the site's page scope.
     public mutating func pages(root: String) throws -> ServerPages {
-        let resolved = try Self.resolveDirectory(root, key: "pages.root")
+        let resolved = try resolveDirectory(root, key: "pages(root:)")
         if let pages = pageSetup.shared[resolved] { return pages }
         let pages = pageSetup.make(root: resolved, forbiddenRoots: scriptDirectories())
         pageSetup.shared[resolved] = pages
@@ -43,7 +43,7 @@ extension SiteBuilder {
     /// The CGI directories, whose files are never pages either; one that
     /// does not exist is reported by `build`, not here.
     private func scriptDirectories() -> [String] {
-        configuration.cgiMounts.compactMap { try? Self.resolveDirectory($0.directory, key: "cgi.directory") }
+        configuration.cgiMounts.enumerated().compactMap { try? resolveDirectory($1.directory, key: "cgi[\($0)].directory") }
     }
 }
 

@@ -26,6 +26,8 @@ extension Site {
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
+        logger.info("Hearth \(HearthVersion.number)")
+        logMounts(logger)
         try await start()
         do {
             try await group.run()

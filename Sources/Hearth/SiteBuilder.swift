@@ -59,7 +59,7 @@ public struct SiteBuilder {
     public func build(logger: Logger) throws -> Site {
         let redirector = LocalRedirector(maxDepth: configuration.maxLocalRedirects)
         let limiter = ScriptLimiter(maxTotal: configuration.maxConcurrentScripts)
-        let documentRoot = try configuration.staticMounts.first.map { try Self.resolveDirectory($0.root, key: "static.root") } ?? ""
+        let documentRoot = try configuration.staticMounts.first.map { try resolveDirectory($0.root, key: "static[0].root") } ?? ""
         let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: documentRoot)
         let guards = AuthenticationGuards(configuration.authentication, logger: logger)
         var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
@@ -67,24 +67,27 @@ public struct SiteBuilder {
         for (prefix, handler, wantsSessions) in handlerMounts {
             let wrapped: any HearthHandler = if wantsSessions, let sessions { SessionHandler(handler, sessions: sessions) } else { handler }
             let responder = HandlerResponder(handler: wrapped, mountedAt: prefix, server: server, logger: logger)
-            mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder), key: "mount \(prefix)"))
+            let summary = "Swift handler \(type(of: handler))" + (wantsSessions ? ", with sessions" : "")
+            mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder, summary: summary), key: "mount \(prefix)"))
         }
         var scriptDirectories: [String] = []
         let workers = WorkerPools(logger: logger)
         for (index, var cgi) in configuration.cgiMounts.enumerated() {
-            cgi.directory = try Self.resolveDirectory(cgi.directory, key: "cgi.directory")
+            cgi.directory = try resolveDirectory(cgi.directory, key: "cgi[\(index)].directory")
             scriptDirectories.append(cgi.directory)
             let warm = workers.scripts(in: cgi.directory, template: scriptPoolTemplate(for: cgi), server: server, redirector: redirector)
             let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger, warm: warm)
-            mounts.append(try guards.protect(Site.Mount(prefix: cgi.urlPath, responder: gateway), key: "cgi[\(index)]"))
+            let summary = "CGI scripts in \(cgi.directory)"
+            mounts.append(try guards.protect(Site.Mount(prefix: cgi.urlPath, responder: gateway, summary: summary), key: "cgi[\(index)]"))
         }
         for (index, var fastCGI) in configuration.fastCGIMounts.enumerated() {
-            fastCGI.directory = try fastCGI.directory.map { try Self.resolveDirectory($0, key: "fastcgi.directory") }
+            fastCGI.directory = try fastCGI.directory.map { try resolveDirectory($0, key: "fastcgi[\(index)].directory") }
             scriptDirectories += fastCGI.directory.map { [$0] } ?? []
             let responder = workers.responder(for: fastCGI, server: server, redirector: redirector)
-            mounts.append(try guards.protect(Site.Mount(prefix: fastCGI.urlPath, responder: responder), key: "fastcgi[\(index)]"))
+            let mount = Site.Mount(prefix: fastCGI.urlPath, responder: responder, summary: Self.summary(of: fastCGI))
+            mounts.append(try guards.protect(mount, key: "fastcgi[\(index)]"))
         }
-        let staticRoots = try configuration.staticMounts.map { try Self.resolveDirectory($0.root, key: "static.root") }
+        let staticRoots = try configuration.staticMounts.enumerated().map { try resolveDirectory($1.root, key: "static[\($0)].root") }
         for (index, var files) in configuration.staticMounts.enumerated() {
             files.root = staticRoots[index]
             // The bytes of a script are never served (SECURITY.md), even when
@@ -96,7 +99,8 @@ public struct SiteBuilder {
             let responder: any Responder = files.pages
                 ? pageSetup.responder(for: files, server: server, sessions: pageSessions(sessions), logger: logger)
                 : StaticFileResponder(configuration: files, logger: logger)
-            mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder), key: "static[\(index)]"))
+            let summary = "static files in \(files.root)" + (files.pages ? ", with server pages" : "")
+            mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder, summary: summary), key: "static[\(index)]"))
         }
         try guards.checkAllUsed()
         let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions)
@@ -129,15 +133,28 @@ public struct SiteBuilder {
         return template
     }
 
+    /// `FastCGI pool: /usr/bin/php-cgi (1–8 workers), files in /srv/app`.
+    static func summary(of mount: FastCGIMountConfiguration) -> String {
+        let files = mount.directory.map { ", .\(mount.extensions.joined(separator: "/.")) files in \($0)" } ?? ""
+        switch mount.backend {
+        case .pool(let pool):
+            return "FastCGI pool: \(pool.command.joined(separator: " ")) (\(pool.minProcesses)–\(pool.maxProcesses) workers)" + files
+        case .remote(let remote):
+            return "FastCGI server at \(remote.address)" + files
+        }
+    }
+
     /// The roots strictly inside `root`: another mount's files.
     static func nested(in root: String, among roots: [String]) -> [String] {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         return roots.filter { $0 != root && $0.hasPrefix(prefix) }
     }
 
-    static func resolveDirectory(_ path: String, key: String) throws -> String {
+    /// The directory's absolute, symlink-free path; an error names the key
+    /// (or flag) that set it and, from a file, its line.
+    func resolveDirectory(_ path: String, key: String) throws -> String {
         guard let resolved = CGIPosixFileSystem().realPath(path), CGIPosixFileSystem().kind(of: resolved) == .directory else {
-            throw ConfigurationError(key: key, message: "\(path) is not a directory", position: nil)
+            throw configuration.origin(of: key).error("\(path) is not a directory")
         }
         return resolved
     }

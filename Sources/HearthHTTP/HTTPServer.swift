@@ -49,12 +49,13 @@ public final class HTTPServer: Service {
         do {
             server = try await bind()
         } catch {
-            listening.fail(error)
-            throw error
+            let failure = ListenError(host: context.configuration.host, port: context.configuration.port, underlying: error)
+            listening.fail(failure)
+            throw failure
         }
         let address = server.channel.localAddress!
         listening.succeed(address)
-        context.logger.info("listening", metadata: ["address": "\(address)"])
+        context.logger.info("listening on http://\(Self.authority(host: context.configuration.host, port: address.port ?? 0))/")
         try await withGracefulShutdownHandler {
             // The accept loop runs on the listening socket's event loop, not
             // on Swift's cooperative pool: a program embedding the server
@@ -75,6 +76,11 @@ public final class HTTPServer: Service {
         }
         shutdownDeadline.withLock { $0?.cancel() }
         context.logger.info("stopped")
+    }
+
+    /// `127.0.0.1:8080`, `[::1]:8080`: the host and port as a URL writes them.
+    static func authority(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     private func acceptConnections(_ server: NIOAsyncChannel<AcceptedConnection, Never>) async throws {

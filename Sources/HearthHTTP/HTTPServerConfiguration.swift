@@ -29,9 +29,15 @@ public struct HTTPServerConfiguration: Sendable {
     /// The most requests served on one connection. Default 1,000.
     public var maxRequestsPerConnection: Int = 1000
     /// The `Server` header and SERVER_SOFTWARE. Default `Hearth/0.1`.
-    public var serverSoftware: String = "Hearth/0.1"
+    public var serverSoftware: String = "Hearth/\(HearthVersion.number)"
     /// Listen backlog. Default 256.
     public var backlog: Int32 = 256
 
     public init() {}
+}
+
+/// The release, as `hearth --version`, the start-up log and the default
+/// `Server` header say it.
+public enum HearthVersion {
+    public static let number = "0.1"
 }

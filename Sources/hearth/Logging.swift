@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Hearth
 import HearthHTTP
 import Logging
 
@@ -14,11 +16,11 @@ enum Logging {
         return Logger(label: "hearth")
     }
 
-    static func accessLog(_ destination: String?) throws -> (any AccessLogSink)? {
+    static func accessLog(_ destination: String?, origin: ConfigurationOrigin) throws -> (any AccessLogSink)? {
         guard let destination else { return nil }
         if destination == "-" { return FileAccessLog(descriptor: 1) }
         guard let sink = FileAccessLog(path: destination) else {
-            throw ValidationError("cannot open access log \(destination) for appending")
+            throw origin.error("cannot open \(destination) for appending: \(String(cString: strerror(errno)).lowercased())")
         }
         return sink
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hearth
 import HearthHTTP
 import Logging
@@ -6,13 +7,16 @@ import Logging
 /// `hearth serve`: with no arguments, ./cgi-bin at /cgi-bin/ and ./public at
 /// / on 127.0.0.1:8080. Flags override the config file.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the site (the default command).")
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the site (the default command).",
+        discussion: "Exit status: 0 after a graceful stop (SIGTERM, SIGINT), 1 when the server cannot start or fails, 64 for a wrong command line, 78 for a configuration error."
+    )
 
     @Option(help: "Address to listen on (IPv4 or IPv6). Default 127.0.0.1.")
     var host: String?
 
-    @Option(help: "Port to listen on; 0 picks a free one. Default 8080.")
-    var port: Int?
+    @Option(help: "Port to listen on, 0 to 65535; 0 picks a free one. Default 8080.")
+    var port: String?
 
     @Option(name: .customLong("cgi-bin"), help: "Script directory served at /cgi-bin/. Default ./cgi-bin.")
     var cgiBin: String?
@@ -24,34 +28,66 @@ struct Serve: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        var configuration = try config.map { try ConfigurationFile.load(path: $0) } ?? HearthConfiguration()
-        apply(to: &configuration)
-        let logger = Logging.bootstrap(level: configuration.logLevel)
-        let site: Site
         do {
-            site = try SiteBuilder(configuration: configuration).build(logger: logger)
+            try await serve()
         } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            throw Failure(message: "\(error)", code: .configuration)
+        } catch let error as ListenError {
+            throw Failure(message: error.description, code: .failure)
+        } catch let error as Site.WarmUpError {
+            throw Failure(message: error.description, code: .failure)
         }
+    }
+
+    private func serve() async throws {
+        var configuration = try config.map { try ConfigurationFile.load(path: $0) } ?? HearthConfiguration()
+        try CommandLineFlags(host: host, port: port, cgiBin: cgiBin, root: root).apply(to: &configuration)
+        let logger = Logging.bootstrap(level: configuration.logLevel)
+        DefaultDirectories.skipMissing(in: &configuration, logger: logger)
+        let site = try SiteBuilder(configuration: configuration).build(logger: logger)
         let server = HTTPServer(
             configuration: configuration.server, responder: site, logger: logger,
-            accessLog: try Logging.accessLog(configuration.accessLog)
+            accessLog: try Logging.accessLog(configuration.accessLog, origin: configuration.origin(of: "access_log"))
         )
         let reloads = ReloadSignal { site.reload() }
         defer { reloads.cancel() }
         try await site.run(server, logger: logger)
     }
+}
 
-    private func apply(to configuration: inout HearthConfiguration) {
-        if let host { configuration.server.host = host }
-        if let port { configuration.server.port = port }
-        if let cgiBin {
-            if configuration.cgiMounts.isEmpty { configuration.cgiMounts = [.init()] }
-            configuration.cgiMounts[0].directory = cgiBin
+/// The sample mounts `hearth` serves with no configuration (`./cgi-bin`,
+/// `./public`) are skipped with a warning when their directory is missing,
+/// so `hearth` starts from any directory; a directory named by a flag or a
+/// config file must exist (its origin is recorded), and its absence stays
+/// an error.
+enum DefaultDirectories {
+    static func skipMissing(in configuration: inout HearthConfiguration, logger: Logger) {
+        if configuration.origins["cgi[0].directory"] == nil, let mount = configuration.cgiMounts.first, !isDirectory(mount.directory) {
+            logger.warning("no \(mount.directory) directory here: no CGI scripts are served (give --cgi-bin DIR)")
+            configuration.cgiMounts.removeFirst()
         }
-        if let root {
-            if configuration.staticMounts.isEmpty { configuration.staticMounts = [.init()] }
-            configuration.staticMounts[0].root = root
+        if configuration.origins["static[0].root"] == nil, let mount = configuration.staticMounts.first, !isDirectory(mount.root) {
+            logger.warning("no \(mount.root) directory here: no static files are served (give --root DIR)")
+            configuration.staticMounts.removeFirst()
         }
     }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+}
+
+/// An ordinary failure: one line on standard error, naming what went wrong,
+/// and an exit status that says which kind (sysexits.h), never a usage
+/// block (that is for a wrong command line) nor a crash.
+struct Failure: Error, CustomStringConvertible {
+    enum Code: Int32 {
+        case failure = 1
+        case configuration = 78  // EX_CONFIG
+    }
+
+    var message: String
+    var code: Code
+    var description: String { message }
 }

@@ -65,15 +65,15 @@ public final class HearthProcess: Sendable {
             let data = handle.availableData
             guard !data.isEmpty else { throw RawClientError.malformed("hearth exited before listening: \(pending)") }
             pending += String(decoding: data, as: UTF8.self)
-            if let range = pending.range(of: #":(\d+) \[HearthHTTP\] listening"#, options: .regularExpression) {
-                let digits = pending[range].dropFirst().prefix { $0.isNumber }
+            if let range = pending.range(of: #"listening on http://[^ ]*:(\d+)/"#, options: .regularExpression) {
+                let digits = pending[range].dropLast().reversed().prefix { $0.isNumber }.reversed()
                 log.append(pending)
                 Thread {
                     while case let data = handle.availableData, !data.isEmpty {
                         log.append(String(decoding: data, as: UTF8.self))
                     }
                 }.start()
-                return Int(digits)!
+                return Int(String(digits))!
             }
         }
     }

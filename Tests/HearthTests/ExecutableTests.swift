@@ -107,8 +107,8 @@ import Testing
         try process.run()
         let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(output.contains("cgi.directory: nowhere is not a directory"))
+        #expect(process.terminationStatus == 78)
+        #expect(output.contains("--cgi-bin: \(directory.path)/nowhere is not a directory"))
     }
 }
 

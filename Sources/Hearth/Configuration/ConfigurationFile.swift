@@ -54,7 +54,8 @@ public enum ConfigurationFile {
     }
 
     private static func read(_ document: ConfigurationNode) throws -> HearthConfiguration {
-        let configuration = try document.read(HearthConfiguration(), keys: keys)
+        var configuration = try document.read(HearthConfiguration(), keys: keys)
+        configuration.origins = origins(in: document)
         let cgiItems = try document.child("cgi")?.items()
         let staticItems = try document.child("static")?.items()
         let fastCGIItems = try document.child("fastcgi")?.items()
@@ -64,6 +65,24 @@ public enum ConfigurationFile {
                 + MountURL.claims(configuration.staticMounts.map(\.urlPath), from: staticItems, section: "static")
         )
         return configuration
+    }
+
+    /// The positions of the settings checked only at start-up (a
+    /// directory that must exist, a log that must open), by key path.
+    private static func origins(in document: ConfigurationNode) -> [String: ConfigurationOrigin] {
+        var found: [(String, ConfigurationNode)] = []
+        if let log = document.child("access_log") { found.append(("access_log", log)) }
+        for (section, key) in [("cgi", "directory"), ("fastcgi", "directory"), ("static", "root")] {
+            for (index, item) in ((try? document.child(section)?.items()) ?? []).enumerated() {
+                if let value = item.child(key) { found.append(("\(section)[\(index)].\(key)", value)) }
+            }
+        }
+        var origins: [String: ConfigurationOrigin] = [:]
+        for (path, node) in found {
+            let mark = node.node.mark
+            origins[path] = ConfigurationOrigin(key: path, file: node.source.file, line: mark?.line ?? 0, column: mark?.column ?? 0)
+        }
+        return origins
     }
 
     static let keys: [ConfigurationKey<HearthConfiguration>] = [

@@ -17,7 +17,7 @@ enum ServerSection {
     ]
 
     /// A literal address, not a name: binding must not depend on a resolver.
-    private static func ipAddress(_ node: ConfigurationNode) throws -> String {
+    static func ipAddress(_ node: ConfigurationNode) throws -> String {
         let host = try node.text(expecting: "an IPv4 or IPv6 address")
         guard ConfigurationValue.isIPAddress(host) else {
             throw node.error(

@@ -1,0 +1,114 @@
+import Foundation
+import HearthTesting
+import Testing
+
+/// What a new user trips over in the first hour with the real binary: how
+/// it starts, what it says, and how it fails. Each failure is one line on
+/// standard error naming what was wrong (the flag, or the config key with
+/// its file and line), an exit status of its kind, and no usage block.
+@Suite struct FirstHourTests {
+    struct Outcome {
+        var status: Int32
+        var errors: String
+    }
+
+    /// Runs `hearth ARGUMENTS` to its end (at most 20 s, then it is killed
+    /// and the test fails) and returns its exit status and standard error.
+    static func run(_ arguments: [String], in directory: String) async throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: HearthProcess.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let killer = Task {
+            try await Task.sleep(for: .seconds(20))
+            process.terminate()
+        }
+        let text = await Task.detached { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }.value
+        process.waitUntilExit()
+        killer.cancel()
+        return Outcome(status: process.terminationStatus, errors: text)
+    }
+
+    @Test(arguments: [
+        (["--port", "99999"], "hearth: --port: must be at most 65535\n"),
+        (["--port", "85616"], "hearth: --port: must be at most 65535\n"),
+        (["--port=-1"], "hearth: --port: must not be negative\n"),
+        (["--port", "80a"], "hearth: --port: expected an integer, found \"80a\"\n"),
+        (["--host", "example.org"], "hearth: --host: expected an IPv4 or IPv6 address such as 127.0.0.1 or \"::1\" (no brackets, no host names), found \"example.org\"\n"),
+    ])
+    func aBadFlagIsRefusedByTheConfigFilesRule(_ arguments: [String], _ message: String) async throws {
+        let directory = try TemporaryDirectory()
+        let outcome = try await Self.run(arguments, in: directory.path)
+        #expect(outcome.status == 78)
+        #expect(outcome.errors.hasSuffix(message), "\(outcome.errors)")
+        #expect(!outcome.errors.contains("Usage"))
+    }
+
+    @Test func aMissingDirectoryNamesItsKeyFileAndLine() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("site.yaml", "static:\n  - url: /\n    root: missing\n")
+        let outcome = try await Self.run(["--config", "site.yaml"], in: directory.path)
+        #expect(outcome.status == 78)
+        #expect(outcome.errors.contains("hearth: site.yaml:3:11: static[0].root: \(directory.path)/missing is not a directory\n"), "\(outcome.errors)")
+        #expect(!outcome.errors.contains("Usage"))
+    }
+
+    @Test func aFlagsMissingDirectoryNamesTheFlag() async throws {
+        let directory = try TemporaryDirectory()
+        let outcome = try await Self.run(["--cgi-bin", "scripts"], in: directory.path)
+        #expect(outcome.status == 78)
+        #expect(outcome.errors.hasSuffix("hearth: --cgi-bin: \(directory.path)/scripts is not a directory\n"), "\(outcome.errors)")
+    }
+
+    @Test func anAccessLogThatCannotOpenNamesItsKeyFileAndLine() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("site.yaml", "log_level: warning\naccess_log: no/such/dir/access.log\n")
+        let outcome = try await Self.run(["--config", "site.yaml", "--port", "0"], in: directory.path)
+        #expect(outcome.status == 78)
+        #expect(outcome.errors.contains("hearth: site.yaml:2:13: access_log: cannot open \(directory.path)/no/such/dir/access.log for appending: no such file or directory\n"), "\(outcome.errors)")
+        #expect(!outcome.errors.contains("Usage"))
+    }
+
+    /// nginx: `bind() to 127.0.0.1:8080 failed (98: Address already in use)`.
+    @Test func aPortInUseIsNamedInWords() async throws {
+        let directory = try TemporaryDirectory()
+        let first = try await HearthProcess.start([], workingDirectory: directory.path)
+        let outcome = try await Self.run(["--port", "\(first.port)"], in: directory.path)
+        #expect(try await first.terminate() == 0)
+        #expect(outcome.status == 1)
+        #expect(outcome.errors.hasSuffix("hearth: cannot listen on 127.0.0.1:\(first.port): address already in use (errno 98)\n"), "\(outcome.errors)")
+        #expect(!outcome.errors.contains("Fatal error") && !outcome.errors.contains("Usage"))
+    }
+
+    /// From a directory without ./public or ./cgi-bin, `hearth` starts,
+    /// says which flag would serve them, and that it serves nothing.
+    @Test func missingDefaultDirectoriesAreSkippedWithAWarning() async throws {
+        let directory = try TemporaryDirectory()
+        let hearth = try await HearthProcess.start([], workingDirectory: directory.path)
+        let response = try await rawRequest("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: hearth.port)
+        #expect(try await hearth.terminate() == 0)
+        #expect(response.status == 404)
+        #expect(hearth.errors.contains("no cgi-bin directory here: no CGI scripts are served (give --cgi-bin DIR)"))
+        #expect(hearth.errors.contains("no public directory here: no static files are served (give --root DIR)"))
+        #expect(hearth.errors.contains("no mounts: every request will be 404"))
+    }
+
+    /// Start-up says the version, the URL, and each mount with its directory.
+    @Test func startUpSaysWhatIsServedWhere() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("cgi-bin/hello", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi\\n'\n", mode: 0o755)
+        try directory.write("public/index.html", "home")
+        let hearth = try await HearthProcess.start([], workingDirectory: directory.path)
+        #expect(try await hearth.terminate() == 0)
+        let real = URL(fileURLWithPath: directory.path).resolvingSymlinksInPath().path
+        #expect(hearth.errors.contains("Hearth 0.1"))
+        #expect(hearth.errors.contains("listening on http://127.0.0.1:\(hearth.port)/"))
+        #expect(hearth.errors.contains("/cgi-bin/ → CGI scripts in \(real)/cgi-bin"), "\(hearth.errors)")
+        #expect(hearth.errors.contains("/ → static files in \(real)/public, with server pages"))
+        #expect(!hearth.errors.contains("no mounts"))
+    }
+}
