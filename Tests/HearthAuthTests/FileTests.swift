@@ -35,7 +35,7 @@ import Testing
     @Test func htpasswdFileIsReadAgainWhenItChanges() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("htpasswd", Array((try Htpasswd.line("m", user: "alice", password: "old")).utf8))
-        let verifier = PasswordVerifier.htpasswd(try HtpasswdFile(path: path, logger: Logger(label: "test")))
+        let verifier = PasswordVerifier.htpasswd(try HtpasswdFile(path: path, logger: TestLog.logger("test")))
         #expect(try await verifier.verify(user: "alice", password: "old"))
         try directory.write("htpasswd", Array((try Htpasswd.line("m", user: "alice", password: "new-password")).utf8))
         #expect(try await verifier.verify(user: "alice", password: "new-password"))
@@ -47,8 +47,8 @@ import Testing
     @Test func fileWithoutUsableUsersIsRefused() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("htpasswd", Array("# none\nalice:secret\n".utf8))
-        #expect(throws: (any Error).self) { try HtpasswdFile(path: path, logger: Logger(label: "test")) }
-        #expect(throws: (any Error).self) { try HtpasswdFile(path: directory.path + "/missing", logger: Logger(label: "test")) }
+        #expect(throws: (any Error).self) { try HtpasswdFile(path: path, logger: TestLog.logger("test")) }
+        #expect(throws: (any Error).self) { try HtpasswdFile(path: directory.path + "/missing", logger: TestLog.logger("test")) }
     }
 
     @Test func groupsFile() async throws {

@@ -110,7 +110,7 @@ import Testing
     /// that never stops gets the channel and, after the grace period, a
     /// closed pipe; it does not hold the event loop, and the request ends.
     @Test(.timeLimit(.minutes(1))) func endlessStderrAfterTheAnswerDoesNotHoldTheRequest() async throws {
-        var quiet = Logger(label: "hearth.test")
+        var quiet = TestLog.logger("hearth.test")
         quiet.logLevel = .critical  // the noise is logged at warning
         // No timeout to end it instead: only the closed pipe can, within the limit.
         let site = try await CGITestSite.start(scripts: ["endless": Probe.endlessStderrAfterOutput], mount: { $0.ioTimeout = .seconds(120) }, logger: quiet)

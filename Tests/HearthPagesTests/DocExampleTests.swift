@@ -108,7 +108,7 @@ struct DocExampleTests {
         var site = try guestbookSite(root: dir.path + "/www")
         site.configuration.cgiMounts = []
         addVisitor(to: &site)
-        let built = try site.build(logger: Logger(label: "docs"))
+        let built = try site.build(logger: TestLog.logger("docs"))
         let server = try await LiveServer.start(responder: built)
         let page = try await rawRequest("GET /guestbook HTTP/1.1\r\nHost: t\r\nCookie: visitor=ada\r\nConnection: close\r\n\r\n", port: server.port)
         let signed = try await rawRequest(

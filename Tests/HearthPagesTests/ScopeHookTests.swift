@@ -59,7 +59,7 @@ import Testing
         builder.mount("/sign", handler: HandlerFunction { request in
             try await pages.response("guestbook.mustache", for: request, scope: ["entries": ["a<b", "c"]], status: .created)
         })
-        let site = try builder.build(logger: Logger(label: "test"))
+        let site = try builder.build(logger: TestLog.logger("test"))
         let server = try await LiveServer.start(responder: site)
         let page = try await rawRequest("GET /guestbook HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", port: server.port)
         let signed = try await rawRequest("POST /sign HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", port: server.port)

@@ -161,7 +161,7 @@ import Testing
         limits.maxFields = 2
         var object = PublishedObject()
         try object.publish("f") { (arguments: Flag) in "\(arguments.flag)" }
-        var limited = Publisher(formLimits: limits)
+        var limited = Publisher(formLimits: limits, logger: TestLog.logger())
         try limited.publish("o", object)
         let response = try await limited.handle(publisherRequest("/api/o/f?a=1&b=2&flag=1"))
         #expect(response.status == .contentTooLarge)

@@ -21,7 +21,7 @@ import Testing
         try object.publish("Key") { "the key" }
         var root = PublishedObject()
         try root.publish("index") { "root" }
-        var publisher = Publisher()
+        var publisher = Publisher(logger: TestLog.logger())
         try publisher.publish("vault", object)
         try publisher.publish("index", root)
         return try await CGITestSite.start(scripts: [:], builder: { $0.mount("/api", handler: publisher) })

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HearthAuth
 import HearthPublisher
+import HearthTesting
 import HearthWeb
 import Logging
 import NIOCore
@@ -65,7 +66,7 @@ func publisher(
 ) throws -> Publisher {
     var object = PublishedObject(auth: auth)
     try build(&object)
-    var publisher = logger.map { Publisher(logger: $0) } ?? Publisher()
+    var publisher = logger.map { Publisher(logger: $0) } ?? Publisher(logger: TestLog.logger())
     try publisher.publish(name, object)
     return publisher
 }

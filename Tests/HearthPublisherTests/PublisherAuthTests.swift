@@ -115,7 +115,7 @@ import Testing
             try HtpasswdFixture.line($0.0, user: $0.1, password: $0.2)
         }
         let path = try files.write("htpasswd", Array(lines.joined(separator: "\n").utf8))
-        let file = try HtpasswdFile(path: path, logger: Logger(label: "test"))
+        let file = try HtpasswdFile(path: path, logger: TestLog.logger("test"))
         let guarded = try publisher(logger: LogCapture().logger()) {
             try $0.publish("f", auth: BasicAuthenticator(realm: "Files", verifier: .htpasswd(file))) { (request: HearthRequest) in
                 request.remoteUser ?? "nobody"
@@ -133,7 +133,7 @@ import Testing
     @Test func aMountConfigurationMakesTheSameCheck() async throws {
         var configuration = BasicAuthConfiguration(realm: "Config", passwords: .users(["alice": HtpasswdHash("{SHA}" + Self.sha1("wonderland"))!]))
         configuration.requireUsers = ["nobody-else"]
-        let authenticator = try configuration.authenticator(logger: Logger(label: "test"))
+        let authenticator = try configuration.authenticator(logger: TestLog.logger("test"))
         let outcome = try await authenticator.check(authorization: [basic("alice", "wonderland")[.authorization]!])
         #expect(outcome == .forbidden(user: "alice", message: #"user "alice" is not allowed in realm "Config" by its access rule"#))
     }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import HearthWeb
+import HearthTesting
 import Testing
 
 @testable import HearthPublisher
@@ -14,7 +15,7 @@ import Testing
         try book.publish("index") { "book index" }
         try book.publish("list") { "book list" }
         try book.publish("with-dash_and_1") { "dashed" }
-        var publisher = Publisher()
+        var publisher = Publisher(logger: TestLog.logger())
         try publisher.publish("index", root)
         try publisher.publish("book", book)
         return publisher
@@ -78,7 +79,7 @@ import Testing
     func refusesUnpublishableNames(name: String) {
         var object = PublishedObject()
         #expect(throws: PublisherError.self) { try object.publish(name) { "never" } }
-        var publisher = Publisher()
+        var publisher = Publisher(logger: TestLog.logger())
         #expect(throws: PublisherError.self) { try publisher.publish(name, PublishedObject()) }
     }
 
@@ -96,7 +97,7 @@ import Testing
         var object = PublishedObject()
         try object.publish("list") { "one" }
         #expect(throws: PublisherError.duplicateName("list")) { try object.publish("list") { "two" } }
-        var publisher = Publisher()
+        var publisher = Publisher(logger: TestLog.logger())
         try publisher.publish("book", object)
         #expect(throws: PublisherError.duplicateName("book")) { try publisher.publish("book", object) }
     }

@@ -9,7 +9,7 @@ import Testing
 
 let currentKey = "Y3VycmVudC1rZXktb2YtMzItYnl0ZXMtZm9yLXRlc3Q="
 let previousKey = "cHJldmlvdXMta2V5LW9mLTMyLWJ5dGVzLWZvci10ZXN0"
-let logger = Logger(label: "docs")
+let logger = TestLog.logger("docs")
 
 func makePreferences() throws -> HandlerFunction {
     // docs: signed

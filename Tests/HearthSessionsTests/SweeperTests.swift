@@ -1,6 +1,7 @@
 import HearthSessions
 import Logging
 import ServiceLifecycle
+import HearthTesting
 import Testing
 
 /// The sweeper: bounded batches, and a `Service` that stops at graceful
@@ -18,7 +19,7 @@ import Testing
         let store = MemorySessionStore(clock: clock.sessionClock)
         var configuration = SessionConfiguration()
         configuration.sweepBatch = 2
-        let sessions = Sessions(configuration: configuration, store: store, logger: Logger(label: "test"))
+        let sessions = Sessions(configuration: configuration, store: store, logger: TestLog.logger("test"))
         try await save(store, count: 250, lasting: .seconds(1))
         let live = SessionID.random()
         await store.save(live, SessionRecord(values: ["a": "1"], created: clock.now, expires: clock.now + 100_000))
@@ -33,7 +34,7 @@ import Testing
         let store = RecordingStore(MemorySessionStore(clock: clock.sessionClock))
         var configuration = SessionConfiguration()
         configuration.sweepInterval = .milliseconds(10)
-        let sessions = Sessions(configuration: configuration, store: store, logger: Logger(label: "test"))
+        let sessions = Sessions(configuration: configuration, store: store, logger: TestLog.logger("test"))
         try await save(store, count: 3, lasting: .seconds(1))
         clock.advance(by: .seconds(2))
         let (swept, sweptContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -42,7 +43,7 @@ import Testing
             try? await Task.sleep(for: .seconds(20))  // fails instead of hanging if no sweep comes
             sweptContinuation.finish()
         }
-        let group = ServiceGroup(services: [sessions], logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [sessions], logger: TestLog.logger("test"))
         let running = Task { try await group.run() }
         var sweeps = swept.makeAsyncIterator()
         #expect(await sweeps.next() == 3, "the first sweep deleted the expired sessions")

@@ -23,7 +23,7 @@ final class StaticSite {
         let root = dir.path + "/www"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let configuration = StaticFilesConfiguration(urlPath: urlPath, root: root, forbiddenRoots: forbidden.map { root + "/" + $0 })
-        let responder = StaticFileResponder(configuration: configuration, logger: Logger(label: "hearth.static.test"))
+        let responder = StaticFileResponder(configuration: configuration, logger: TestLog.logger("hearth.static.test"))
         return StaticSite(dir: dir, server: try await LiveServer.start(responder: responder))
     }
 

@@ -35,11 +35,7 @@ public final class CGITestSite: Sendable {
         mount(&configuration.cgiMounts[0])
         configuration.staticMounts[0].root = documentRoot.path
         site(&configuration)
-        let logger = logger ?? {
-            var quiet = Logger(label: "hearth.test")
-            quiet.logLevel = .notice
-            return quiet
-        }()
+        let logger = logger ?? TestLog.logger()
         var siteBuilder = SiteBuilder(configuration: configuration)
         builder(&siteBuilder)
         let built = try siteBuilder.build(logger: logger)

@@ -26,7 +26,7 @@ public final class LiveServer: Sendable {
         host: String = "127.0.0.1",
         configure: (inout HTTPServerConfiguration) -> Void = { _ in },
         accessLog: (any AccessLogSink)? = nil,
-        logger: Logger = Logger(label: "hearth.test")
+        logger: Logger = TestLog.logger("hearth.test")
     ) async throws -> LiveServer {
         var configuration = HTTPServerConfiguration()
         configuration.host = host

@@ -74,13 +74,13 @@ import Testing
         for (path, message) in [(plain, "no user with a supported hash"), (directory.path + "/missing", "No such file")] {
             configuration.authentication = ["/cgi-bin": BasicAuthConfiguration(passwords: .htpasswd(path: path))]
             #expect {
-                try SiteBuilder(configuration: configuration).build(logger: Logger(label: "test"))
+                try SiteBuilder(configuration: configuration).build(logger: TestLog.logger("test"))
             } throws: { error in
                 let error = error as? ConfigurationError
                 return error?.key == "cgi[0].auth.htpasswd" && error?.message.contains(message) == true
             }
         }
         configuration.authentication = ["/nowhere": BasicAuthConfiguration(passwords: .verifier(PasswordVerifier { _, _ in true }))]
-        #expect(throws: ConfigurationError.self) { try SiteBuilder(configuration: configuration).build(logger: Logger(label: "test")) }
+        #expect(throws: ConfigurationError.self) { try SiteBuilder(configuration: configuration).build(logger: TestLog.logger("test")) }
     }
 }

@@ -87,7 +87,7 @@ import Testing
         configuration.staticMounts = []
         var builder = SiteBuilder(configuration: configuration)
         builder.mount("/app", handler: HandlerFunction { _ in .text("never") }, warmUp: { throw NoDatabase() })
-        let site = try builder.build(logger: Logger(label: "test"))
+        let site = try builder.build(logger: TestLog.logger("test"))
         await #expect(throws: Site.WarmUpError.self) { try await site.start() }
         await site.shutdown()
     }

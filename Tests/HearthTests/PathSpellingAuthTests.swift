@@ -71,7 +71,7 @@ import Testing
         let hot = HandlerFunction { request in .text("HOT-SECRET \(request.pathInfo)\n") }
         var vault = PublishedObject()
         try vault.publish("open") { "PUBLISHED-SECRET" }
-        var publisher = Publisher()
+        var publisher = Publisher(logger: TestLog.logger())
         try publisher.publish("vault", vault)
         let auth = BasicAuthConfiguration(realm: "Private", passwords: .htpasswd(path: htpasswd))
         return try await CGITestSite.start(

@@ -1,5 +1,6 @@
 import Hearth
 import Logging
+import HearthTesting
 import Testing
 
 /// The `sessions:` section (docs/configuration.md, docs/sessions.md).
@@ -77,9 +78,9 @@ import Testing
         configuration.staticMounts = []
         var builder = SiteBuilder(configuration: configuration)
         builder.mount("/plain", handler: HandlerFunction { _ in .text("plain") })
-        #expect(try builder.build(logger: Logger(label: "test")).sessions == nil, "no mount uses sessions: none made")
+        #expect(try builder.build(logger: TestLog.logger("test")).sessions == nil, "no mount uses sessions: none made")
         builder.mount("/cart", handler: HandlerFunction { request in .text(try request.session.isNew ? "new" : "old") }, sessions: true)
-        let site = try builder.build(logger: Logger(label: "test"))
+        let site = try builder.build(logger: TestLog.logger("test"))
         let sessions = try #require(site.sessions)
         #expect(sessions.configuration.cookieName == "hearth_session")
         #expect(sessions.store is MemorySessionStore, "memory by default")
