@@ -41,9 +41,9 @@ public struct HandlerResponder: Responder {
         if let failure {
             // A client's error (a body over the limit, a missing page) is no
             // fault of the server's: `error` is kept for a handler's own failure.
-            let level: Logger.Level = response.status.code >= 500 ? .error : .info
-            logger.log(level: level, "handler failed", metadata: [
-                "mount": "\(scriptName.isEmpty ? "/" : scriptName)", "error": "\(failure)", "status": "\(response.status.code)",
+            let serverFault = response.status.code >= 500
+            logger.log(level: serverFault ? .error : .info, "\(serverFault ? failure : "handler refused the request: \(failure)")", metadata: [
+                "mount": "\(scriptName.isEmpty ? "/" : scriptName)", "request": "\(request.requestLine)", "status": "\(response.status.code)",
             ])
         }
         try await write(response, to: writer)

@@ -36,3 +36,20 @@ public enum HearthError: Error, Sendable, Equatable {
         }
     }
 }
+
+/// What the log says of each error: a sentence, not an enum dump.
+extension HearthError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .badRequest(let reason): "bad request: \(reason)"
+        case .invalidField(let name, let problem): "form field \(name.debugDescription): \(problem)"
+        case .notFound: "the handler has nothing at this path"
+        case .methodNotAllowed(let allowed): "method not allowed here (allowed: \(allowed.map(\.rawValue).joined(separator: ", ")))"
+        case .payloadTooLarge(let limit): "request body over the limit of \(limit) bytes"
+        case .unauthorized(let realm): "credentials required for realm \(realm.debugDescription)"
+        case .forbidden: "the user may not have this"
+        case .unavailable(let seconds, let reason): "unavailable for \(seconds) s: \(reason)"
+        case .status(let status, let reason): "\(status.code) \(status.reasonPhrase): \(reason)"
+        }
+    }
+}

@@ -44,4 +44,27 @@ import Testing
         try await server.stop()
         #expect(response.status == 200 && response.text == "read 3\n")
     }
+
+    /// A handler's 404 or 405 is the client's error: logged at info with a
+    /// sentence, not at error as an enum dump (`error=notFound`).
+    @Test func aHandlersClientErrorIsLoggedAsASentenceAtInfo() async throws {
+        let log = LogCapture()
+        let refusing = HandlerFunction { request in
+            if request.target == "/x/405" { throw HearthError.methodNotAllowed(allowed: [.get]) }
+            throw HearthError.notFound
+        }
+        let responder = HandlerResponder(handler: refusing, mountedAt: "/x", server: CGIServer(software: "test", documentRoot: "/"), logger: log.logger())
+        let server = try await LiveServer.start(responder: responder, logger: log.logger())
+        let missing = try await rawRequest("GET /x/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: server.port)
+        let method = try await rawRequest("GET /x/405 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: server.port)
+        try await server.stop()
+        #expect(missing.status == 404 && method.status == 405)
+        let lines = log.records.filter { $0.message.hasPrefix("handler refused the request") }
+        #expect(lines.map(\.message) == [
+            "handler refused the request: the handler has nothing at this path",
+            "handler refused the request: method not allowed here (allowed: GET)",
+        ])
+        #expect(lines.allSatisfy { $0.level == .info })
+        #expect(!log.records.contains { $0.level >= .error })
+    }
 }
