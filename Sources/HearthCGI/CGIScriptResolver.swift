@@ -74,11 +74,15 @@ public struct CGIScriptResolver: Sendable {
         }
         let interpreter = Self.fileExtension(path).flatMap { interpreters[$0] }
         guard executable || interpreter != nil else {
-            return .forbidden("not executable: \(path)")
+            return .forbidden("\(Self.notExecutable): \(path)")
         }
         let scriptName = mountPath + "/" + named.joined(separator: "/")
         return .script(CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: path, interpreter: executable ? nil : interpreter))
     }
+
+    /// The reason a file that neither is executable nor has an
+    /// interpreter's extension is refused.
+    public static let notExecutable = "not executable"
 
     /// The extension of the file `path` names, without the dot; nil when none.
     public static func fileExtension(_ path: String) -> String? {

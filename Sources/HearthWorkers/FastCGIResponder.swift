@@ -54,11 +54,22 @@ public struct FastCGIResponder: Responder {
         switch resolver.resolve(path) {
         case .script(let script) where CGIScriptResolver.fileExtension(script.filePath).map(mount.extensions.contains) == true:
             return script
-        case .script(let script): throw HTTPError(.forbidden, "not a file this application runs: \(script.filePath)")
+        case .script(let script): throw notRun(script.filePath)
+        case .forbidden(let reason) where reason.hasPrefix(CGIScriptResolver.notExecutable):
+            // Every file here is handed to the application by its extension;
+            // being executable or not is no reason a user would guess.
+            throw notRun(String(reason.dropFirst(CGIScriptResolver.notExecutable.count + 2)))
         case .notFound: throw HTTPError(.notFound, "no file at \(request.rawPath)")
         case .forbidden(let reason): throw HTTPError(.forbidden, reason)
         case .rejected(let reason): throw HTTPError(.badRequest, "\(reason): \(request.rawPath)")
         }
+    }
+}
+
+extension FastCGIResponder {
+    /// `not a .php file: /srv/app/readme.txt`.
+    func notRun(_ path: String) -> HTTPError {
+        HTTPError(.forbidden, "not a .\(mount.extensions.joined(separator: " or .")) file: \(path)")
     }
 }
 

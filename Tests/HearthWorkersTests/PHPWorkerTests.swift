@@ -71,10 +71,13 @@ struct PHPWorkerTests {
 
     @Test("a file without a listed extension is never handed to php-cgi (403), a missing one is 404")
     func onlyListedExtensions() async throws {
-        let site = try await Self.start()
+        let capture = LogCapture()
+        let site = try await Self.start(capture: capture)
         #expect(try await site.get("/warm/php/notes.txt").status == 403)
         #expect(try await site.get("/warm/php/missing.php").status == 404)
         try await site.stop()
+        // The log says what happened: the file is not a .php file (not "not executable").
+        #expect(capture.records.contains { $0.metadata["status"] == "403" && $0.message == "not a .php file: \(site.pages.path)/notes.txt" })
     }
 
     @Test("a killed php-cgi is replaced; the next request is served")
