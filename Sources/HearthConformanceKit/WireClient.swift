@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -24,6 +27,26 @@ public struct WireClient: Sendable {
 
     public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.group = group
+    }
+
+    /// Whether the target accepts a connection at all; the reason in words
+    /// when it does not (`connection refused`), so a run against a server
+    /// that is down stops with one line instead of a failure per case.
+    public func unreachable(_ target: ConformanceTarget) async -> String? {
+        do {
+            let channel = try await ClientBootstrap(group: group).connectTimeout(.seconds(5)).connect(host: target.host, port: target.port).get()
+            try? await channel.close()
+            return nil
+        } catch {
+            return Self.reason(error)
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first { return reason(first.error) }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
+        if let error = error as? ChannelError, error == .connectTimeout(.seconds(5)) { return "no answer within 5 s" }
+        return "\(error)"
     }
 
     /// Sends `bytes` and reads one final response, or everything until the

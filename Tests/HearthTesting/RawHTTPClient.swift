@@ -55,6 +55,22 @@ public final class RawConnection: @unchecked Sendable {
         try await offload { try self.readToEndNow() }
     }
 
+    /// A loopback port nothing listens on (bound, then released: the
+    /// kernel does not hand it out again at once).
+    public static func unusedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw RawClientError.connect("127.0.0.1", 0) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// At most `count` bytes: what is buffered, else one read from the
     /// socket; empty at EOF. For a client that reads slowly.
     public func readSome(upTo count: Int) async throws -> [UInt8] {

@@ -111,4 +111,18 @@ import Testing
         #expect(hearth.errors.contains("/ → static files in \(real)/public, with server pages"))
         #expect(!hearth.errors.contains("no mounts"))
     }
+
+    /// `hearth conformance` from any directory finds the repository's cases
+    /// (beside the executable it was built into) and, against a server that
+    /// is down, stops with one line instead of a failure per case.
+    @Test func conformanceFromElsewhereAgainstADownTargetSaysSoOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let free = try RawConnection.unusedPort()
+        let outcome = try await Self.run(["conformance", "--target", "http://127.0.0.1:\(free)/cgi-bin/"], in: directory.path)
+        #expect(outcome.status == 1)
+        #expect(outcome.errors == "hearth: cannot connect to 127.0.0.1:\(free) (the --target): connection refused\n")
+        let missing = try await Self.run(["conformance", "--target", "http://127.0.0.1:\(free)/cgi-bin/", "--cases", "nowhere"], in: directory.path)
+        #expect(missing.status == 78)
+        #expect(missing.errors == "hearth: --cases: nowhere is not a directory\n")
+    }
 }
