@@ -13,6 +13,9 @@ let package = Package(
         // The lean runner alone: what a Swift CGI program needs to start
         // fast (no Foundation, no Yams, no libmagic; docs/migrating.md).
         .library(name: "HearthRun", targets: ["HearthRun"]),
+        // The tutorial's handler (docs/migrating.md, step 4): a package of
+        // your own imports it to mount the guestbook hot.
+        .library(name: "Guestbook", targets: ["Guestbook"]),
         .executable(name: "guestbook", targets: ["guestbook"]),
         .executable(name: "hearth", targets: ["hearth"]),
     ],

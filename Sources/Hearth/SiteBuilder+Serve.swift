@@ -14,6 +14,32 @@ extension SiteBuilder {
     }
 }
 
+extension SiteBuilder {
+    /// For a program's `main` (the examples, your own server): `--port N`
+    /// and `--help` from the command line (`ProgramArguments`), then
+    /// `serve`. An ordinary failure (the port in use, a directory missing,
+    /// a warm-up that throws) is one line on standard error and exit
+    /// status 1, never a crash; returns after a graceful stop.
+    /// A program with options of its own parses them itself and passes
+    /// `arguments`.
+    public func serveProgram(
+        arguments: ProgramArguments? = nil, usage: String? = nil,
+        logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })
+    ) async {
+        let usage = usage ?? """
+            usage: \(ProgramExit.programName) [--port N]
+              Serves the site on \(configuration.server.host):N (--port, else PORT, else \(configuration.server.port)) until SIGTERM or SIGINT.
+            """
+        var site = self
+        if let port = (arguments ?? ProgramArguments.fromCommandLine(usage: usage)).port { site.configuration.server.port = port }
+        do {
+            try await site.serve(logger: logger)
+        } catch {
+            ProgramExit.failure("\(error)").perform(usage: usage)
+        }
+    }
+}
+
 extension Site {
     /// Runs `server` for this site until SIGTERM or SIGINT: the site starts
     /// (warm-ups, worker pools) before the first connection is accepted,

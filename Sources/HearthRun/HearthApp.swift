@@ -35,16 +35,40 @@ public enum HearthApp {
     /// a CGI program, requests from the host's connections as a FastCGI
     /// worker until the pool stops it, or HTTP until SIGTERM/SIGINT.
     /// `warmUp` runs first, before any request is read (open a database,
-    /// fill a cache: mod_python's PythonImport); if it throws, nothing is
-    /// served and the error is thrown.
+    /// fill a cache: mod_python's PythonImport). On its own, the program
+    /// takes `--port N` and `--help` (`ProgramArguments`). If the warm-up
+    /// throws, or the port cannot be had, nothing is served: the error is
+    /// one line on standard error and the program exits with status 1
+    /// (never a crash).
     public static func run(_ handler: some HearthHandler, warmUp: (@Sendable () async throws -> Void)? = nil) async throws {
         let mode = detectMode()
-        try await warmUp?()
+        if case .standalone = mode {
+            _ = ProgramArguments.fromCommandLine(usage: Self.usage)
+        }
+        do {
+            try await warmUp?()
+        } catch {
+            ProgramExit.failure("warm-up failed: \(error)").perform(usage: Self.usage)
+        }
         switch mode {
         case .fastCGI: await FastCGIRunner.serve(handler)
         case .cgi: await CGIRunner.serve(handler)
-        case .standalone(let port): try await StandaloneRunner.serve(handler, port: port)
+        case .standalone(let port):
+            do {
+                try await StandaloneRunner.serve(handler, port: port)
+            } catch {
+                ProgramExit.failure("\(error)").perform(usage: Self.usage)
+            }
         }
+    }
+
+    static var usage: String {
+        """
+        usage: \(ProgramExit.programName) [--port N]
+          On its own, serves HTTP on 127.0.0.1:N (--port, else PORT, else 8080) until SIGTERM or SIGINT.
+          Started by a CGI server (GATEWAY_INTERFACE set) it answers one request; started by a
+          FastCGI pool (a listening socket on fd 0) it serves as a worker. Neither takes arguments.
+        """
     }
 
     static func port(arguments: [String]) -> Int? {

@@ -14,9 +14,9 @@ import Testing
 
     /// Runs `hearth ARGUMENTS` to its end (at most 20 s, then it is killed
     /// and the test fails) and returns its exit status and standard error.
-    static func run(_ arguments: [String], in directory: String) async throws -> Outcome {
+    static func run(_ arguments: [String], in directory: String, executable: String = HearthProcess.executable) async throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: HearthProcess.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let errors = Pipe()
@@ -124,5 +124,27 @@ import Testing
         let missing = try await Self.run(["conformance", "--target", "http://127.0.0.1:\(free)/cgi-bin/", "--cases", "nowhere"], in: directory.path)
         #expect(missing.status == 78)
         #expect(missing.errors == "hearth: --cases: nowhere is not a directory\n")
+    }
+
+    /// The examples a user builds in docs/migrating.md: `--help`, a checked
+    /// `--port`, and a port in use as one line, exit 1, no crash (the
+    /// tutorial's step 4 used to start on step 0's port and die with
+    /// "Fatal error: Error raised at top level" and exit 132).
+    @Test(arguments: ["guestbook", "guestbook-server"])
+    func theExamplesFailInOneLine(_ name: String) async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("public/index.html", "home")
+        try FileManager.default.createDirectory(atPath: directory.path + "/cgi-bin", withIntermediateDirectories: true)
+        let executable = HearthProcess.builtExecutable(name)
+        let help = try await Self.run(["--help"], in: directory.path, executable: executable)
+        let badPort = try await Self.run(["--port", "99999"], in: directory.path, executable: executable)
+        let first = try await HearthProcess.start([], workingDirectory: directory.path)
+        let taken = try await Self.run(["--port", "\(first.port)"], in: directory.path, executable: executable)
+        #expect(try await first.terminate() == 0)
+        #expect(help.status == 0)
+        #expect(badPort.status == 64 && badPort.errors.hasPrefix("\(name): --port: expected 0 to 65535, found \"99999\"\n"), "\(badPort.errors)")
+        #expect(taken.status == 1, "\(taken.errors)")
+        #expect(taken.errors.hasSuffix("\(name): cannot listen on 127.0.0.1:\(first.port): address already in use (errno 98)\n"), "\(taken.errors)")
+        #expect(!taken.errors.contains("Fatal error"))
     }
 }

@@ -12,27 +12,43 @@ import Logging
 // One event loop per CPU the server may use, before anything starts them.
 EventLoopSizing.fitSingletonGroupToAffinity()
 
-func option(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
+let usage = """
+    usage: addressbook-server [--port N] [--htpasswd FILE]
+      Publishes the address book at http://127.0.0.1:N/api (--port, else PORT, else 8080).
+      --htpasswd FILE checks the editors' passwords against an Apache htpasswd file.
+    """
+
+/// `--htpasswd FILE` is this program's own; the rest is `ProgramArguments`'.
+func parse(_ arguments: [String]) -> (ProgramArguments, htpasswd: String?) {
+    var rest: [String] = []
+    var htpasswd: String?
+    var iterator = arguments.makeIterator()
+    while let argument = iterator.next() {
+        if argument == "--htpasswd" {
+            guard let file = iterator.next() else { ProgramExit.usage("--htpasswd needs a file").perform(usage: usage) }
+            htpasswd = file
+        } else {
+            rest.append(argument)
+        }
+    }
+    switch ProgramArguments.parse(rest, environmentPort: getenv("PORT").map { String(cString: $0) }) {
+    case .success(let arguments): return (arguments, htpasswd)
+    case .failure(let exit): exit.perform(usage: usage)
+    }
 }
 
+let (arguments, htpasswd) = parse(Array(CommandLine.arguments.dropFirst()))
 var configuration = HearthConfiguration()
 configuration.cgiMounts = []
 configuration.staticMounts = []
-if let port = option("--port") {
-    guard let number = Int(port), (0...65535).contains(number) else {
-        let message = "addressbook-server: --port needs a port number, not \(port)\n"
-        _ = write(STDERR_FILENO, message, message.utf8.count)
-        exit(2)
-    }
-    configuration.server.port = number
-}
 
 let logger = Logger(label: "addressbook", factory: { StreamLogHandler.standardError(label: $0) })
 let book = AddressBook()
-let editors = try option("--htpasswd").map { PasswordVerifier.htpasswd(try HtpasswdFile(path: $0, logger: logger)) }
-var site = SiteBuilder(configuration: configuration)
-site.mount("/api", handler: try book.publisher(editors: editors ?? .users(AddressBook.editors), logger: logger))
-try await site.serve(logger: logger)
+do {
+    let editors = try htpasswd.map { PasswordVerifier.htpasswd(try HtpasswdFile(path: $0, logger: logger)) }
+    var site = SiteBuilder(configuration: configuration)
+    site.mount("/api", handler: try book.publisher(editors: editors ?? .users(AddressBook.editors), logger: logger))
+    await site.serveProgram(arguments: arguments, usage: usage, logger: logger)
+} catch {
+    ProgramExit.failure("\(error)").perform(usage: usage)
+}

@@ -13,10 +13,18 @@ EventLoopSizing.fitSingletonGroupToAffinity()
 let file = getenv("GUESTBOOK_FILE").map { String(cString: $0) } ?? "guestbook.txt"
 let guestbook = Guestbook(file: file)
 
-let hasConfig = access("hearth.yaml", F_OK) == 0
-var site = SiteBuilder(configuration: hasConfig ? try ConfigurationFile.load(path: "hearth.yaml") : HearthConfiguration())
+var configuration = HearthConfiguration()
+if access("hearth.yaml", F_OK) == 0 {
+    do {
+        configuration = try ConfigurationFile.load(path: "hearth.yaml")
+    } catch {
+        ProgramExit.failure("\(error)").perform(usage: "usage: guestbook-server [--port N]")
+    }
+}
+var site = SiteBuilder(configuration: configuration)
 site.mount("/guestbook", handler: guestbook, warmUp: {
     // Preloaded before the first request: here, proof the file is readable.
     _ = try guestbook.store.entries()
 })
-try await site.serve()
+// `--port N` and `--help`; a port in use is one line on stderr, exit 1.
+await site.serveProgram()
