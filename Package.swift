@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // Hearth: a CGI host that grows into persistent Swift handlers.
 // Layering (DESIGN.md): every dependency arrow points down; a layer never
 // imports a sibling or anything above it.
@@ -18,6 +18,15 @@ let package = Package(
         .library(name: "Guestbook", targets: ["Guestbook"]),
         .executable(name: "guestbook", targets: ["guestbook"]),
         .executable(name: "hearth", targets: ["hearth"]),
+    ],
+    // SE-0450 package traits. PostgreSQL (the session store for several
+    // instances behind a load balancer) is off by default: a server that
+    // keeps sessions in memory or SQLite does not compile PostgreSQL's
+    // client (docs/performance.md, "Build"). `swift build --traits
+    // PostgreSQL` turns it on; the README's test command does.
+    traits: [
+        .trait(name: "PostgreSQL", description: "The PostgreSQL session store (sessions.store: postgres)."),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -167,7 +176,7 @@ let package = Package(
                 "HearthWeb",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

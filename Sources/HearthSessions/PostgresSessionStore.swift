@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Logging
 import PostgresNIO
 
@@ -18,57 +19,7 @@ import PostgresNIO
 /// first use, under an advisory transaction lock so that instances
 /// starting together do not race on `CREATE TABLE IF NOT EXISTS`.
 public final class PostgresSessionStore: SessionStore {
-    /// Where the database is and how to log in.
-    public struct Connection: Sendable, Equatable {
-        public enum Endpoint: Sendable, Equatable {
-            case tcp(host: String, port: Int)
-            /// The socket file itself: `/var/run/postgresql/.s.PGSQL.5432`.
-            case unixSocket(path: String)
-        }
-
-        /// TLS over TCP: `prefer` tries it and falls back; `require` refuses
-        /// a server without it (certificates checked against the system's).
-        public enum TLS: String, Sendable, CaseIterable {
-            case disable, prefer, require
-        }
-
-        public var endpoint: Endpoint
-        public var username: String
-        public var password: String?
-        public var database: String?
-        public var tls: TLS
-        /// Most connections this instance opens. Default 20.
-        public var maxConnections: Int
-
-        public init(
-            endpoint: Endpoint, username: String, password: String? = nil, database: String? = nil, tls: TLS = .prefer, maxConnections: Int = 20
-        ) {
-            self.endpoint = endpoint
-            self.username = username
-            self.password = password
-            self.database = database
-            self.tls = tls
-            self.maxConnections = maxConnections
-        }
-
-        var clientConfiguration: PostgresClient.Configuration {
-            var configuration: PostgresClient.Configuration
-            switch endpoint {
-            case .unixSocket(let path):
-                configuration = .init(unixSocketPath: path, username: username, password: password, database: database)
-            case .tcp(let host, let port):
-                let tls: PostgresClient.Configuration.TLS = switch self.tls {
-                case .disable: .disable
-                case .prefer: .prefer(.makeClientConfiguration())
-                case .require: .require(.makeClientConfiguration())
-                }
-                configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
-            }
-            configuration.options.maximumConnections = maxConnections
-            return configuration
-        }
-    }
-
+    public typealias Connection = PostgresConnection
     public let clock: SessionClock
     private let client: PostgresClient
     private let running: Task<Void, Never>
@@ -175,3 +126,23 @@ public final class PostgresSessionStore: SessionStore {
         await running.value
     }
 }
+
+extension PostgresConnection {
+    var clientConfiguration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        switch endpoint {
+        case .unixSocket(let path):
+            configuration = .init(unixSocketPath: path, username: username, password: password, database: database)
+        case .tcp(let host, let port):
+            let tls: PostgresClient.Configuration.TLS = switch self.tls {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
+        }
+        configuration.options.maximumConnections = maxConnections
+        return configuration
+    }
+}
+#endif

@@ -7,8 +7,9 @@ public struct SessionConfiguration: Sendable {
         case memory
         /// An SQLite file shared by the server and its FastCGI workers.
         case sqlite(path: String)
-        /// A PostgreSQL database shared by several Hearth instances.
-        case postgres(PostgresSessionStore.Connection)
+        /// A PostgreSQL database shared by several Hearth instances (in a
+        /// build with the `PostgreSQL` trait; see `Sessions.postgresIsBuiltIn`).
+        case postgres(PostgresConnection)
     }
 
     /// Default `.memory`.

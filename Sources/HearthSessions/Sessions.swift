@@ -38,9 +38,24 @@ public final class Sessions: Service, Sendable {
         switch store {
         case .memory: MemorySessionStore()
         case .sqlite(let path): SQLiteSessionStore(path: path, logger: logger)
-        case .postgres(let connection): PostgresSessionStore(connection: connection, logger: logger)
+        case .postgres(let connection):
+            #if PostgreSQL
+            PostgresSessionStore(connection: connection, logger: logger)
+            #else
+            UnavailableSessionStore(reason: "store postgres: \(Sessions.withoutPostgres)", connection: connection)
+            #endif
         }
     }
+
+    /// Whether this build has the PostgreSQL store (the `PostgreSQL` trait).
+    #if PostgreSQL
+    public static let postgresIsBuiltIn = true
+    #else
+    public static let postgresIsBuiltIn = false
+    #endif
+
+    /// What a configuration asking for it is told when it is not built in.
+    public static let withoutPostgres = "this Hearth was built without PostgreSQL sessions; build it with `swift build --traits PostgreSQL`"
 
     /// Sweeps every `sweepInterval` until graceful shutdown (or
     /// cancellation), then closes the store.

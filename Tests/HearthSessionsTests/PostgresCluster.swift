@@ -26,12 +26,12 @@ actor PostgresCluster {
 
     /// A new, empty database in the cluster (started if need be), and how
     /// a store connects to it.
-    func freshDatabase() async throws -> PostgresSessionStore.Connection {
+    func freshDatabase() async throws -> PostgresConnection {
         let cluster = try await start()
         databases += 1
         let name = "hearth_test_\(databases)"
         try await Self.runOffPool(["\(Self.binaries)/createdb", "-h", cluster.directory, "-p", "\(Self.port)", "-U", "postgres", name])
-        return PostgresSessionStore.Connection(
+        return PostgresConnection(
             endpoint: .unixSocket(path: "\(cluster.directory)/.s.PGSQL.\(Self.port)"), username: "postgres", database: name
         )
     }

@@ -5,7 +5,10 @@ import Testing
 
 /// The stores every test of the contract runs against.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite, postgres
+    case memory, sqlite
+    #if PostgreSQL
+    case postgres
+    #endif
 
     var testDescription: String { rawValue }
 
@@ -15,7 +18,9 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         switch self {
         case .memory: MemorySessionStore(clock: clock.sessionClock)
         case .sqlite: SQLiteSessionStore(path: directory.path + "/sessions.sqlite", clock: clock.sessionClock)
+        #if PostgreSQL
         case .postgres: PostgresSessionStore(connection: try await PostgresCluster.shared.freshDatabase(), clock: clock.sessionClock)
+        #endif
         }
     }
 }

@@ -39,6 +39,7 @@ import Testing
         #expect(sessions.idleTimeout == .seconds(1800) && sessions.lockTimeout == .seconds(10))
     }
 
+    #if PostgreSQL
     @Test func postgresOverTCPAndOverASocket() throws {
         let tcp = try #require(try parse("""
             sessions:
@@ -53,6 +54,17 @@ import Testing
             """).sessions)
         #expect(socket.store == .postgres(.init(endpoint: .unixSocket(path: "/var/run/postgresql/.s.PGSQL.5432"), username: "www-data", maxConnections: 4)))
     }
+    #else
+    /// Built without the PostgreSQL trait: the key is known, and refused
+    /// at its line with the way to get it.
+    @Test func postgresNeedsTheTrait() throws {
+        #expect(throws: ConfigurationError(
+            key: "sessions.store", message: Sessions.withoutPostgres, position: (file: "hearth.yaml", line: 2, column: 10)
+        )) {
+            try parse("sessions:\n  store: postgres\n  postgres: {host: db.internal, user: hearth}\n")
+        }
+    }
+    #endif
 
     @Test(arguments: [
         ("sessions:\n  store: files\n", "sessions.store", 2, 10, "expected one of memory, sqlite, postgres, found \"files\""),

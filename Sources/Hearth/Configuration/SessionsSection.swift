@@ -12,7 +12,7 @@ enum SessionsSection {
         var storeNode: ConfigurationNode?
         var path: String?
         var pathNode: ConfigurationNode?
-        var postgres: PostgresSessionStore.Connection?
+        var postgres: PostgresConnection?
         var postgresNode: ConfigurationNode?
     }
 
@@ -48,6 +48,7 @@ enum SessionsSection {
             if let postgres = draft.postgresNode { throw postgres.error("is for store postgres, but the store is sqlite") }
             configuration.store = .sqlite(path: path)
         case "postgres":
+            guard Sessions.postgresIsBuiltIn else { throw (draft.storeNode ?? node).error(Sessions.withoutPostgres) }
             guard let connection = draft.postgres else { throw (draft.storeNode ?? node).error("store postgres needs postgres (how to connect)") }
             if let path = draft.pathNode { throw path.error("is for store sqlite, but the store is postgres") }
             configuration.store = .postgres(connection)
@@ -81,7 +82,7 @@ enum PostgresSection {
         var user: String?
         var password: String?
         var database: String?
-        var tls = PostgresSessionStore.Connection.TLS.prefer
+        var tls = PostgresConnection.TLS.prefer
         var maxConnections = 20
     }
 
@@ -92,21 +93,21 @@ enum PostgresSection {
         .init("user") { $0.user = try $1.text(expecting: "a user name") },
         .init("password") { $0.password = try $1.text(expecting: "a password") },
         .init("database") { $0.database = try $1.text(expecting: "a database name") },
-        .init("tls") { $0.tls = try $1.word(PostgresSessionStore.Connection.TLS.allCases.map { ($0.rawValue, $0) }) },
+        .init("tls") { $0.tls = try $1.word(PostgresConnection.TLS.allCases.map { ($0.rawValue, $0) }) },
         .init("max_connections") { $0.maxConnections = try $1.integer(in: 1...10_000) },
     ]
 
-    static func read(_ node: ConfigurationNode) throws -> PostgresSessionStore.Connection {
+    static func read(_ node: ConfigurationNode) throws -> PostgresConnection {
         let draft = try node.read(Draft(), keys: keys)
         guard let user = draft.user else { throw node.error("needs user") }
-        let endpoint: PostgresSessionStore.Connection.Endpoint
+        let endpoint: PostgresConnection.Endpoint
         switch (draft.host, draft.socket) {
         case (let host?, nil): endpoint = .tcp(host: host, port: draft.port)
         case (nil, let socket?): endpoint = .unixSocket(path: socket)
         case (nil, nil): throw node.error("needs host (TCP) or socket (the server's Unix socket file)")
         case (.some, .some): throw node.error("has both host and socket; choose one")
         }
-        return PostgresSessionStore.Connection(
+        return PostgresConnection(
             endpoint: endpoint, username: user, password: draft.password, database: draft.database, tls: draft.tls,
             maxConnections: draft.maxConnections
         )
