@@ -64,6 +64,16 @@ enum Probe {
     while :; do echo tick; sleep 0.05; done
     """
 
+    /// Prints who started it and how: its parent's pid, its own argv and
+    /// the names in the environment it was exec'd with, from /proc.
+    static let origin = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\n'
+    echo "parent=$PPID"
+    printf 'argv='; tr '\\0' '|' < /proc/$$/cmdline; echo
+    printf 'started-with='; tr '\\0' '\\n' < /proc/$$/environ | sed 's/=.*//' | tr '\\n' ' '; echo
+    """
+
     /// Prints whatever output `$QUERY_STRING` names, for response tests.
     static let respond = #"""
     #!/bin/sh
