@@ -30,6 +30,17 @@ enum Probe {
     head -c $((5 * 1024 * 1024)) /dev/zero | tr '\\0' 'x'
     """
 
+    /// Ignores SIGPIPE, records its pid in `$QUERY_STRING.pid`, writes 5
+    /// megabytes, then hangs on: only a signal from the server ends it.
+    static let bigThenLingers = """
+    #!/bin/sh
+    trap '' PIPE
+    echo $$ > "$QUERY_STRING.pid"
+    printf 'Content-Type: application/octet-stream\\n\\n'
+    head -c $((5 * 1024 * 1024)) /dev/zero | tr '\\0' 'x'
+    exec sleep 1000
+    """
+
     /// Never reads its input; answers at once.
     static let ignoresInput = """
     #!/bin/sh
