@@ -58,6 +58,22 @@ import Testing
         try await site.stop()
     }
 
+    /// The script obeys SIGTERM at once, its descendants ignore it: the
+    /// group's SIGKILL after the grace is what ends them, even though the
+    /// script itself is gone (and reaped) by then.
+    @Test func descendantsIgnoringSIGTERMAreKilledAfterTheGrace() async throws {
+        let site = try await CGITestSite.start(scripts: ["family": Probe.family(descendants: #"trap "" TERM;"#)], mount: {
+            $0.ioTimeout = Self.timeout
+            $0.killGrace = .milliseconds(200)
+        }, logger: LogCapture().logger())
+        let connection = try RawConnection(port: site.port, timeoutSeconds: 10)
+        try await connection.send("GET /cgi-bin/family?stubborn HTTP/1.1\r\nHost: t\r\n\r\n")
+        let family = try await Self.pids(of: "stubborn", in: site)
+        try await Self.expectAllGone(family)
+        #expect(try await connection.readResponse().status == 504)
+        try await site.stop()
+    }
+
     /// The pids the family script recorded under `name`: the script's
     /// own, its child's and its grandchild's.
     private static func pids(of name: String, in site: CGITestSite) async throws -> [Int32] {
