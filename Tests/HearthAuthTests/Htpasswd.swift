@@ -4,11 +4,10 @@ import Foundation
 /// was written by it, not by the code under test.
 enum Htpasswd {
     /// `htpasswd -nb<flag> user password`: one `user:hash` line.
-    /// `options` go before the user (`["-C", "10"]`: bcrypt's cost).
-    static func line(_ flag: String, options: [String] = [], user: String, password: String) throws -> String {
+    static func line(_ flag: String, user: String, password: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/htpasswd")
-        process.arguments = ["-nb" + flag] + options + [user, password]
+        process.arguments = ["-nb" + flag, user, password]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
