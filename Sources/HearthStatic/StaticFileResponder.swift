@@ -74,8 +74,8 @@ public struct StaticFileResponder: Responder {
             }
             if file.status.isRegularFile { return try reply(file, request: request) }
         }
-        // No listing (listDirectories is not implemented): like Apache
-        // without Options Indexes, the directory exists but is not shown.
+        if configuration.listDirectories { return try DirectoryListing(resolver: resolver).reply(for: path) }
+        // Like Apache without Options Indexes: the directory exists but is not shown.
         throw HTTPError(.forbidden, "directory without an index file")
     }
 

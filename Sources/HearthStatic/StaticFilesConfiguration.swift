@@ -10,8 +10,11 @@ public struct StaticFilesConfiguration: Sendable {
     /// Files served for a URL that names a directory, first existing one
     /// wins. Default `["index.html"]`.
     public var indexFiles: [String] = ["index.html"]
-    /// Whether a directory without an index file is listed. Listing is not
-    /// implemented: such a directory is 403 either way. Default `false`.
+    /// Whether a directory without an index file is listed (an HTML page of
+    /// links, `DirectoryListing`) instead of refused with 403. A listing
+    /// shows only what the mount would serve: never dot files, template
+    /// sources, or anything in a forbidden root or out of `root`.
+    /// Default `false`.
     public var listDirectories: Bool = false
     /// Absolute directories whose files are never served, even when they lie
     /// under `root` or a symlink leads into them: script directories, whose

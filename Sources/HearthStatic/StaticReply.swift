@@ -8,6 +8,8 @@ enum StaticReply {
     /// RFC 9110 §15.4.5: a 304 carries the validators a 200 would have.
     case notModified(HTTPHeaders)
     case redirect(String)
+    /// A page made here (a directory listing), whole in memory.
+    case page(ByteBuffer, headers: HTTPHeaders)
     case error(HTTPError)
 
     func send(for request: Request, writer: consuming ResponseWriter) async throws {
@@ -24,6 +26,9 @@ enum StaticReply {
         case .redirect(let location):
             // 301 to the slash form (RFC 9110 §15.4.2), with the short page.
             try await writer.writeError(HTTPError(.movedPermanently, headers: [("Location", location)]))
+        case .page(let body, let headers):
+            // HEAD: the same head, no body (the writer drops it).
+            try await writer.write(status: .ok, headers: headers, body: body)
         case .error(let error):
             try await writer.writeError(error)
         }

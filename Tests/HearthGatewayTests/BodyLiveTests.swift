@@ -42,10 +42,20 @@ import Testing
         try await site.stop()
     }
 
+    /// The cap cuts the body and stops the script: this one ignores
+    /// SIGPIPE and outlives its output, so the closed pipe alone does not
+    /// end it, and its timeout is far beyond the bound.
     @Test func outputOverTheMountCapIsCutAndTheScriptStopped() async throws {
-        let site = try await CGITestSite.start(scripts: ["big": Probe.big], mount: { $0.maxOutputBytes = 100_000 })
-        let connection = try RawConnection(port: site.port)
-        try await connection.send("GET /cgi-bin/big HTTP/1.1\r\nHost: t\r\n\r\n")
+        let site = try await CGITestSite.start(scripts: ["big": Probe.bigThenLingers], mount: {
+            $0.maxOutputBytes = 100_000
+            $0.ioTimeout = .seconds(60)
+            $0.killGrace = .milliseconds(200)
+        }, logger: LogCapture().logger())
+        let connection = try RawConnection(port: site.port, timeoutSeconds: 10)
+        try await connection.send("GET /cgi-bin/big?capped HTTP/1.1\r\nHost: t\r\n\r\n")
+        let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/capped.pid"))
+        #expect(await Processes.waitUntilGone(pid, seconds: 5), "the script outlived the cap")
+        Processes.killSurvivors([pid])
         let bytes = try await connection.readToEnd()
         #expect(bytes.count < 200_000)
         #expect(String(decoding: bytes.prefix(15), as: UTF8.self) == "HTTP/1.1 200 OK")

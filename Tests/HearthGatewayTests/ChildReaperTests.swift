@@ -1,6 +1,7 @@
 import Foundation
 @testable import HearthGateway
 import HearthTesting
+import Synchronization
 import Testing
 
 /// Children that outlive the moment they are first awaited are reaped when
@@ -28,6 +29,21 @@ import Testing
         }
         for index in 0..<20 { #expect(statuses[index].map { ($0 >> 8) & 0xFF } == Int32(index)) }
         #expect(Processes.zombieChildren().filter(pids.contains).isEmpty)
+    }
+
+    /// `beforeReaping` runs once the child has exited and before it is
+    /// reaped: a zombie still, so its pid and process group id are still
+    /// its own (ScriptProcess sends a stop's SIGKILL to the group then).
+    @Test func beforeReapingRunsWhileTheChildIsAZombie() async throws {
+        let pid = try Self.spawn("sleep 0.1; exit 4")
+        let seen = Mutex<String?>(nil)
+        let status = await ChildReaper.shared.waitForExit(of: pid) {
+            let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            seen.withLock { $0 = stat.flatMap { $0.split(separator: ")").last?.split(separator: " ").first.map(String.init) } }
+        }
+        #expect(seen.withLock { $0 } == "Z")
+        #expect((status >> 8) & 0xFF == 4)
+        #expect(!Processes.zombieChildren().contains(pid))
     }
 
     /// A worker pool's shutdown and its supervisor may both await one

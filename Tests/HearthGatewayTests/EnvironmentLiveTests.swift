@@ -48,6 +48,39 @@ import Testing
         try await site.stop()
     }
 
+    /// SECURITY.md, Shellshock: the server execs the script itself, never
+    /// through `sh -c`. A shell in between would be the script's parent
+    /// (dash forks for `-c`), or, where it execs the command (bash), would
+    /// have put its own `PWD`, `SHLVL` and `_` into the environment the
+    /// script was started with, which /proc/PID/environ keeps.
+    @Test func scriptIsExecutedDirectlyByTheServer() async throws {
+        let site = try await CGITestSite.start(scripts: ["origin": Probe.origin])
+        let lines = try await site.get("/cgi-bin/origin").text.split(separator: "\n").map(String.init)
+        try await site.stop()
+        #expect(lines.first == "parent=\(getpid())", "the server (this process) is the parent")
+        // The kernel's argv for a `#!/bin/sh` file exec'd by its path.
+        #expect(lines.dropFirst().first == "argv=/bin/sh|\(site.scriptDirectory)/origin|")
+        let names = lines.dropFirst(2).first?.dropFirst("started-with=".count) ?? ""
+        let started = Set(names.split(separator: " ").map(String.init))
+        #expect(started.contains("GATEWAY_INTERFACE"))
+        #expect(started.isDisjoint(with: ["PWD", "SHLVL", "_", "OLDPWD"]), "a shell's variables: \(started.sorted())")
+    }
+
+    /// SECURITY.md, Shellshock: a header value over 16 KiB (the default
+    /// cap) is dropped; one of exactly 16 KiB reaches the script.
+    @Test func headerValuesOver16KiBAreDropped() async throws {
+        let site = try await CGITestSite.start(scripts: ["printenv": Probe.printenv])
+        let fits = String(repeating: "a", count: 16 * 1024), over = String(repeating: "b", count: 16 * 1024 + 1)
+        let response = try await site.get("/cgi-bin/printenv", headers: ["X-Fits: \(fits)", "X-Over: \(over)"])
+        let env = RawResponseEnvironment.parse(response.text)
+        // Compared here, not in #expect: a failure would print 16 KiB twice.
+        let fitsArrived = env["HTTP_X_FITS"] == fits
+        #expect(fitsArrived, "HTTP_X_FITS has \(env["HTTP_X_FITS"]?.utf8.count ?? 0) bytes")
+        #expect(env["HTTP_X_OVER"]?.utf8.count == nil, "the 16,385-byte value was exported")
+        #expect(env["HTTP_HOST"] == "test")
+        try await site.stop()
+    }
+
     /// SECURITY.md: httpoxy, header-name spoofing, Authorization.
     @Test func hostileHeadersNeverReachTheEnvironment() async throws {
         let site = try await CGITestSite.start(scripts: ["printenv": Probe.printenv])

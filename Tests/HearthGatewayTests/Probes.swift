@@ -30,6 +30,17 @@ enum Probe {
     head -c $((5 * 1024 * 1024)) /dev/zero | tr '\\0' 'x'
     """
 
+    /// Ignores SIGPIPE, records its pid in `$QUERY_STRING.pid`, writes 5
+    /// megabytes, then hangs on: only a signal from the server ends it.
+    static let bigThenLingers = """
+    #!/bin/sh
+    trap '' PIPE
+    echo $$ > "$QUERY_STRING.pid"
+    printf 'Content-Type: application/octet-stream\\n\\n'
+    head -c $((5 * 1024 * 1024)) /dev/zero | tr '\\0' 'x'
+    exec sleep 1000
+    """
+
     /// Never reads its input; answers at once.
     static let ignoresInput = """
     #!/bin/sh
@@ -62,6 +73,16 @@ enum Probe {
     printf 'Content-Type: text/plain\\n\\n'
     echo $$ > "$QUERY_STRING.pid"
     while :; do echo tick; sleep 0.05; done
+    """
+
+    /// Prints who started it and how: its parent's pid, its own argv and
+    /// the names in the environment it was exec'd with, from /proc.
+    static let origin = """
+    #!/bin/sh
+    printf 'Content-Type: text/plain\\n\\n'
+    echo "parent=$PPID"
+    printf 'argv='; tr '\\0' '|' < /proc/$$/cmdline; echo
+    printf 'started-with='; tr '\\0' '\\n' < /proc/$$/environ | sed 's/=.*//' | tr '\\n' ' '; echo
     """
 
     /// Prints whatever output `$QUERY_STRING` names, for response tests.

@@ -11,10 +11,16 @@ func expectServesNewConnection(_ server: LiveServer, sourceLocation: SourceLocat
     #expect(response.status == 200, sourceLocation: sourceLocation)
 }
 
-/// Everything the peer sends until it closes, as text; a reset counts as a
-/// close after what was read so far is lost, so it reads as "".
-func textUntilClose(_ connection: RawConnection) async -> String {
-    String(decoding: (try? await connection.readToEnd()) ?? [], as: UTF8.self)
+/// Everything the peer sends until it closes (EOF or a reset), as text.
+/// A connection the server leaves open past the client's receive timeout
+/// fails the test: a hang must not read as "nothing was sent".
+func textUntilClose(_ connection: RawConnection, sourceLocation: SourceLocation = #_sourceLocation) async -> String {
+    do {
+        return String(decoding: try await connection.readUntilPeerCloses(), as: UTF8.self)
+    } catch {
+        Issue.record("the server did not close the connection: \(error)", sourceLocation: sourceLocation)
+        return ""
+    }
 }
 
 /// How many responses (status lines) a stretch of raw output holds.

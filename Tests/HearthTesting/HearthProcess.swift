@@ -53,9 +53,20 @@ public final class HearthProcess: Sendable {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let log = LogBuffer()
-        let port = try await offload { try Self.readUntilListening(stderr.fileHandleForReading, log: log) }
-        return HearthProcess(process: process, port: port, errorLog: log)
+        do {
+            let port = try await offload(within: listeningBound) { try Self.readUntilListening(stderr.fileHandleForReading, log: log) }
+            return HearthProcess(process: process, port: port, errorLog: log)
+        } catch {
+            // A server that never says it listens is stopped, not left running.
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw RawClientError.malformed("\(executable) did not say it was listening (\(error)); its log: \(log.text)")
+        }
     }
+
+    /// How long a server may take to start listening, and to exit after
+    /// SIGTERM: generous, for a loaded machine, but a hang fails the test.
+    public static let listeningBound = Duration.seconds(60)
+    public static let exitBound = 30.0
 
     /// Reads the error log until the "listening" line, then keeps draining
     /// it on the same thread so the server never blocks on a full pipe.
@@ -64,10 +75,11 @@ public final class HearthProcess: Sendable {
         while true {
             let data = handle.availableData
             guard !data.isEmpty else { throw RawClientError.malformed("hearth exited before listening: \(pending)") }
-            pending += String(decoding: data, as: UTF8.self)
+            let text = String(decoding: data, as: UTF8.self)
+            pending += text
+            log.append(text)
             if let range = pending.range(of: #"listening on http://[^ ]*:(\d+)/"#, options: .regularExpression) {
                 let digits = pending[range].dropLast().reversed().prefix { $0.isNumber }.reversed()
-                log.append(pending)
                 Thread {
                     while case let data = handle.availableData, !data.isEmpty {
                         log.append(String(decoding: data, as: UTF8.self))
@@ -81,7 +93,9 @@ public final class HearthProcess: Sendable {
     /// Everything the server wrote to its error log so far.
     public var errors: String { errorLog.text }
 
-    /// Sends SIGTERM (a graceful stop) and waits for the exit status.
+    /// Sends SIGTERM (a graceful stop) and waits for the exit status. A
+    /// server still running `exitBound` seconds later is killed (SIGKILL)
+    /// and the call throws, rather than waiting for ever.
     public func terminate() async throws -> Int32 {
         kill(pid, SIGTERM)
         return try await exitStatus()
@@ -91,10 +105,12 @@ public final class HearthProcess: Sendable {
     /// its exit status.
     public func exitStatus() async throws -> Int32 {
         let process = self.process
-        return try await offload {
-            process.waitUntilExit()
-            return process.terminationStatus
+        if await !Processes.eventually(seconds: Self.exitBound, { !process.isRunning }) {
+            if process.isRunning { kill(pid, SIGKILL) }
+            _ = await Processes.eventually(seconds: 5) { !process.isRunning }
+            throw RawClientError.malformed("hearth (pid \(pid)) still running \(Self.exitBound) s after SIGTERM; killed")
         }
+        return process.terminationStatus
     }
 }
 

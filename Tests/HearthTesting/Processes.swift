@@ -31,6 +31,17 @@ public enum Processes {
         return condition()
     }
 
+    /// Sends SIGKILL to each of `pids` still alive and returns those that
+    /// were: the teardown of a test whose processes should be gone already,
+    /// so that a broken kill sequence fails the test instead of leaving
+    /// them behind (or holding the request, and the server's stop, open).
+    @discardableResult
+    public static func killSurvivors(_ pids: [Int32]) -> [Int32] {
+        let alive = pids.filter(isAlive)
+        for pid in alive { kill(pid, SIGKILL) }
+        return alive
+    }
+
     /// Reads a pid that a script wrote to `path`, waiting for the file.
     public static func readPid(at path: String, seconds: Double = 10) async -> Int32? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))

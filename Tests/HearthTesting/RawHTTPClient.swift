@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// A raw TCP client for tests: sends exact bytes, reads exact bytes, parses
 /// responses itself. It shares no code with the server, so the server's
@@ -11,6 +12,7 @@ import Foundation
 public final class RawConnection: @unchecked Sendable {
     public let fd: Int32
     private var buffer: [UInt8] = []
+    private let timeoutSeconds: Int
 
     /// Connects to `host:port` (IPv4 or IPv6 literal) with a receive timeout,
     /// so a broken server fails the test instead of hanging it.
@@ -21,6 +23,7 @@ public final class RawConnection: @unchecked Sendable {
         var info: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &info) == 0, let address = info else { throw RawClientError.connect(host, port) }
         defer { freeaddrinfo(info) }
+        self.timeoutSeconds = timeoutSeconds
         fd = socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -99,6 +102,25 @@ public final class RawConnection: @unchecked Sendable {
                 let (seconds, attoseconds) = pause.components
                 usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
             }
+        }
+    }
+
+    /// Reads until the peer ends the connection, by EOF or by a reset (a
+    /// server closing while unread bytes of ours arrive resets it), and
+    /// returns what came before. A connection still open when the receive
+    /// timeout runs out throws `RawClientError.stillOpen`: a hang must not
+    /// read as "no output".
+    public func readUntilPeerCloses() async throws -> [UInt8] {
+        try await offload {
+            do {
+                while try self.fill() {}
+            } catch RawClientError.receive(let code) where code == ECONNRESET {
+                // Closed; what arrived before the reset is kept.
+            } catch RawClientError.receive(let code) where code == EAGAIN || code == EWOULDBLOCK {
+                throw RawClientError.stillOpen(afterSeconds: self.timeoutSeconds)
+            }
+            defer { self.buffer = [] }
+            return self.buffer
         }
     }
 
@@ -243,6 +265,8 @@ public enum RawClientError: Error {
     case send(Int32)
     case receive(Int32)
     case malformed(String)
+    /// The peer kept the connection open past the receive timeout.
+    case stillOpen(afterSeconds: Int)
 }
 
 /// One request, one response, on a fresh connection.
@@ -251,6 +275,35 @@ public func rawRequest(_ text: String, port: Int, host: String = "127.0.0.1", he
     // and the send for this task to be resumed would look like idleness to
     // a server with a short idle timeout, which closes the connection.
     try await offload { try RawConnection(host: host, port: port, timeoutSeconds: timeoutSeconds).exchangeBlocking(text, head: head) }
+}
+
+/// `offload`, but the caller waits at most `bound`: then it gets
+/// `BoundExceeded` and the thread is left to finish (or block) on its own.
+/// For waits that nothing else bounds, such as reading a child's pipe that
+/// its descendants may hold open.
+func offload<T: Sendable>(within bound: Duration, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+    let waiting = FirstResult<T>()
+    return try await withCheckedThrowingContinuation { continuation in
+        waiting.set(continuation)
+        Thread { waiting.resume(with: Result { try work() }) }.start()
+        Task {
+            try? await Task.sleep(for: bound)
+            waiting.resume(with: .failure(BoundExceeded(bound: bound)))
+        }
+    }
+}
+
+/// A continuation resumed by whichever result comes first.
+private final class FirstResult<T: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    func set(_ continuation: CheckedContinuation<T, any Error>) { self.continuation.withLock { $0 = continuation } }
+    func resume(with result: Result<T, any Error>) { continuation.withLock { $0.take() }?.resume(with: result) }
+}
+
+/// A wait that ran past its bound.
+public struct BoundExceeded: Error, CustomStringConvertible {
+    public let bound: Duration
+    public var description: String { "no answer within \(bound)" }
 }
 
 /// Runs blocking work on a thread of its own: not the cooperative pool

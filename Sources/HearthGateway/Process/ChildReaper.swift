@@ -88,22 +88,39 @@ package final class ChildReaper: Sendable {
 
     /// Waits until `pid` exits and returns its raw wait status.
     package func waitForExit(of pid: pid_t) async -> Int32 {
-        if let status = Self.reap(pid) { return status }
+        await wait(for: pid) { Self.reap(pid) }
+    }
+
+    /// Waits until `pid` exits, runs `beforeReaping` while it is still a
+    /// zombie, then reaps it. Until the reap its pid, and the id of the
+    /// process group it leads, cannot be reused, so `beforeReaping` may
+    /// still signal that group (`ScriptProcess`: the SIGKILL due after a
+    /// grace period reaches descendants that outlived their leader).
+    package func waitForExit(of pid: pid_t, beforeReaping: @Sendable () async -> Void) async -> Int32 {
+        _ = await wait(for: pid) { Self.hasExited(pid) ? 0 : nil }
+        await beforeReaping()
+        return await waitForExit(of: pid)
+    }
+
+    /// Calls `done` now, then each time `pid`'s pidfd polls readable (or,
+    /// without a pidfd, on a backing-off timer) until it returns a value.
+    private func wait(for pid: pid_t, until done: @escaping @Sendable () -> Int32?) async -> Int32 {
+        if let status = done() { return status }
         let pidfd = hearth_pidfd_open(pid)
         return await withCheckedContinuation { continuation in
             if pidfd >= 0 {
-                watch(pid, pidfd: pidfd, continuation)
+                watch(pidfd: pidfd, until: done, continuation)
             } else {
                 // No pidfd (a kernel before 5.3, or no descriptor left).
-                poll(pid, after: .milliseconds(1), continuation)
+                poll(after: .milliseconds(1), until: done, continuation)
             }
         }
     }
 
-    private func watch(_ pid: pid_t, pidfd: Int32, _ continuation: CheckedContinuation<Int32, Never>) {
+    private func watch(pidfd: Int32, until done: @escaping @Sendable () -> Int32?, _ continuation: CheckedContinuation<Int32, Never>) {
         let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
         source.setEventHandler {
-            guard let status = Self.reap(pid) else { return }
+            guard let status = done() else { return }
             // Cancelling from the handler: it is not called again.
             source.cancel()
             continuation.resume(returning: status)
@@ -113,10 +130,10 @@ package final class ChildReaper: Sendable {
     }
 
     /// Tries again later, backing off to ten times a second.
-    private func poll(_ pid: pid_t, after delay: DispatchTimeInterval, _ continuation: CheckedContinuation<Int32, Never>) {
+    private func poll(after delay: DispatchTimeInterval, until done: @escaping @Sendable () -> Int32?, _ continuation: CheckedContinuation<Int32, Never>) {
         queue.asyncAfter(deadline: .now() + delay) {
-            guard let status = Self.reap(pid) else {
-                return self.poll(pid, after: Self.longer(delay), continuation)
+            guard let status = done() else {
+                return self.poll(after: Self.longer(delay), until: done, continuation)
             }
             continuation.resume(returning: status)
         }
@@ -125,6 +142,15 @@ package final class ChildReaper: Sendable {
     private static func longer(_ delay: DispatchTimeInterval) -> DispatchTimeInterval {
         guard case .milliseconds(let milliseconds) = delay else { return .milliseconds(100) }
         return .milliseconds(min(milliseconds * 2, 100))
+    }
+
+    /// Whether `pid` has exited (or was reaped elsewhere), leaving it to be
+    /// reaped: waitid(2) with WNOWAIT.
+    private static func hasExited(_ pid: pid_t) -> Bool {
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return errno == ECHILD }
+        // WNOHANG with nothing to report leaves si_pid zero (the struct was zeroed).
+        return info._sifields._kill.si_pid == pid
     }
 
     /// The exit status if `pid` has exited (0 if it was reaped elsewhere),

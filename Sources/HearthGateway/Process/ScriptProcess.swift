@@ -22,7 +22,8 @@ final class ScriptProcess: Sendable {
     let stdout: ScriptStdout
     /// Logged as it comes (`ScriptStderrPipe`); kept to wait for its end.
     let stderr: ScriptStderrPipe
-    private let state = Mutex<(reaped: Bool, stopReason: StopReason?)>((false, nil))
+    /// `killAt`: when the SIGKILL of a stop in progress is due, until sent.
+    private let state = Mutex<(reaped: Bool, stopReason: StopReason?, killAt: ContinuousClock.Instant?)>((false, nil, nil))
     /// Who reaps the process: the request at its end (`waitForExit`), or,
     /// for a script still running after a moment, a watch that reaps it as
     /// soon as it exits (`watchExit`), so that its output can end then.
@@ -59,16 +60,19 @@ final class ScriptProcess: Sendable {
 
     /// Stops the whole process group: SIGTERM, a grace period, then SIGKILL.
     /// The first reason given is kept. Returns at once; the kill sequence
-    /// runs on its own.
+    /// runs on its own. A script that exits within the grace is not reaped
+    /// before the SIGKILL (`untilTheGroupIsKilled`), so its descendants
+    /// that ignore SIGTERM get it too.
     func stop(_ reason: StopReason, grace: Duration) {
         let first = state.withLock { state -> Bool in
             guard state.stopReason == nil, !state.reaped else { return false }
             state.stopReason = reason
+            state.killAt = .now + grace
             return true
         }
         guard first else { return }
         signalGroup(SIGTERM)
-        eventLoop.scheduleTask(in: TimeAmount(grace)) { [self] in signalGroup(SIGKILL) }
+        eventLoop.scheduleTask(in: TimeAmount(grace)) { [self] in killGroup() }
     }
 
     /// Waits for the process to exit and reaps it. A process group whose
@@ -83,7 +87,7 @@ final class ScriptProcess: Sendable {
         }
         // Usually the script has exited by the time its output ended, and
         // the reaper's first waitpid takes it without waiting.
-        let status = if let watch { await watch.value } else { await ChildReaper.shared.waitForExit(of: pid) }
+        let status = if let watch { await watch.value } else { await ChildReaper.shared.waitForExit(of: pid, beforeReaping: untilTheGroupIsKilled) }
         state.withLock { $0.reaped = true }
         return status
     }
@@ -97,11 +101,33 @@ final class ScriptProcess: Sendable {
         reaping.withLock { reaping in
             guard case .notYet = reaping else { return }
             reaping = .watched(Task { [self] in
-                let status = await ChildReaper.shared.waitForExit(of: pid)
+                let status = await ChildReaper.shared.waitForExit(of: pid, beforeReaping: untilTheGroupIsKilled)
                 state.withLock { $0.reaped = true }
                 stdout.scriptExited()
                 return status
             })
+        }
+    }
+
+    /// Run while the exited script is still unreaped, so that its group id
+    /// cannot be reused: during a stop, while anything it started still
+    /// runs, the reap waits for the grace to end and the SIGKILL to go to
+    /// the group (once reaped, the group is signalled no more). A script
+    /// whose group is gone is reaped at once.
+    @Sendable private func untilTheGroupIsKilled() async {
+        while let killAt = state.withLock({ $0.killAt }), ProcessGroup.hasMembers(besides: pid) {
+            let left = killAt - .now
+            guard left > .zero else { break }
+            do { try await Task.sleep(for: min(left, .milliseconds(20))) } catch { break }
+        }
+        killGroup()
+    }
+
+    private func killGroup() {
+        state.withLock { state in
+            guard state.killAt != nil else { return }
+            state.killAt = nil
+            if !state.reaped { kill(-pid, SIGKILL) }
         }
     }
 
