@@ -77,7 +77,8 @@ public struct SiteBuilder {
             scriptDirectories.append(cgi.directory)
             let warm = workers.scripts(in: cgi.directory, template: scriptPoolTemplate(for: cgi), server: server, redirector: redirector)
             let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger, warm: warm)
-            let summary = "CGI scripts in \(cgi.directory)"
+            let pool = scriptPoolTemplate(for: cgi)
+            let summary = "CGI scripts in \(cgi.directory); *.fcgi files as FastCGI pools of \(pool.minProcesses)–\(pool.maxProcesses) workers each"
             mounts.append(try guards.protect(Site.Mount(prefix: cgi.urlPath, responder: gateway, summary: summary), key: "cgi[\(index)]"))
         }
         for (index, var fastCGI) in configuration.fastCGIMounts.enumerated() {

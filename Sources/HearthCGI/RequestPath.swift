@@ -101,29 +101,21 @@ public struct RequestPath: Sendable, Equatable {
         return trailingSlash || segments.isEmpty ? out + "/" : out
     }
 
-    /// The unreserved characters and some of pchar's sub-delims (RFC 3986
-    /// §3.3) pass; every other byte, `%`, `;`, `=`, `,` and `?` among them,
-    /// is escaped.
-    static func encode(_ segment: String) -> String {
+    /// One segment, percent-encoded where it must be (RFC 3986 §3.3): only
+    /// the unreserved characters (§2.3) stay as they are, so `/`, `?`,
+    /// `#`, `%`, `:` and every non-ASCII byte are escaped. Safe in a
+    /// `Location` and as a relative link alike (`javascript:x` stays a
+    /// path, never a scheme).
+    public static func encode(_ segment: String) -> String {
         var out = ""
         for byte in segment.utf8 {
-            if isPlain(byte) {
+            switch byte {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(UnicodeScalar(byte))
-            } else {
+            default:
                 out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
             }
         }
         return out
-    }
-
-    private static func isPlain(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
-        case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
-             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "@"), UInt8(ascii: ":"):
-            true
-        default: false
-        }
     }
 }

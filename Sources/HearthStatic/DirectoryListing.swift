@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HearthCGI
 import HearthHTTP
 import NIOCore
 import NIOHTTP1
@@ -76,7 +77,7 @@ struct DirectoryListing {
         if parent { page += "<li><a href=\"../\">Parent Directory</a></li>\n" }
         for entry in entries {
             let slash = entry.isDirectory ? "/" : ""
-            page += "<li><a href=\"\(encode(entry.name))\(slash)\">\(escape(entry.name))\(slash)</a></li>\n"
+            page += "<li><a href=\"\(RequestPath.encode(entry.name))\(slash)\">\(escape(entry.name))\(slash)</a></li>\n"
         }
         return page + "</ul>\n</body>\n</html>\n"
     }
@@ -92,23 +93,6 @@ struct DirectoryListing {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    /// A name as one path segment of a relative link: only unreserved
-    /// bytes (RFC 3986 §2.3) stay as they are, so `:`, `/`, `?`, `#`, `%`
-    /// and every non-ASCII byte are escaped.
-    static func encode(_ name: String) -> String {
-        var out = ""
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
             }
         }
         return out

@@ -107,7 +107,7 @@ import Testing
         let real = URL(fileURLWithPath: directory.path).resolvingSymlinksInPath().path
         #expect(hearth.errors.contains("Hearth 0.1"))
         #expect(hearth.errors.contains("listening on http://127.0.0.1:\(hearth.port)/"))
-        #expect(hearth.errors.contains("/cgi-bin/ → CGI scripts in \(real)/cgi-bin"), "\(hearth.errors)")
+        #expect(hearth.errors.contains("/cgi-bin/ → CGI scripts in \(real)/cgi-bin; *.fcgi files as FastCGI pools of 1–8 workers each"), "\(hearth.errors)")
         #expect(hearth.errors.contains("/ → static files in \(real)/public, with server pages"))
         #expect(!hearth.errors.contains("no mounts"))
     }
