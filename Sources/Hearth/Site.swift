@@ -106,7 +106,8 @@ public struct Site: Responder {
     /// `/%70rivate`, `http://host/private`), the mount that owns it answers,
     /// with its authentication.
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
-        let path = try request.path
+        var request = request
+        let path = try request.readPathOnce()
         guard let mount = mounts.first(where: { $0.matches(path) }) else {
             throw HTTPError(.notFound, "no mount serves \(request.rawPath)")
         }

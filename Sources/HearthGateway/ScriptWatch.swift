@@ -17,11 +17,11 @@ final class ScriptWatch: Sendable {
     private let eventLoop: any EventLoop
     private let onTimeout: @Sendable () -> Void
     private let state = Mutex<(timer: Scheduled<Void>?, client: ClientCloseSubscription?, ended: Bool)>((nil, nil, false))
-    /// Starts watching for the script's exit (`ScriptProcess.watchExit`)
-    /// when it is still running after `exitWatchDelay`.
-    private let exitWatch = Mutex<Scheduled<Void>?>(nil)
-    /// Most cold scripts are done before this, and cost no pidfd watch.
-    static let exitWatchDelay = TimeAmount.milliseconds(100)
+    /// The first firing of the timer, when the script is still running
+    /// then, starts watching for its exit (`ScriptProcess.watchExit`). Most
+    /// cold scripts are done before this, and cost no pidfd watch and no
+    /// timer of their own for it.
+    static let exitWatchDelay = Duration.milliseconds(100)
 
     init(process: ScriptProcess, activity: Activity, mount: CGIMountConfiguration, eventLoop: any EventLoop, onTimeout: @escaping @Sendable () -> Void) {
         self.process = process
@@ -36,9 +36,7 @@ final class ScriptWatch: Sendable {
     func start(client connection: ConnectionInfo) {
         let subscription = connection.onClientClose { [self] in process.stop(.clientGone, grace: grace) }
         state.withLock { $0.client = subscription }
-        arm()
-        let watch = eventLoop.scheduleTask(in: Self.exitWatchDelay) { [process] in process.watchExit() }
-        exitWatch.withLock { $0 = watch }
+        arm(exitWatchAt: ContinuousClock.now + Self.exitWatchDelay)
     }
 
     /// The response is complete: a client leaving now is no reason to stop
@@ -61,18 +59,20 @@ final class ScriptWatch: Sendable {
         }
         timer?.cancel()
         client?.cancel()
-        exitWatch.withLock { $0?.cancel() }
     }
 
-    private func arm() {
+    private func arm(exitWatchAt exitWatch: ContinuousClock.Instant? = nil) {
         let now = ContinuousClock.now
+        if let exitWatch, now >= exitWatch { process.watchExit() }
+        let pendingExitWatch = exitWatch.flatMap { $0 > now ? $0 : nil }
         let next = min(activity.last + ioTimeout, deadline)
         guard now < next else {
             onTimeout()
             process.stop(.timedOut, grace: grace)
             return
         }
-        let timer = eventLoop.scheduleTask(in: TimeAmount(next - now)) { [self] in arm() }
+        let wake = pendingExitWatch.map { min($0, next) } ?? next
+        let timer = eventLoop.scheduleTask(in: TimeAmount(wake - now)) { [self] in arm(exitWatchAt: pendingExitWatch) }
         let ended = state.withLock { state -> Bool in
             if !state.ended { state.timer = timer }
             return state.ended

@@ -7,6 +7,7 @@ extension Request {
     /// encoded slash (Apache's `AllowEncodedSlashes Off`), 400 otherwise.
     public var path: RequestPath {
         get throws(HTTPError) {
+            if let readPath { return readPath }
             switch RequestPath.parse(rawPath) {
             case .success(let path): return path
             case .failure(let rejection):
@@ -14,5 +15,12 @@ extension Request {
                 throw HTTPError(.badRequest, "\(rejection)")
             }
         }
+    }
+
+    /// `path`, kept in the request for whoever reads it next.
+    public mutating func readPathOnce() throws(HTTPError) -> RequestPath {
+        let path = try self.path
+        readPath = path
+        return path
     }
 }

@@ -1,3 +1,4 @@
+import HearthCGI
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -5,7 +6,13 @@ import Synchronization
 /// One HTTP request as a value: the head, a single-pass streaming body, and
 /// the connection it arrived on.
 public struct Request: Sendable {
-    public var head: HTTPRequestHead
+    public var head: HTTPRequestHead {
+        didSet { readPath = nil }
+    }
+    /// `path`, once read by `readPathOnce()` (the site reads it to choose a
+    /// mount; the mount's resolver then takes the same value, not a second
+    /// parse). Forgotten when the head changes.
+    var readPath: RequestPath?
     public var body: RequestBody
     public var connection: ConnectionInfo
     /// How many local redirects (RFC 3875 §6.2.2) led to this request; 0 for
