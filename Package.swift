@@ -110,11 +110,17 @@ let package = Package(
             ]
         ),
 
-        // Layer 2: responders.
+        // Layer 1: starting and reaping processes (scripts and workers
+        // alike): the spawn, the reaper, process groups. Its own target so
+        // that the gateway and the worker pools both import it, neither
+        // the other for it.
         .target(name: "CHearthSpawn"),
+        .target(name: "HearthProcess", dependencies: ["CHearthSpawn"]),
+
+        // Layer 2: responders.
         .target(
             name: "HearthGateway",
-            dependencies: ["HearthHTTP", "HearthCGI", "CHearthSpawn"]
+            dependencies: ["HearthHTTP", "HearthCGI", "HearthProcess", "CHearthSpawn"]
         ),
         // Layer 2½: warm pools. It builds on the CGI gateway's response model
         // (same environment builder, parser, field rules, local redirects,
@@ -122,7 +128,7 @@ let package = Package(
         .target(
             name: "HearthWorkers",
             dependencies: [
-                "HearthGateway", "HearthHTTP", "HearthCGI", "HearthFastCGI", "CHearthSpawn",
+                "HearthGateway", "HearthHTTP", "HearthCGI", "HearthFastCGI", "HearthProcess", "CHearthSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -295,6 +301,7 @@ let package = Package(
             name: "HearthGatewayTests",
             dependencies: ["HearthGateway", "CHearthSpawn", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
+        .testTarget(name: "HearthProcessTests", dependencies: ["HearthProcess", "CHearthSpawn", "HearthTesting"]),
         .testTarget(name: "HearthWorkersTests", dependencies: ["HearthWorkers", "HearthFastCGI", "HearthTesting"]),
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
         .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit", "Guestbook"]),

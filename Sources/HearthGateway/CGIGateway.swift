@@ -4,6 +4,7 @@ import Glibc
 import HearthCGI
 import HearthHTTP
 import Logging
+import HearthProcess
 import NIOCore
 import NIOPosix
 

@@ -4,6 +4,7 @@ import Glibc
 import CHearthSpawn
 import HearthGateway
 import Logging
+import HearthProcess
 import NIOCore
 import NIOPosix
 import Synchronization

@@ -5,11 +5,11 @@ import Glibc
 /// The members of a script's process group, from /proc: Linux has no call
 /// that lists a group. Used only while a stopped script is unreaped, to
 /// learn whether anything it started is still running.
-enum ProcessGroup {
+public enum ProcessGroup {
     /// Whether a live process (not a zombie) other than `leader` belongs to
     /// the group `leader` leads. True when /proc cannot be read: the caller
     /// then waits out the grace period, as if there were.
-    static func hasMembers(besides leader: pid_t) -> Bool {
+    public static func hasMembers(besides leader: pid_t) -> Bool {
         guard let proc = opendir("/proc") else { return true }
         defer { closedir(proc) }
         while let entry = readdir(proc) {

@@ -4,16 +4,16 @@ import Glibc
 import CHearthSpawn
 
 /// What to start: an executable, its argv, its environment and directory.
-package struct SpawnRequest {
-    package var executable: String
-    package var arguments: [String]
-    package var environment: [(name: String, value: String)]
-    package var workingDirectory: String
+public struct SpawnRequest: Sendable {
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [(name: String, value: String)]
+    public var workingDirectory: String
     /// A file to use as stdin instead of a pipe (a spooled request body, or
     /// a FastCGI worker's listening socket).
-    package var stdinFile: Int32?
+    public var stdinFile: Int32?
 
-    package init(executable: String, arguments: [String], environment: [(name: String, value: String)], workingDirectory: String, stdinFile: Int32? = nil) {
+    public init(executable: String, arguments: [String], environment: [(name: String, value: String)], workingDirectory: String, stdinFile: Int32? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
@@ -24,17 +24,18 @@ package struct SpawnRequest {
 
 /// A started child: its pid (also its process group id) and the parent's
 /// ends of its pipes. The pipe ends are owned by the caller.
-package struct SpawnedProcess {
-    package var pid: pid_t
-    package var stdin: Int32?
-    package var stdout: Int32
-    package var stderr: Int32
+public struct SpawnedProcess: Sendable {
+    public var pid: pid_t
+    public var stdin: Int32?
+    public var stdout: Int32
+    public var stderr: Int32
 }
 
-struct SpawnError: Error, CustomStringConvertible {
-    var operation: String
-    var code: Int32
-    var description: String { "\(operation): \(String(cString: strerror(code)))" }
+/// A process could not be started: the call that failed and its errno.
+public struct SpawnError: Error, CustomStringConvertible {
+    public var operation: String
+    public var code: Int32
+    public var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }
 
 /// Starts processes the way posix_spawn does (`hearth_spawn`, vfork speed
@@ -43,14 +44,14 @@ struct SpawnError: Error, CustomStringConvertible {
 /// process group so that a timeout can stop the script and everything it
 /// started, with default signal dispositions (the server ignores SIGPIPE; a
 /// script must not inherit that) and an empty signal mask.
-package enum ProcessSpawner {
+public enum ProcessSpawner {
     /// `spawn`, tried again a few times, backing off from 1 ms, while the
     /// executable is busy: ETXTBSY means a file just written is still open
     /// for writing in a child that some other thread forked and that has
     /// not exec'd yet (Go #22315). That usually lasts microseconds, but a
     /// child that closes thousands of descriptors before its exec (as
     /// Foundation's Process does) holds it for milliseconds.
-    package static func start(_ request: SpawnRequest) async throws -> SpawnedProcess {
+    public static func start(_ request: SpawnRequest) async throws -> SpawnedProcess {
         var delay = Duration.milliseconds(1)
         for _ in 0..<8 {
             do {
@@ -63,7 +64,7 @@ package enum ProcessSpawner {
         return try spawn(request)
     }
 
-    package static func spawn(_ request: SpawnRequest) throws -> SpawnedProcess {
+    public static func spawn(_ request: SpawnRequest) throws -> SpawnedProcess {
         // Before the first child can exit: the reaper makes sure exit
         // statuses are kept (SIGCHLD not ignored).
         _ = ChildReaper.shared

@@ -1,6 +1,6 @@
 import CHearthSpawn
 import Foundation
-@testable import HearthGateway
+@testable import HearthProcess
 import HearthTesting
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-@testable import HearthGateway
+@testable import HearthProcess
 import HearthTesting
 import Synchronization
 import Testing

@@ -15,8 +15,8 @@ import Synchronization
 /// exits, although nearly all are reaped at once when their output ends
 /// (`ScriptProcess.waitForExit`); with no handler the signal is discarded
 /// by the kernel, and only a child that outlives its output costs a wake-up.
-package final class ChildReaper: Sendable {
-    package static let shared = ChildReaper()
+public final class ChildReaper: Sendable {
+    public static let shared = ChildReaper()
 
     private let queue = DispatchQueue(label: "hearth.child-reaper")
 
@@ -32,7 +32,7 @@ package final class ChildReaper: Sendable {
 
     /// Brackets a spawn: `start` returns the child's pid, which is then
     /// the owner's to reap with `waitForExit(of:)`.
-    package func spawn(_ start: () throws -> pid_t) rethrows -> pid_t {
+    public func spawn(_ start: () throws -> pid_t) rethrows -> pid_t {
         spawned.withLock { $0.starting += 1 }
         defer { spawned.withLock { $0.starting -= 1 } }
         let pid = try start()
@@ -87,7 +87,7 @@ package final class ChildReaper: Sendable {
     }
 
     /// Waits until `pid` exits and returns its raw wait status.
-    package func waitForExit(of pid: pid_t) async -> Int32 {
+    public func waitForExit(of pid: pid_t) async -> Int32 {
         await wait(for: pid) { Self.reap(pid) }
     }
 
@@ -96,7 +96,7 @@ package final class ChildReaper: Sendable {
     /// process group it leads, cannot be reused, so `beforeReaping` may
     /// still signal that group (`ScriptProcess`: the SIGKILL due after a
     /// grace period reaches descendants that outlived their leader).
-    package func waitForExit(of pid: pid_t, beforeReaping: @Sendable () async -> Void) async -> Int32 {
+    public func waitForExit(of pid: pid_t, beforeReaping: @Sendable () async -> Void) async -> Int32 {
         _ = await wait(for: pid) { Self.hasExited(pid) ? 0 : nil }
         await beforeReaping()
         return await waitForExit(of: pid)
