@@ -26,12 +26,16 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "CHearthSpawn.h"
 #include "slots.h"
+
+/* A path forced by a test (hearth_spawn_force_path), else 0. */
+static _Thread_local int forced_path;
 
 #if defined(__x86_64__) && defined(SYS_clone3)
 #include <linux/close_range.h>
@@ -67,6 +71,20 @@ static pid_t spawn_with_posix_spawn(const struct hearth_spawn_spec *spec) {
 
 #ifdef HEARTH_CLONE3
 
+/* -------------------------------------------------------- raw system calls */
+
+/* The child shares the server's memory until its exec (CLONE_VM): it must
+ * not enter the dynamic linker, which a first call through a lazily bound
+ * PLT entry does (taking the linker's lock, perhaps held by a thread of
+ * the server), nor set glibc's errno. So it calls no libc function at all:
+ * these inline system calls return the result or -errno. */
+static inline long raw_syscall(long number, long a, long b, long c, long d) {
+    long result;
+    register long r10 __asm__("r10") = d;
+    __asm__ volatile("syscall" : "=a"(result) : "a"(number), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+    return result;
+}
+
 /* ------------------------------------------------------ signals to default */
 
 /* The kernel's sigaction: glibc's wrapper refuses the two signals glibc
@@ -80,7 +98,7 @@ struct kernel_sigaction {
 enum { kernel_signals = 64 };
 
 static int raw_sigaction(int sig, const struct kernel_sigaction *new, struct kernel_sigaction *old) {
-    return (int)syscall(SYS_rt_sigaction, sig, new, old, sizeof(uint64_t));
+    return (int)raw_syscall(SYS_rt_sigaction, sig, (long)new, (long)old, sizeof(uint64_t));
 }
 
 static int is_ignored(int sig) {
@@ -122,40 +140,70 @@ struct child_arguments {
     int unshare_below;
     int error;  /* written by the child before it exits; read once it has */
     int unshare_failed;
+    int without_close_range;  /* a test's switch: close descriptors one by one */
 };
 
+/* Closes every descriptor from 3 up. close_range(2) is Linux 5.9; where it
+ * is missing or refused (an older kernel, a seccomp filter), each is closed
+ * in turn up to the descriptor limit, as glibc's closefrom falls back to. */
+static long close_from_3(int without_close_range) {
+    long result = without_close_range ? -ENOSYS : raw_syscall(SYS_close_range, 3, ~0U, 0, 0);
+    if (result != -ENOSYS && result != -EINVAL && result != -EPERM) return result;
+    struct { unsigned long current, maximum; } limit;
+    if (raw_syscall(SYS_getrlimit, RLIMIT_NOFILE, (long)&limit, 0, 0) != 0) return -EMFILE;
+    unsigned long end = limit.current > (1UL << 20) ? (1UL << 20) : limit.current;
+    for (unsigned long fd = 3; fd < end; fd++) raw_syscall(SYS_close, (long)fd, 0, 0, 0);
+    return 0;
+}
+
 /* Runs in the child, on its own stack but in the parent's memory: only
- * system calls, nothing that allocates or takes a lock. An error is left
- * in `error` for the parent (CLONE_VFORK: it reads it after we are gone). */
+ * inline system calls (raw_syscall), nothing that allocates, takes a lock
+ * or goes through the PLT. An error is left in `error` for the parent
+ * (CLONE_VFORK: it reads it after we are gone). */
 static int child_main(void *raw) {
     struct child_arguments *arguments = raw;
     const struct hearth_spawn_spec *spec = arguments->spec;
+    long result = 0;
     /* First, before any descriptor is touched in the table it shares with
      * the server: a table of its own with the slots and 0-2 only. */
-    if (arguments->unshare_below > 0 && syscall(SYS_close_range, (unsigned)arguments->unshare_below, ~0U, CLOSE_RANGE_UNSHARE) != 0) {
-        arguments->unshare_failed = 1;
-        goto failed;
+    if (arguments->unshare_below > 0) {
+        result = raw_syscall(SYS_close_range, arguments->unshare_below, ~0U, CLOSE_RANGE_UNSHARE, 0);
+        if (result != 0) {
+            arguments->unshare_failed = 1;
+            goto failed;
+        }
     }
-    const struct kernel_sigaction standard = { SIG_DFL, 0, NULL, 0 };
+    /* Field by field: an aggregate initializer may become a call to
+     * memset, through the PLT. */
+    struct kernel_sigaction standard;
+    standard.handler = SIG_DFL;
+    standard.flags = 0;
+    standard.restorer = NULL;
+    standard.mask = 0;
     for (int sig = 1; sig <= kernel_signals; sig++)
         if (arguments->defaults & signal_bit(sig)) raw_sigaction(sig, &standard, NULL);
-    sigset_t none;
-    sigemptyset(&none);
+    const uint64_t none = 0;
+    if ((result = raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, sizeof none)) != 0) goto failed;
+    if ((result = raw_syscall(SYS_setpgid, 0, 0, 0, 0)) != 0) goto failed;
+    if ((result = raw_syscall(SYS_chdir, (long)spec->directory, 0, 0, 0)) != 0) goto failed;
     int fds[3] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
-    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0 || setpgid(0, 0) != 0 || chdir(spec->directory) != 0) goto failed;
     /* A source below 3 could be overwritten by an earlier dup2: move it up. */
-    for (int i = 0; i < 3; i++)
-        if (fds[i] < 3 && fds[i] != i && (fds[i] = fcntl(fds[i], F_DUPFD, 3)) < 0) goto failed;
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] < 3 && fds[i] != i) {
+            if ((result = raw_syscall(SYS_fcntl, fds[i], F_DUPFD, 3, 0)) < 0) goto failed;
+            fds[i] = (int)result;
+        }
+    }
     for (int i = 0; i < 3; i++) {
         /* dup2 onto itself would leave close-on-exec set. */
-        int placed = fds[i] == i ? fcntl(i, F_SETFD, 0) : dup2(fds[i], i) - i;
-        if (placed != 0) goto failed;
+        result = fds[i] == i ? raw_syscall(SYS_fcntl, i, F_SETFD, 0, 0) : raw_syscall(SYS_dup2, fds[i], i, 0, 0) - i;
+        if (result != 0) goto failed;
     }
     /* Nothing of the server's (sockets, other scripts' pipes) leaks in. */
-    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) goto failed;
-    execve(spec->path, spec->argv, spec->envp);
+    if ((result = close_from_3(arguments->without_close_range)) != 0) goto failed;
+    result = raw_syscall(SYS_execve, (long)spec->path, (long)spec->argv, (long)spec->envp, 0);
 failed:
-    arguments->error = errno;
+    arguments->error = result < 0 ? (int)-result : EIO;
     return 127;
 }
 
@@ -214,6 +262,7 @@ static atomic_int clone3_refused;
  * the group, or -1 (the child then copies the whole table). */
 static int place_in_slots(const struct hearth_spawn_spec *spec, struct hearth_spawn_spec *placed) {
     *placed = *spec;
+    if (forced_path == HEARTH_SPAWN_NO_SLOTS) return -1;
     int group = hearth_take_slots();
     const int fds[3] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
     if (group < 0) return -1;
@@ -235,7 +284,9 @@ static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
     if (stack == NULL) return -errno;
     struct hearth_spawn_spec placed;
     int group = place_in_slots(spec, &placed);
-    struct child_arguments arguments = { &placed, signals_to_default(), group >= 0 ? hearth_slots_end() : 0, 0, 0 };
+    struct child_arguments arguments = {
+        &placed, signals_to_default(), group >= 0 ? hearth_slots_end() : 0, 0, 0, forced_path == HEARTH_SPAWN_WITHOUT_CLOSE_RANGE
+    };
     struct clone_args clone;
     memset(&clone, 0, sizeof clone);
     clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | (group >= 0 ? CLONE_FILES : 0);
@@ -257,7 +308,10 @@ static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
 }
 #endif
 
+void hearth_spawn_force_path(int path) { forced_path = path; }
+
 pid_t hearth_spawn(const struct hearth_spawn_spec *spec) {
+    if (forced_path == HEARTH_SPAWN_POSIX_SPAWN) return spawn_with_posix_spawn(spec);
 #ifdef HEARTH_CLONE3
     if (!atomic_load_explicit(&clone3_refused, memory_order_relaxed)) {
         pid_t pid = spawn_with_clone3(spec);

@@ -64,6 +64,27 @@ public enum ProcessSpawner {
         return try spawn(request)
     }
 
+    /// The ways a child can be started, every one held to the same
+    /// contract: clone3 with descriptor slots (the default where the
+    /// kernel allows it), clone3 copying the whole table (no free slot
+    /// group), clone3 closing descriptors one by one (close_range refused:
+    /// a kernel before 5.9, a seccomp filter), and glibc's posix_spawn
+    /// (clone3 refused, or not x86-64).
+    public enum Path: Int32, Sendable, CaseIterable {
+        case automatic = 0
+        case posixSpawn = 1
+        case withoutSlots = 2
+        case withoutCloseRange = 3
+    }
+
+    /// `spawn` by the given path: for tests that hold each path to the
+    /// contract (a server never chooses; `hearth_spawn` does).
+    public static func spawn(_ request: SpawnRequest, path: Path) throws -> SpawnedProcess {
+        hearth_spawn_force_path(path.rawValue)
+        defer { hearth_spawn_force_path(Path.automatic.rawValue) }
+        return try spawn(request)
+    }
+
     public static func spawn(_ request: SpawnRequest) throws -> SpawnedProcess {
         // Before the first child can exit: the reaper makes sure exit
         // statuses are kept (SIGCHLD not ignored).

@@ -24,6 +24,15 @@ struct hearth_spawn_spec {
 /// -errno if it could not be started or its exec failed.
 pid_t hearth_spawn(const struct hearth_spawn_spec *spec);
 
+/// Which way `hearth_spawn` starts a child: its own clone3 child where the
+/// kernel allows it (the default), or glibc's posix_spawn. For tests that
+/// hold every path to one contract; for the calling thread only.
+/// HEARTH_SPAWN_NO_SLOTS: as when every group of descriptor slots is taken;
+/// HEARTH_SPAWN_WITHOUT_CLOSE_RANGE: as on a kernel or under a seccomp
+/// filter that refuses close_range (the descriptors are closed one by one).
+enum { HEARTH_SPAWN_DEFAULT = 0, HEARTH_SPAWN_POSIX_SPAWN = 1, HEARTH_SPAWN_NO_SLOTS = 2, HEARTH_SPAWN_WITHOUT_CLOSE_RANGE = 3 };
+void hearth_spawn_force_path(int path);
+
 /// How many spawns at a time can use descriptor slots (slots.c): 0 if
 /// descriptor 3 was taken when the program started.
 int hearth_spawn_slot_groups(void);
