@@ -57,3 +57,6 @@ int hearth_adopts_orphans(void) {
     if (getpid() == 1) return 1;
     return prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0) == 0 && subreaper != 0;
 }
+
+int hearth_setresuid(uid_t uid) { return setresuid(uid, uid, uid); }
+int hearth_setresgid(gid_t gid) { return setresgid(gid, gid, gid); }

@@ -47,14 +47,24 @@ extension Site {
     /// sweeper runs beside the server; listed first, it stops after it
     /// (a service group stops its services in reverse order), so in-flight
     /// requests still have their store.
-    public func run(_ server: HTTPServer, logger: Logger) async throws {
+    /// `afterBinding` runs once the listening socket is bound and before
+    /// anything else starts (warm-ups, worker pools, the first accept):
+    /// where `hearth serve` gives up root.
+    public func run(_ server: HTTPServer, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
         let services = (sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
         logger.info("Hearth \(HearthVersion.number)")
         logMounts(logger)
-        try await start()
+        try await server.bindListener()
+        do {
+            try await afterBinding()
+            try await start()
+        } catch {
+            server.abandon(error)
+            throw error
+        }
         do {
             try await group.run()
         } catch {

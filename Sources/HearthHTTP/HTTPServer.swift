@@ -24,6 +24,8 @@ public final class HTTPServer: Service {
     private let group: any EventLoopGroup
     private let listening: EventLoopPromise<SocketAddress>
     private let accepted = AcceptedConnections()
+    /// The listening socket between `bindListener` and `run`.
+    private let bound = Mutex<NIOAsyncChannel<AcceptedConnection, Never>?>(nil)
     /// The graceful shutdown's deadline (`shutdownTimeout`), once it began.
     private let shutdownDeadline = ShutdownDeadline()
 
@@ -44,14 +46,36 @@ public final class HTTPServer: Service {
         get async throws { try await listening.futureResult.get() }
     }
 
-    public func run() async throws {
-        let server: NIOAsyncChannel<AcceptedConnection, Never>
+    /// Binds the listening socket now, before `run`: a server started as
+    /// root binds its port, then gives up root (`Privileges`), then runs.
+    /// `run` binds by itself when this was not called.
+    public func bindListener() async throws {
         do {
-            server = try await bind()
+            let channel = try await bind()
+            bound.withLock { $0 = channel }
         } catch {
             let failure = ListenError(host: context.configuration.host, port: context.configuration.port, underlying: error)
             listening.fail(failure)
             throw failure
+        }
+    }
+
+    /// The server will not run after all (start-up failed after
+    /// `bindListener`): the socket is closed and `listeningAddress` fails.
+    public func abandon(_ error: any Error) {
+        let channel = bound.withLock { channel in
+            defer { channel = nil }
+            return channel
+        }
+        channel?.channel.close(promise: nil)
+        listening.fail(error)
+    }
+
+    public func run() async throws {
+        if bound.withLock({ $0 == nil }) { try await bindListener() }
+        let server = bound.withLock { channel in
+            defer { channel = nil }
+            return channel!
         }
         let address = server.channel.localAddress!
         listening.succeed(address)

@@ -30,6 +30,13 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxRequestsPerConnection: Int = 1000
     /// The `Server` header and SERVER_SOFTWARE. Default `Hearth/0.1`.
     public var serverSoftware: String = "Hearth/\(HearthVersion.number)"
+    /// The account the server process becomes once its listeners are
+    /// bound and its logs open, when started as root (Apache's `User`):
+    /// `hearth serve` gives up root for it before accepting a connection
+    /// or starting a script. nil: no change. Default nil.
+    public var user: String? = nil
+    /// Its group (Apache's `Group`); nil: the user's own. Default nil.
+    public var group: String? = nil
     /// Listen backlog. Default 256.
     public var backlog: Int32 = 256
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hearth
 import HearthHTTP
+import HearthProcess
 import Logging
 
 /// `hearth serve`: with no arguments, ./cgi-bin at /cgi-bin/ and ./public at
@@ -27,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A YAML config file (see docs/configuration.md).")
     var config: String?
 
+    @Option(help: "Started as root: the user to become once the port is bound (server.user). Default: none.")
+    var user: String?
+
     func run() async throws {
         do {
             try await serve()
@@ -41,7 +45,7 @@ struct Serve: AsyncParsableCommand {
 
     private func serve() async throws {
         var configuration = try config.map { try ConfigurationFile.load(path: $0) } ?? HearthConfiguration()
-        try CommandLineFlags(host: host, port: port, cgiBin: cgiBin, root: root).apply(to: &configuration)
+        try CommandLineFlags(host: host, port: port, cgiBin: cgiBin, root: root, user: user).apply(to: &configuration)
         let logger = Logging.bootstrap(level: configuration.logLevel)
         DefaultDirectories.skipMissing(in: &configuration, logger: logger)
         let site = try SiteBuilder(configuration: configuration).build(logger: logger)
@@ -51,7 +55,38 @@ struct Serve: AsyncParsableCommand {
         )
         let reloads = ReloadSignal { site.reload() }
         defer { reloads.cancel() }
-        try await site.run(server, logger: logger)
+        let identity = ServerIdentity(configuration: configuration)
+        try await site.run(server, logger: logger) { try await identity.take(logger: logger) }
+    }
+}
+
+/// Who the server is once its port is bound: `server.user` (and `group`),
+/// taken for good when started as root; as root with no user, a warning
+/// that every script and worker would run as root.
+struct ServerIdentity {
+    var user: String?
+    var group: String?
+    var origin: ConfigurationOrigin
+
+    init(configuration: HearthConfiguration) {
+        user = configuration.server.user
+        group = configuration.server.group
+        origin = configuration.origin(of: "server.user")
+    }
+
+    func take(logger: Logger) async throws {
+        guard let user else {
+            if Privileges.isRoot {
+                logger.warning("running as root with no server.user: every script and worker runs as root (set server.user in the config, or --user)")
+            }
+            return
+        }
+        do {
+            let identity = try Privileges.drop(to: user, group: group)
+            logger.info("running as \(identity.user) (uid \(identity.uid), gid \(identity.gid))")
+        } catch {
+            throw origin.error("\(error)")
+        }
     }
 }
 

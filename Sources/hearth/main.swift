@@ -1,3 +1,4 @@
+import Dispatch
 import HearthHTTP
 import NIOCore
 import NIOPosix
@@ -12,4 +13,13 @@ EventLoopSizing.fitSingletonGroupToAffinity()
 // thread, once.
 NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
-await HearthCommand.start()
+// The main thread waits here, not in dispatch_main (where a top-level
+// `await` would leave it): dispatch parks it in sigsuspend with every signal
+// blocked, so it could not take glibc's SIGSETXID, and it alone kept uid 0
+// when the server gave up root (`Privileges.drop` checks every thread).
+let finished = DispatchSemaphore(value: 0)
+Task.detached {
+    await HearthCommand.start()
+    finished.signal()
+}
+finished.wait()

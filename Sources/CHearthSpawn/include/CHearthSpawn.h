@@ -50,4 +50,8 @@ pid_t hearth_exited_child(void);
 /// 1 when orphaned processes become this process's children: it is PID 1
 /// (a container without an init) or a child subreaper.
 int hearth_adopts_orphans(void);
+/// setresuid/setresgid with all three ids the same (GNU: every thread of
+/// the process changes, through glibc's SIGSETXID).
+int hearth_setresuid(uid_t uid);
+int hearth_setresgid(gid_t gid);
 #endif

@@ -10,12 +10,14 @@ public struct CommandLineFlags: Sendable {
     public var port: String?
     public var cgiBin: String?
     public var root: String?
+    public var user: String?
 
-    public init(host: String? = nil, port: String? = nil, cgiBin: String? = nil, root: String? = nil) {
+    public init(host: String? = nil, port: String? = nil, cgiBin: String? = nil, root: String? = nil, user: String? = nil) {
         self.host = host
         self.port = port
         self.cgiBin = cgiBin
         self.root = root
+        self.user = user
     }
 
     /// Sets each given flag over `configuration` (a file's, or the
@@ -24,6 +26,10 @@ public struct CommandLineFlags: Sendable {
     public func apply(to configuration: inout HearthConfiguration) throws {
         if let host { configuration.server.host = try ServerSection.ipAddress(Self.node(host, flag: "--host")) }
         if let port { configuration.server.port = try Self.node(port, flag: "--port").integer(in: 0...65535) }
+        if let user {
+            configuration.server.user = try ServerSection.accountName(Self.node(user, flag: "--user"))
+            configuration.origins["server.user"] = ConfigurationOrigin(key: "--user")
+        }
         if let cgiBin {
             if configuration.cgiMounts.isEmpty { configuration.cgiMounts = [.init()] }
             configuration.cgiMounts[0].directory = try Self.node(cgiBin, flag: "--cgi-bin").path()

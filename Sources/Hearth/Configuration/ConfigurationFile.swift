@@ -72,6 +72,9 @@ public enum ConfigurationFile {
     private static func origins(in document: ConfigurationNode) -> [String: ConfigurationOrigin] {
         var found: [(String, ConfigurationNode)] = []
         if let log = document.child("access_log") { found.append(("access_log", log)) }
+        for key in ["user", "group"] {
+            if let value = document.child("server")?.child(key) { found.append(("server.\(key)", value)) }
+        }
         for (section, key) in [("cgi", "directory"), ("fastcgi", "directory"), ("static", "root")] {
             for (index, item) in ((try? document.child(section)?.items()) ?? []).enumerated() {
                 if let value = item.child(key) { found.append(("\(section)[\(index)].\(key)", value)) }

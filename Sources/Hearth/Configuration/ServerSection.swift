@@ -14,6 +14,8 @@ enum ServerSection {
         .init("shutdown_timeout") { $0.shutdownTimeout = try $1.duration(atLeast: .nanoseconds(1)) },
         .init("max_requests_per_connection") { $0.maxRequestsPerConnection = try $1.integer(in: 1...Int.max) },
         .init("server_software") { $0.serverSoftware = try serverSoftware($1) },
+        .init("user") { $0.user = try accountName($1) },
+        .init("group") { $0.group = try accountName($1) },
     ]
 
     /// A literal address, not a name: binding must not depend on a resolver.
@@ -24,6 +26,16 @@ enum ServerSection {
                 "expected an IPv4 or IPv6 address such as 127.0.0.1 or \"::1\" (no brackets, no host names), found \(node.found)")
         }
         return host
+    }
+
+    /// A user or group name as passwd(5) and group(5) hold them; whether it
+    /// exists is checked at start-up, where the server becomes it.
+    static func accountName(_ node: ConfigurationNode) throws -> String {
+        let name = try node.text(expecting: "a user or group name")
+        guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
+            throw node.error("expected a user or group name, found \(node.found)")
+        }
+        return name
     }
 
     /// It goes out in every `Server` header, so it must be printable ASCII
