@@ -102,4 +102,31 @@ struct PrivilegeDropTests {
         #expect(file.status == 78)
         #expect(file.errors.contains("hearth: site.yaml:2:9: server.user: cannot become root"), "\(file.errors)")
     }
+
+    /// `hearth doctor --config`: run as root, a configuration without
+    /// `server.user` is reported; with one, it is not.
+    @Test func doctorReportsAConfigurationThatRunsScriptsAsRoot() async throws {
+        let directory = try Self.site()
+        try directory.write("root.yaml", "log_level: info\n")
+        try directory.write("user.yaml", "server:\n  user: nobody\n")
+        let asRoot = try await FirstHourTests.run(["doctor", "cgi-bin", "--config", "root.yaml"], in: directory.path)
+        let withUser = try await FirstHourTests.run(["doctor", "cgi-bin", "--config", "user.yaml"], in: directory.path)
+        #expect(asRoot.status == 1)
+        #expect(withUser.status == 0)
+        let report = try await Self.standardOutput(["doctor", "cgi-bin", "--config", "root.yaml"], in: directory.path)
+        #expect(report.contains("root.yaml: run as root with no server.user, every script and worker runs as root"), "\(report)")
+    }
+
+    static func standardOutput(_ arguments: [String], in directory: String) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: HearthProcess.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text
+    }
 }
