@@ -175,14 +175,7 @@ import Testing
         let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         let object = bundle.deletingLastPathComponent().appendingPathComponent("CHearthSpawn.build/child.c.o").path
         try #require(FileManager.default.fileExists(atPath: object), "no \(object)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/objdump")
-        process.arguments = ["-dr", object]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try ProgramOutput.of("/usr/bin/objdump", ["-dr", object])
         for name in Self.childFunctions {
             let body = try #require(text.components(separatedBy: "<\(name)>:\n").dropFirst().first?.components(separatedBy: "\n\n").first, "\(name) not in the object")
             let outside = body.split(separator: "\n").filter { $0.contains("R_X86_64_PLT32") || $0.contains("R_X86_64_GOTPCREL") || $0.contains("__tls_get_addr") }

@@ -26,15 +26,7 @@ struct PrivilegeDropTests {
         }
 
         static func output(_ program: String, _ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            try ProgramOutput.of(program, arguments).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
@@ -113,20 +105,7 @@ struct PrivilegeDropTests {
         let withUser = try await FirstHourTests.run(["doctor", "cgi-bin", "--config", "user.yaml"], in: directory.path)
         #expect(asRoot.status == 1)
         #expect(withUser.status == 0)
-        let report = try await Self.standardOutput(["doctor", "cgi-bin", "--config", "root.yaml"], in: directory.path)
+        let report = try ProgramOutput.of(HearthProcess.executable, ["doctor", "cgi-bin", "--config", "root.yaml"], in: directory.path)
         #expect(report.contains("root.yaml: run as root with no server.user, every script and worker runs as root"), "\(report)")
-    }
-
-    static func standardOutput(_ arguments: [String], in directory: String) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: HearthProcess.executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text
     }
 }
