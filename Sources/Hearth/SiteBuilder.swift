@@ -59,7 +59,8 @@ public struct SiteBuilder {
     public func build(logger: Logger) throws -> Site {
         let redirector = LocalRedirector(maxDepth: configuration.maxLocalRedirects)
         let limiter = ScriptLimiter(maxTotal: configuration.maxConcurrentScripts)
-        let documentRoot = try configuration.staticMounts.first.map { try resolveDirectory($0.root, key: "static[0].root") } ?? ""
+        let staticRoots = try configuration.staticMounts.enumerated().map { try resolveDirectory($1.root, key: "static[\($0)].root") }
+        let documentRoot = staticRoots.first ?? ""
         let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: documentRoot)
         let guards = AuthenticationGuards(configuration.authentication, logger: logger)
         var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
@@ -88,7 +89,6 @@ public struct SiteBuilder {
             let mount = Site.Mount(prefix: fastCGI.urlPath, responder: responder, summary: Self.summary(of: fastCGI))
             mounts.append(try guards.protect(mount, key: "fastcgi[\(index)]"))
         }
-        let staticRoots = try configuration.staticMounts.enumerated().map { try resolveDirectory($1.root, key: "static[\($0)].root") }
         for (index, var files) in configuration.staticMounts.enumerated() {
             files.root = staticRoots[index]
             // The bytes of a script are never served (SECURITY.md), even when

@@ -27,7 +27,7 @@ public final class HTTPServer: Service {
     /// The listening socket between `bindListener` and `run`.
     private let bound = Mutex<NIOAsyncChannel<AcceptedConnection, Never>?>(nil)
     /// The graceful shutdown's deadline (`shutdownTimeout`), once it began.
-    private let shutdownDeadline = ShutdownDeadline()
+    private let shutdownDeadline = Mutex<Scheduled<Void>?>(nil)
 
     public init(
         configuration: HTTPServerConfiguration,
@@ -88,11 +88,11 @@ public final class HTTPServer: Service {
             try await withTaskExecutorPreference(EventLoopTaskExecutor(server.channel.eventLoop)) {
                 try await acceptConnections(server)
             }
-        } onGracefulShutdown: { [context, shutdownDeadline] in
+        } onGracefulShutdown: { [context, self] in
             context.logger.info("shutting down: no new connections; in-flight requests finish")
             server.channel.close(promise: nil)
             context.registry.drain()
-            shutdownDeadline.withLock {
+            self.shutdownDeadline.withLock {
                 $0 = server.channel.eventLoop.scheduleTask(in: TimeAmount(context.configuration.shutdownTimeout)) {
                     context.registry.closeAll(logger: context.logger, after: context.configuration.shutdownTimeout)
                 }
@@ -166,13 +166,4 @@ public final class HTTPServer: Service {
 enum UnsentBytes {
     static let option = NIOBSDSocket.Option(rawValue: TCP_NOTSENT_LOWAT)  // Linux ≥ 3.12
     static let lowWatermark = 16 * 1024
-}
-
-/// The timer that closes what a graceful shutdown left open.
-final class ShutdownDeadline: Sendable {
-    private let timer = Mutex<Scheduled<Void>?>(nil)
-
-    func withLock<T>(_ body: (inout Scheduled<Void>?) -> T) -> T {
-        timer.withLock { body(&$0) }
-    }
 }

@@ -33,8 +33,10 @@ final class SendProgressWatch {
     /// Called after each flush of `size` bytes.
     func queued(_ size: Int, context: ChannelHandlerContext) {
         queued += size
-        guard timer == nil, pending(context) > 0 else { return }
-        sentAtLastCheck = queued - pending(context)
+        guard timer == nil else { return }
+        let waiting = pending(context)
+        guard waiting > 0 else { return }
+        sentAtLastCheck = queued - waiting
         arm(context)
     }
 

@@ -34,9 +34,17 @@ public final class ChildReaper: Sendable {
     /// the owner's to reap with `waitForExit(of:)`.
     public func spawn(_ start: () throws -> pid_t) rethrows -> pid_t {
         spawned.withLock { $0.starting += 1 }
-        defer { spawned.withLock { $0.starting -= 1 } }
-        let pid = try start()
-        _ = spawned.withLock { $0.pids.insert(pid) }
+        let pid: pid_t
+        do {
+            pid = try start()
+        } catch {
+            spawned.withLock { $0.starting -= 1 }
+            throw error
+        }
+        spawned.withLock { state in
+            state.starting -= 1
+            state.pids.insert(pid)
+        }
         return pid
     }
 

@@ -28,7 +28,9 @@ public enum HearthApp {
     public static func detectMode(arguments: [String] = CommandLine.arguments) -> Mode {
         if FastCGIListenSocket.isListening { return .fastCGI }
         if getenv("GATEWAY_INTERFACE") != nil { return .cgi }
-        return .standalone(port: port(arguments: arguments) ?? 8080)
+        let environmentPort = getenv("PORT").map { String(cString: $0) }
+        let port = (try? ProgramArguments.parse(Array(arguments.dropFirst()), environmentPort: environmentPort).get())?.port
+        return .standalone(port: port ?? 8080)
     }
 
     /// Serves `handler` the way this process was started: one request as
@@ -69,14 +71,6 @@ public enum HearthApp {
           Started by a CGI server (GATEWAY_INTERFACE set) it answers one request; started by a
           FastCGI pool (a listening socket on fd 0) it serves as a worker. Neither takes arguments.
         """
-    }
-
-    static func port(arguments: [String]) -> Int? {
-        for (index, argument) in arguments.enumerated() {
-            if argument == "--port", index + 1 < arguments.count { return Int(arguments[index + 1]) }
-            if argument.hasPrefix("--port=") { return Int(argument.dropFirst("--port=".count)) }
-        }
-        return getenv("PORT").flatMap { Int(String(cString: $0)) }
     }
 }
 
