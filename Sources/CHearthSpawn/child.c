@@ -36,6 +36,17 @@
 
 /* A path forced by a test (hearth_spawn_force_path), else 0. */
 static _Thread_local int forced_path;
+/* The step of this thread's last failed spawn, for its error message. */
+static _Thread_local const char *failed_step = "spawn";
+const char *hearth_spawn_failed_step(void) { return failed_step; }
+static _Thread_local pid_t failed_sibling;
+pid_t hearth_spawn_failed_sibling(void) { return failed_sibling; }
+
+/* Control groups, limits, other ids and CLONE_PARENT: only the clone3
+ * child does them. */
+static int confines(const struct hearth_spawn_spec *spec) {
+    return spec->cgroup_count > 0 || spec->limit_count > 0 || spec->set_ids || spec->as_sibling;
+}
 
 #if defined(__x86_64__) && defined(SYS_clone3)
 #include <linux/close_range.h>
@@ -139,9 +150,51 @@ struct child_arguments {
      * the child keeps only the descriptors below `unshare_below`. */
     int unshare_below;
     int error;  /* written by the child before it exits; read once it has */
+    int step;   /* which step failed, with `error` (enum child_step) */
     int unshare_failed;
     int without_close_range;  /* a test's switch: close descriptors one by one */
 };
+
+/* The steps of the child, named in the error of a failed spawn. */
+enum child_step { step_unshare, step_cgroup, step_limit, step_setgroups, step_setresgid, step_setresuid, step_signals, step_setpgid, step_chdir, step_descriptors, step_close, step_execve };
+static const char *const step_names[] = {
+    "close_range(CLOSE_RANGE_UNSHARE)", "joining a control group", "setrlimit", "setgroups", "setresgid", "setresuid",
+    "rt_sigprocmask", "setpgid", "chdir", "dup2", "close_range", "execve",
+};
+
+
+/* The control groups first, so that their caps hold for everything the
+ * child does: "0" written to cgroup.procs moves the writer itself (v1
+ * and v2 alike). */
+static long join_cgroups(const struct hearth_spawn_spec *spec) {
+    static const char zero[] = "0";
+    for (int i = 0; i < spec->cgroup_count; i++) {
+        long result = raw_syscall(SYS_write, spec->cgroup_procs[i], (long)zero, 1, 0);
+        if (result != 1) return result < 0 ? result : -EIO;
+    }
+    return 0;
+}
+
+/* What bounds the child and who it becomes: rlimits while it may still
+ * raise a hard limit, then the ids, groups before gid before uid, since
+ * each call needs the privilege the ones after it give up. */
+static long confine(const struct hearth_spawn_spec *spec, int *step) {
+    long result = 0;
+    *step = step_limit;
+    for (int i = 0; i < spec->limit_count; i++) {
+        struct { unsigned long long soft, hard; } limit;
+        limit.soft = spec->limits[i].soft;
+        limit.hard = spec->limits[i].hard;
+        if ((result = raw_syscall(SYS_prlimit64, 0, spec->limits[i].resource, (long)&limit, 0)) != 0) return result;
+    }
+    if (!spec->set_ids) return 0;
+    *step = step_setgroups;
+    if ((result = raw_syscall(SYS_setgroups, spec->group_count, (long)spec->groups, 0, 0)) != 0) return result;
+    *step = step_setresgid;
+    if ((result = raw_syscall(SYS_setresgid, spec->gid, spec->gid, spec->gid, 0)) != 0) return result;
+    *step = step_setresuid;
+    return raw_syscall(SYS_setresuid, spec->uid, spec->uid, spec->uid, 0);
+}
 
 /* Closes every descriptor from 3 up. close_range(2) is Linux 5.9; where it
  * is missing or refused (an older kernel, a seccomp filter), each is closed
@@ -164,8 +217,13 @@ static int child_main(void *raw) {
     struct child_arguments *arguments = raw;
     const struct hearth_spawn_spec *spec = arguments->spec;
     long result = 0;
-    /* First, before any descriptor is touched in the table it shares with
+    int step = step_cgroup;
+    /* Writing to a control group's file leaves the descriptor table as it
+     * is, so it comes before the table is unshared (which closes them). */
+    if ((result = join_cgroups(spec)) != 0) goto failed;
+    /* Then, before any descriptor is touched in the table it shares with
      * the server: a table of its own with the slots and 0-2 only. */
+    step = step_unshare;
     if (arguments->unshare_below > 0) {
         result = raw_syscall(SYS_close_range, arguments->unshare_below, ~0U, CLOSE_RANGE_UNSHARE, 0);
         if (result != 0) {
@@ -173,6 +231,7 @@ static int child_main(void *raw) {
             goto failed;
         }
     }
+    if ((result = confine(spec, &step)) != 0) goto failed;
     /* Field by field: an aggregate initializer may become a call to
      * memset, through the PLT. */
     struct kernel_sigaction standard;
@@ -183,10 +242,14 @@ static int child_main(void *raw) {
     for (int sig = 1; sig <= kernel_signals; sig++)
         if (arguments->defaults & signal_bit(sig)) raw_sigaction(sig, &standard, NULL);
     const uint64_t none = 0;
+    step = step_signals;
     if ((result = raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, sizeof none)) != 0) goto failed;
+    step = step_setpgid;
     if ((result = raw_syscall(SYS_setpgid, 0, 0, 0, 0)) != 0) goto failed;
+    step = step_chdir;
     if ((result = raw_syscall(SYS_chdir, (long)spec->directory, 0, 0, 0)) != 0) goto failed;
     int fds[3] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
+    step = step_descriptors;
     /* A source below 3 could be overwritten by an earlier dup2: move it up. */
     for (int i = 0; i < 3; i++) {
         if (fds[i] < 3 && fds[i] != i) {
@@ -200,10 +263,13 @@ static int child_main(void *raw) {
         if (result != 0) goto failed;
     }
     /* Nothing of the server's (sockets, other scripts' pipes) leaks in. */
+    step = step_close;
     if ((result = close_from_3(arguments->without_close_range)) != 0) goto failed;
+    step = step_execve;
     result = raw_syscall(SYS_execve, (long)spec->path, (long)spec->argv, (long)spec->envp, 0);
 failed:
     arguments->error = result < 0 ? (int)-result : EIO;
+    arguments->step = step;
     return 127;
 }
 
@@ -285,19 +351,29 @@ static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
     struct hearth_spawn_spec placed;
     int group = place_in_slots(spec, &placed);
     struct child_arguments arguments = {
-        &placed, signals_to_default(), group >= 0 ? hearth_slots_end() : 0, 0, 0, forced_path == HEARTH_SPAWN_WITHOUT_CLOSE_RANGE
+        .spec = &placed, .defaults = signals_to_default(), .unshare_below = group >= 0 ? hearth_slots_end() : 0,
+        .without_close_range = forced_path == HEARTH_SPAWN_WITHOUT_CLOSE_RANGE,
     };
     struct clone_args clone;
     memset(&clone, 0, sizeof clone);
-    clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | (group >= 0 ? CLONE_FILES : 0);
+    clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | (group >= 0 ? CLONE_FILES : 0) | (spec->as_sibling ? CLONE_PARENT : 0);
     clone.exit_signal = SIGCHLD;
     clone.stack = (uint64_t)(uintptr_t)stack;
     clone.stack_size = child_stack_size;
     long pid = hearth_clone3(&clone, sizeof clone, child_main, &arguments);
     if (group >= 0) hearth_return_slots(group);
     if (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM) return 0;
-    if (pid < 0) return (pid_t)pid;
+    if (pid < 0) {
+        failed_step = "clone3";
+        return (pid_t)pid;
+    }
     if (arguments.error != 0) {
+        failed_step = step_names[arguments.step];
+        /* A sibling is our parent's to reap, not ours. */
+        if (spec->as_sibling) {
+            failed_sibling = (pid_t)pid;
+            return -arguments.error;
+        }
         int status;
         while (waitpid((pid_t)pid, &status, 0) < 0 && errno == EINTR) {}
         if (!arguments.unshare_failed) return -arguments.error;
@@ -310,8 +386,20 @@ static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
 
 void hearth_spawn_force_path(int path) { forced_path = path; }
 
+/* posix_spawn cannot confine a child: refused, never started unconfined. */
+static pid_t spawn_by_posix_spawn(const struct hearth_spawn_spec *spec) {
+    if (confines(spec)) {
+        failed_step = "clone3 (needed for limits, control groups and run_as)";
+        return -ENOTSUP;
+    }
+    failed_step = "posix_spawn";
+    return spawn_with_posix_spawn(spec);
+}
+
 pid_t hearth_spawn(const struct hearth_spawn_spec *spec) {
-    if (forced_path == HEARTH_SPAWN_POSIX_SPAWN) return spawn_with_posix_spawn(spec);
+    failed_step = "spawn";
+    failed_sibling = 0;
+    if (forced_path == HEARTH_SPAWN_POSIX_SPAWN) return spawn_by_posix_spawn(spec);
 #ifdef HEARTH_CLONE3
     if (!atomic_load_explicit(&clone3_refused, memory_order_relaxed)) {
         pid_t pid = spawn_with_clone3(spec);
@@ -319,5 +407,5 @@ pid_t hearth_spawn(const struct hearth_spawn_spec *spec) {
         atomic_store_explicit(&clone3_refused, 1, memory_order_relaxed);
     }
 #endif
-    return spawn_with_posix_spawn(spec);
+    return spawn_by_posix_spawn(spec);
 }

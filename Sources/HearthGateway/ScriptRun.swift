@@ -72,8 +72,8 @@ struct ScriptRun {
     /// Waits for the script to exit (the watchdog still stops one that
     /// lingers after closing stdout) and logs an unusual exit.
     private func reap() async {
-        let status = await process.waitForExit()
-        let exitCode = (status >> 8) & 0xFF, signal = status & 0x7F
+        let exit = await process.waitForExit()
+        let exitCode = exit.exitCode ?? 0, signal = exit.signal ?? 0
         if signal != 0 || exitCode != 0 {
             logger.notice("script exited", metadata: [
                 "script": "\(script.filePath)", "exit": "\(exitCode)", "signal": "\(signal)",

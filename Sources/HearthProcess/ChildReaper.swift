@@ -94,8 +94,8 @@ public final class ChildReaper: Sendable {
         sigaction(SIGCHLD, &standard, nil)
     }
 
-    /// Waits until `pid` exits and returns its raw wait status.
-    public func waitForExit(of pid: pid_t) async -> Int32 {
+    /// Waits until `pid` exits and returns how it ended and what it cost.
+    public func waitForExit(of pid: pid_t) async -> ChildExit {
         await wait(for: pid) { Self.reap(pid) }
     }
 
@@ -104,15 +104,15 @@ public final class ChildReaper: Sendable {
     /// process group it leads, cannot be reused, so `beforeReaping` may
     /// still signal that group (`ScriptProcess`: the SIGKILL due after a
     /// grace period reaches descendants that outlived their leader).
-    public func waitForExit(of pid: pid_t, beforeReaping: @Sendable () async -> Void) async -> Int32 {
-        _ = await wait(for: pid) { Self.hasExited(pid) ? 0 : nil }
+    public func waitForExit(of pid: pid_t, beforeReaping: @Sendable () async -> Void) async -> ChildExit {
+        _ = await wait(for: pid) { Self.hasExited(pid) ? ChildExit(status: 0) : nil }
         await beforeReaping()
         return await waitForExit(of: pid)
     }
 
     /// Calls `done` now, then each time `pid`'s pidfd polls readable (or,
     /// without a pidfd, on a backing-off timer) until it returns a value.
-    private func wait(for pid: pid_t, until done: @escaping @Sendable () -> Int32?) async -> Int32 {
+    private func wait(for pid: pid_t, until done: @escaping @Sendable () -> ChildExit?) async -> ChildExit {
         if let status = done() { return status }
         let pidfd = hearth_pidfd_open(pid)
         return await withCheckedContinuation { continuation in
@@ -125,7 +125,7 @@ public final class ChildReaper: Sendable {
         }
     }
 
-    private func watch(pidfd: Int32, until done: @escaping @Sendable () -> Int32?, _ continuation: CheckedContinuation<Int32, Never>) {
+    private func watch(pidfd: Int32, until done: @escaping @Sendable () -> ChildExit?, _ continuation: CheckedContinuation<ChildExit, Never>) {
         let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
         source.setEventHandler {
             guard let status = done() else { return }
@@ -138,7 +138,7 @@ public final class ChildReaper: Sendable {
     }
 
     /// Tries again later, backing off to ten times a second.
-    private func poll(after delay: DispatchTimeInterval, until done: @escaping @Sendable () -> Int32?, _ continuation: CheckedContinuation<Int32, Never>) {
+    private func poll(after delay: DispatchTimeInterval, until done: @escaping @Sendable () -> ChildExit?, _ continuation: CheckedContinuation<ChildExit, Never>) {
         queue.asyncAfter(deadline: .now() + delay) {
             guard let status = done() else {
                 return self.poll(after: Self.longer(delay), until: done, continuation)
@@ -161,14 +161,15 @@ public final class ChildReaper: Sendable {
         return info._sifields._kill.si_pid == pid
     }
 
-    /// The exit status if `pid` has exited (0 if it was reaped elsewhere),
-    /// nil while it runs.
-    private static func reap(_ pid: pid_t) -> Int32? {
+    /// How `pid` ended if it has exited (status 0 and no cost if it was
+    /// reaped elsewhere), nil while it runs.
+    private static func reap(_ pid: pid_t) -> ChildExit? {
         var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
+        var usage = rusage()
+        let result = wait4(pid, &status, WNOHANG, &usage)
         if result == pid || (result == -1 && errno == ECHILD) {
             _ = shared.spawned.withLock { $0.pids.remove(pid) }
-            return result == pid ? status : 0
+            return result == pid ? ChildExit(status: status, usage: usage) : ChildExit(status: 0)
         }
         return nil
     }

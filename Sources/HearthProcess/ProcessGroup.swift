@@ -6,6 +6,14 @@ import Glibc
 /// that lists a group. Used only while a stopped script is unreaped, to
 /// learn whether anything it started is still running.
 public enum ProcessGroup {
+    /// Sends `signal` to the process group `leader` leads. A group of a
+    /// `run_as` user is not this process's to signal (kill(2) wants the
+    /// same uid): the privileged spawner that started it sends it.
+    public static func signal(_ leader: pid_t, _ signal: Int32) {
+        guard kill(-leader, signal) != 0, errno == EPERM, let spawner = PrivilegedSpawner.current else { return }
+        spawner.signal(group: leader, signal)
+    }
+
     /// Whether a live process (not a zombie) other than `leader` belongs to
     /// the group `leader` leads. True when /proc cannot be read: the caller
     /// then waits out the grace period, as if there were.

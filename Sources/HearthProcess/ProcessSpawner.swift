@@ -12,6 +12,16 @@ public struct SpawnRequest: Sendable {
     /// A file to use as stdin instead of a pipe (a spooled request body, or
     /// a FastCGI worker's listening socket).
     public var stdinFile: Int32?
+    /// Set in the child before its exec (`limits:` of a mount or pool).
+    public var limits: [ResourceLimit] = []
+    /// Descriptors of `cgroup.procs` files: the child joins those control
+    /// groups before anything else.
+    public var controlGroups: [Int32] = []
+    /// Who the child becomes; nil: the server's own user.
+    public var credentials: SpawnCredentials?
+    /// The child becomes a child of this process's parent (the privileged
+    /// spawner's server), which reaps it.
+    var asSibling = false
 
     public init(executable: String, arguments: [String], environment: [(name: String, value: String)], workingDirectory: String, stdinFile: Int32? = nil) {
         self.executable = executable
@@ -19,6 +29,40 @@ public struct SpawnRequest: Sendable {
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.stdinFile = stdinFile
+    }
+
+    /// Whether the child must be confined, which only the clone3 path does.
+    var confines: Bool { !limits.isEmpty || !controlGroups.isEmpty || credentials != nil || asSibling }
+}
+
+/// One setrlimit(2) of a child: `resource` is an `RLIMIT_*` number.
+public struct ResourceLimit: Sendable, Equatable {
+    public var resource: Int32
+    public var soft: UInt64
+    public var hard: UInt64
+
+    public init(resource: Int32, soft: UInt64, hard: UInt64) {
+        self.resource = resource
+        self.soft = soft
+        self.hard = hard
+    }
+
+    /// The same value for soft and hard: a script cannot raise it.
+    public init(resource: Int32, value: UInt64) {
+        self.init(resource: resource, soft: value, hard: value)
+    }
+}
+
+/// The ids a child runs with: its user, group and supplementary groups.
+public struct SpawnCredentials: Sendable, Equatable {
+    public var uid: uid_t
+    public var gid: gid_t
+    public var groups: [gid_t]
+
+    public init(uid: uid_t, gid: gid_t, groups: [gid_t]) {
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
     }
 }
 
@@ -35,7 +79,14 @@ public struct SpawnedProcess: Sendable {
 public struct SpawnError: Error, CustomStringConvertible {
     public var operation: String
     public var code: Int32
-    public var description: String { "\(operation): \(String(cString: strerror(code)))" }
+    /// The step of the child that failed ("execve", "setresuid"…).
+    public var step: String = "spawn"
+    /// A child started as a sibling whose exec failed: the caller reaps it.
+    public var unreapedSibling: pid_t? = nil
+    public var description: String {
+        let reason = String(cString: strerror(code))
+        return step == "spawn" || step == "execve" ? "\(operation): \(reason)" : "\(operation): \(step): \(reason)"
+    }
 }
 
 /// Starts processes the way posix_spawn does (`hearth_spawn`, vfork speed
@@ -103,26 +154,42 @@ public enum ProcessSpawner {
 
     private static func startChild(_ request: SpawnRequest, pipes: PipeSet) throws -> pid_t {
         let pid = exec(
-            argv: CStringArray(request.arguments), envp: CStringArray(pairs: request.environment),
+            request, argv: CStringArray(request.arguments), envp: CStringArray(pairs: request.environment),
             // RFC 3875 §7.2: the working directory SHOULD be the script's.
             paths: CStringArray([request.executable, request.workingDirectory]),
-            stdin: request.stdinFile ?? pipes.stdin.read, stdout: pipes.stdout.write, stderr: pipes.stderr.write
+            stdio: (request.stdinFile ?? pipes.stdin.read, pipes.stdout.write, pipes.stderr.write)
         )
-        guard pid > 0 else { throw SpawnError(operation: "spawn \(request.executable)", code: -pid) }
+        guard pid > 0 else {
+            let sibling = hearth_spawn_failed_sibling()
+            throw SpawnError(operation: "spawn \(request.executable)", code: -pid, step: String(cString: hearth_spawn_failed_step()), unreapedSibling: sibling > 0 ? sibling : nil)
+        }
         return pid
     }
 
-    /// The strings are borrowed for the whole call: the child reads them
-    /// from this process's memory until its exec (`hearth_spawn`).
+    /// The strings and arrays are borrowed for the whole call: the child
+    /// reads them from this process's memory until its exec (`hearth_spawn`).
     private static func exec(
-        argv: borrowing CStringArray, envp: borrowing CStringArray, paths: borrowing CStringArray,
-        stdin: Int32, stdout: Int32, stderr: Int32
+        _ request: SpawnRequest, argv: borrowing CStringArray, envp: borrowing CStringArray, paths: borrowing CStringArray,
+        stdio: (Int32, Int32, Int32)
     ) -> pid_t {
-        var spec = hearth_spawn_spec(
-            path: paths[0], argv: argv.pointers, envp: envp.pointers, directory: paths[1],
-            stdin_fd: stdin, stdout_fd: stdout, stderr_fd: stderr
-        )
-        return hearth_spawn(&spec)
+        let limits = request.limits.map { hearth_spawn_limit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }
+        let credentials = request.credentials ?? SpawnCredentials(uid: 0, gid: 0, groups: [])
+        return limits.withUnsafeBufferPointer { limits in
+            request.controlGroups.withUnsafeBufferPointer { controlGroups in
+                credentials.groups.withUnsafeBufferPointer { groups in
+                    var spec = hearth_spawn_spec(
+                        path: paths[0], argv: argv.pointers, envp: envp.pointers, directory: paths[1],
+                        stdin_fd: stdio.0, stdout_fd: stdio.1, stderr_fd: stdio.2,
+                        cgroup_procs: controlGroups.baseAddress, cgroup_count: Int32(controlGroups.count),
+                        limits: limits.baseAddress, limit_count: Int32(limits.count),
+                        set_ids: request.credentials == nil ? 0 : 1, uid: credentials.uid, gid: credentials.gid,
+                        groups: groups.baseAddress, group_count: Int32(groups.count),
+                        as_sibling: request.asSibling ? 1 : 0
+                    )
+                    return hearth_spawn(&spec)
+                }
+            }
+        }
     }
 }
 

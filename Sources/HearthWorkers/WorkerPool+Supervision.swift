@@ -146,12 +146,12 @@ extension WorkerPool {
     /// unless it was clean (php-cgi leaves with status 0 after
     /// PHP_FCGI_MAX_REQUESTS requests).
     private func supervise(_ worker: WorkerProcess) async {
-        let status = await worker.waitForExit()
+        let exit = await worker.waitForExit()
         state.withLock { state in
             _ = state.remove(worker.id)
             state.live[worker.id] = nil
         }
-        let exitCode = (status >> 8) & 0xFF, signal = status & 0x7F
+        let exitCode = exit.exitCode ?? 0, signal = exit.signal ?? 0
         guard !worker.wasStopped, signal != 0 || exitCode != 0 else {
             replenish()
             return

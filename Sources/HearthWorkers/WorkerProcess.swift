@@ -21,7 +21,7 @@ final class WorkerProcess: Sendable {
     let socketPath: String
     let output: RecentLines
     /// The exit, awaited once from the reaper; any number may wait on it.
-    private let exit: Task<Int32, Never>
+    private let exit: Task<ChildExit, Never>
     private let stopping = Mutex(false)
 
     private init(id: Int, generation: Int, pid: pid_t, socketPath: String, output: RecentLines, outputRead: Task<Void, Never>) {
@@ -65,12 +65,12 @@ final class WorkerProcess: Sendable {
     }
 
     /// Waits for the worker to exit and its last output to be logged;
-    /// returns its raw wait status.
-    func waitForExit() async -> Int32 { await exit.value }
+    /// returns how it ended and what it cost.
+    func waitForExit() async -> ChildExit { await exit.value }
 
     /// Reaps the worker, then waits for its output to be read (half a
     /// second at most: a child it left behind may hold the pipes).
-    private static func reap(_ pid: pid_t, socketPath: String, outputRead: Task<Void, Never>) async -> Int32 {
+    private static func reap(_ pid: pid_t, socketPath: String, outputRead: Task<Void, Never>) async -> ChildExit {
         let status = await ChildReaper.shared.waitForExit(of: pid)
         unlink(socketPath)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -89,11 +89,11 @@ final class WorkerProcess: Sendable {
     func stop(grace: Duration) {
         let first = stopping.withLock { stopping in defer { stopping = true }; return !stopping }
         guard first else { return }
-        kill(-pid, SIGTERM)
+        ProcessGroup.signal(pid, SIGTERM)
         let pid = self.pid
         MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: TimeAmount(grace)) {
             // The group is gone once the leader is reaped; ESRCH is harmless.
-            kill(-pid, SIGKILL)
+            ProcessGroup.signal(pid, SIGKILL)
         }
     }
 

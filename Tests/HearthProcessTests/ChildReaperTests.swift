@@ -15,19 +15,19 @@ import Testing
 
     @Test func aChildStillRunningIsReapedWhenItExits() async throws {
         let pid = try Self.spawn("sleep 0.3; exit 7")
-        let status = await ChildReaper.shared.waitForExit(of: pid)
-        #expect((status >> 8) & 0xFF == 7)
+        let exit = await ChildReaper.shared.waitForExit(of: pid)
+        #expect(exit.exitCode == 7)
         #expect(!Processes.zombieChildren().contains(pid))
         #expect(waitpid(pid, nil, WNOHANG) == -1)
     }
 
     @Test func manyChildrenAwaitedAtOnceEachGetTheirOwnStatus() async throws {
         let pids = try (0..<20).map { try Self.spawn("sleep 0.\($0 % 3 + 1); exit \($0)") }
-        let statuses = await withTaskGroup(of: (Int, Int32).self) { group in
+        let statuses = await withTaskGroup(of: (Int, ChildExit).self) { group in
             for (index, pid) in pids.enumerated() { group.addTask { (index, await ChildReaper.shared.waitForExit(of: pid)) } }
-            return await group.reduce(into: [Int: Int32]()) { $0[$1.0] = $1.1 }
+            return await group.reduce(into: [Int: ChildExit]()) { $0[$1.0] = $1.1 }
         }
-        for index in 0..<20 { #expect(statuses[index].map { ($0 >> 8) & 0xFF } == Int32(index)) }
+        for index in 0..<20 { #expect(statuses[index]?.exitCode == Int32(index)) }
         #expect(Processes.zombieChildren().filter(pids.contains).isEmpty)
     }
 
@@ -37,12 +37,12 @@ import Testing
     @Test func beforeReapingRunsWhileTheChildIsAZombie() async throws {
         let pid = try Self.spawn("sleep 0.1; exit 4")
         let seen = Mutex<String?>(nil)
-        let status = await ChildReaper.shared.waitForExit(of: pid) {
+        let exit = await ChildReaper.shared.waitForExit(of: pid) {
             let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
             seen.withLock { $0 = stat.flatMap { $0.split(separator: ")").last?.split(separator: " ").first.map(String.init) } }
         }
         #expect(seen.withLock { $0 } == "Z")
-        #expect((status >> 8) & 0xFF == 4)
+        #expect(exit.exitCode == 4)
         #expect(!Processes.zombieChildren().contains(pid))
     }
 
@@ -56,7 +56,7 @@ import Testing
         let pid = try Self.spawn("sleep 0.3; exit 5")
         async let first = ChildReaper.shared.waitForExit(of: pid)
         async let second = ChildReaper.shared.waitForExit(of: pid)
-        let statuses = await [first, second].map { ($0 >> 8) & 0xFF }.sorted()
+        let statuses = await [first, second].map { $0.exitCode ?? -1 }.sorted()
         #expect(statuses == [0, 5])
         #expect(!Processes.zombieChildren().contains(pid))
     }

@@ -8,6 +8,12 @@
 
 int hearth_pipe_cloexec(int fds[2]);
 
+/// One resource limit (setrlimit(2)) set in the child before its exec.
+struct hearth_spawn_limit {
+    int resource;
+    unsigned long long soft, hard;
+};
+
 /// What a script is started with: argv and envp end with NULL; the three
 /// descriptors become its 0, 1 and 2, and it gets nothing else.
 struct hearth_spawn_spec {
@@ -16,13 +22,38 @@ struct hearth_spawn_spec {
     char *const *envp;
     const char *directory;
     int stdin_fd, stdout_fd, stderr_fd;
+    /// Control groups the child joins before anything else: descriptors of
+    /// their `cgroup.procs` files, into each of which it writes "0".
+    const int *cgroup_procs;
+    int cgroup_count;
+    /// Limits set before the ids change (a raised hard limit needs root).
+    const struct hearth_spawn_limit *limits;
+    int limit_count;
+    /// With `set_ids`: setgroups(groups), setresgid(gid), setresuid(uid),
+    /// in that order, so that nothing of the spawner's identity is left.
+    int set_ids;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;
+    int group_count;
+    /// The child becomes a child of the spawner's parent (CLONE_PARENT):
+    /// the privileged spawner starts scripts that its server reaps.
+    int as_sibling;
 };
 
 /// Starts `spec->path` in `spec->directory`, in a process group of its own,
 /// with default signal dispositions and an empty signal mask, as
 /// posix_spawn would (child.c says how it differs). Returns the pid, or
-/// -errno if it could not be started or its exec failed.
+/// -errno if it could not be started or its exec failed. Control groups,
+/// limits, ids and `as_sibling` need the clone3 path: without it they are
+/// refused with ENOTSUP, never ignored. Which step failed is left in
+/// `hearth_spawn_failed_step` (a static string, for the error message).
 pid_t hearth_spawn(const struct hearth_spawn_spec *spec);
+/// The step of this thread's last failed spawn ("execve", "setresuid"…).
+const char *hearth_spawn_failed_step(void);
+/// With `as_sibling`, a child whose exec failed is the parent's to reap:
+/// its pid (0 if none).
+pid_t hearth_spawn_failed_sibling(void);
 
 /// Which way `hearth_spawn` starts a child: its own clone3 child where the
 /// kernel allows it (the default), or glibc's posix_spawn. For tests that

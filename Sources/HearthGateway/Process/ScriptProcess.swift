@@ -28,7 +28,7 @@ final class ScriptProcess: Sendable {
     /// Who reaps the process: the request at its end (`waitForExit`), or,
     /// for a script still running after a moment, a watch that reaps it as
     /// soon as it exits (`watchExit`), so that its output can end then.
-    private enum Reaping { case notYet, watched(Task<Int32, Never>), byTheRequest }
+    private enum Reaping { case notYet, watched(Task<ChildExit, Never>), byTheRequest }
     private let reaping = Mutex(Reaping.notYet)
 
     private init(pid: pid_t, eventLoop: any EventLoop, pipes: Pipes) {
@@ -50,7 +50,7 @@ final class ScriptProcess: Sendable {
             let pipes = try await Pipes.open(spawned, on: loop, logStderr: logStderr)
             return ScriptProcess(pid: spawned.pid, eventLoop: loop, pipes: pipes)
         } catch {
-            kill(-spawned.pid, SIGKILL)
+            ProcessGroup.signal(spawned.pid, SIGKILL)
             _ = await ChildReaper.shared.waitForExit(of: spawned.pid)
             throw error
         }
@@ -78,8 +78,8 @@ final class ScriptProcess: Sendable {
 
     /// Waits for the process to exit and reaps it. A process group whose
     /// leader is reaped is signalled no more: its id could be reused.
-    func waitForExit() async -> Int32 {
-        let watch = reaping.withLock { reaping -> Task<Int32, Never>? in
+    func waitForExit() async -> ChildExit {
+        let watch = reaping.withLock { reaping -> Task<ChildExit, Never>? in
             guard case .watched(let task) = reaping else {
                 reaping = .byTheRequest
                 return nil
@@ -128,14 +128,14 @@ final class ScriptProcess: Sendable {
         state.withLock { state in
             guard state.killAt != nil else { return }
             state.killAt = nil
-            if !state.reaped { kill(-pid, SIGKILL) }
+            if !state.reaped { ProcessGroup.signal(pid, SIGKILL) }
         }
     }
 
     private func signalGroup(_ signal: Int32) {
         state.withLock { state in
             guard !state.reaped else { return }
-            kill(-pid, signal)
+            ProcessGroup.signal(pid, signal)
         }
     }
 }
