@@ -220,7 +220,7 @@ let package = Package(
         .target(
             name: "Hearth",
             dependencies: [
-                "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
+                "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "HearthProcess", "CLibMagic",
                 "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

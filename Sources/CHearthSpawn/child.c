@@ -357,7 +357,9 @@ static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
     struct clone_args clone;
     memset(&clone, 0, sizeof clone);
     clone.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | (group >= 0 ? CLONE_FILES : 0) | (spec->as_sibling ? CLONE_PARENT : 0);
-    clone.exit_signal = SIGCHLD;
+    /* A sibling's exit signal is the one its parent's children already
+     * send (clone3 wants 0 with CLONE_PARENT). */
+    clone.exit_signal = spec->as_sibling ? 0 : SIGCHLD;
     clone.stack = (uint64_t)(uintptr_t)stack;
     clone.stack_size = child_stack_size;
     long pid = hearth_clone3(&clone, sizeof clone, child_main, &arguments);

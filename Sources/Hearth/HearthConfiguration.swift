@@ -1,6 +1,7 @@
 import HearthAuth
 import HearthGateway
 import HearthHTTP
+import HearthProcess
 import HearthSessions
 import HearthStatic
 import HearthWorkers
@@ -40,6 +41,9 @@ public struct HearthConfiguration: Sendable {
     /// Access log: `"-"` for standard output, a file path, or nil for none.
     /// Default `"-"`.
     public var accessLog: String? = "-"
+    /// The lowest uid and gid a `run_as` account may have (`min_uid`,
+    /// `min_gid`; suexec's AP_UID_MIN). Default 1000 and 1000.
+    public var runAsMinimums = RunAsAccount.Minimums()
     /// Error-log level. Default `info`.
     public var logLevel: Logger.Level = .info
     /// Where the settings that are checked at start-up came from, by key

@@ -2,6 +2,7 @@ import HearthCGI
 import HearthHTTP
 import HearthSessions
 import HearthWorkers
+import HearthProcess
 import Logging
 
 /// The site's mount table: URL prefixes to responders, the longest prefix
@@ -56,8 +57,13 @@ public struct Site: Responder {
     public let warmUps: [WarmUp]
     /// The sessions of the mounts that use them; `run` sweeps them.
     public let sessions: Sessions?
+    /// What the privileged spawner may start for the `run_as` mounts and
+    /// pools, by the policy numbers their configurations carry; empty when
+    /// nothing runs as another user.
+    public let runAsPolicies: [RunAsPolicy]
 
-    public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil) {
+    public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil, runAsPolicies: [RunAsPolicy] = []) {
+        self.runAsPolicies = runAsPolicies
         // The deepest mount first: `/private` before `/`.
         self.mounts = mounts.sorted { $0.path.segments.count > $1.path.segments.count }
         self.workers = workers
@@ -69,6 +75,7 @@ public struct Site: Responder {
     /// warm-ups, one after another, then each worker pool's minimum (the
     /// preload). Throws the first failure, and nothing is served.
     public func start() async throws {
+        try startPrivilegedSpawner()
         for warmUp in warmUps {
             do {
                 try await warmUp.run()
@@ -77,6 +84,22 @@ public struct Site: Responder {
             }
         }
         try await workers?.start()
+    }
+
+    /// Starts the privileged spawner once, if any mount or pool runs as
+    /// another user: before `run`'s `afterBinding` gives root up.
+    func startPrivilegedSpawner() throws {
+        guard !runAsPolicies.isEmpty, PrivilegedSpawner.current == nil else { return }
+        do {
+            _ = try PrivilegedSpawner.start(policies: runAsPolicies)
+        } catch {
+            throw RunAsError(description: "run_as: \(error)")
+        }
+    }
+
+    /// The privileged spawner could not start: the site does not start.
+    public struct RunAsError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// What a person needs to know at start-up: one line per mount, the

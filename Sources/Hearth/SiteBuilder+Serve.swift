@@ -59,6 +59,7 @@ extension Site {
         logMounts(logger)
         try await server.bindListener()
         do {
+            try startPrivilegedSpawner()
             try await afterBinding()
             try await start()
         } catch {

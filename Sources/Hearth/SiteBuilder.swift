@@ -5,6 +5,7 @@ import HearthCGI
 import HearthGateway
 import HearthHTTP
 import HearthPages
+import HearthProcess
 import HearthSessions
 import HearthStatic
 import HearthWeb
@@ -72,11 +73,25 @@ public struct SiteBuilder {
             mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder, summary: summary), key: "mount \(prefix)"))
         }
         var scriptDirectories: [String] = []
+        var policies: [RunAsPolicy] = []
         let workers = WorkerPools(logger: logger)
         for (index, var cgi) in configuration.cgiMounts.enumerated() {
             cgi.directory = try resolveDirectory(cgi.directory, key: "cgi[\(index)].directory")
             scriptDirectories.append(cgi.directory)
-            let warm = workers.scripts(in: cgi.directory, template: scriptPoolTemplate(for: cgi), server: server, redirector: redirector)
+            var template = scriptPoolTemplate(for: cgi)
+            if let account = cgi.runAs {
+                cgi.runAsPolicy = policies.add(RunAsPolicy(
+                    label: "cgi[\(index)]", account: account,
+                    programs: .scripts(directory: cgi.directory, interpreters: cgi.interpreters.values.sorted()), minimums: configuration.runAsMinimums
+                ))
+            }
+            if let account = template.runAs {
+                template.runAsPolicy = policies.add(RunAsPolicy(
+                    label: "cgi[\(index)] *.fcgi", account: account, programs: .scripts(directory: cgi.directory, interpreters: []),
+                    minimums: configuration.runAsMinimums
+                ))
+            }
+            let warm = workers.scripts(in: cgi.directory, template: template, server: server, redirector: redirector)
             let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger, warm: warm)
             let pool = scriptPoolTemplate(for: cgi)
             let summary = "CGI scripts in \(cgi.directory); *.fcgi files as FastCGI pools of \(pool.minProcesses)–\(pool.maxProcesses) workers each"
@@ -85,6 +100,12 @@ public struct SiteBuilder {
         for (index, var fastCGI) in configuration.fastCGIMounts.enumerated() {
             fastCGI.directory = try fastCGI.directory.map { try resolveDirectory($0, key: "fastcgi[\(index)].directory") }
             scriptDirectories += fastCGI.directory.map { [$0] } ?? []
+            if case .pool(var pool) = fastCGI.backend, let account = pool.runAs, let program = pool.command.first {
+                pool.runAsPolicy = policies.add(RunAsPolicy(
+                    label: "fastcgi[\(index)]", account: account, programs: .command(program), minimums: configuration.runAsMinimums
+                ))
+                fastCGI.backend = .pool(pool)
+            }
             let responder = workers.responder(for: fastCGI, server: server, redirector: redirector)
             let mount = Site.Mount(prefix: fastCGI.urlPath, responder: responder, summary: Self.summary(of: fastCGI))
             mounts.append(try guards.protect(mount, key: "fastcgi[\(index)]"))
@@ -104,7 +125,7 @@ public struct SiteBuilder {
             mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder, summary: summary), key: "static[\(index)]"))
         }
         try guards.checkAllUsed()
-        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions)
+        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: policies)
         redirector.route(to: site)
         return site
     }
@@ -128,9 +149,13 @@ public struct SiteBuilder {
     /// `*.fcgi` pools run with the CGI mount's script environment unless
     /// `fcgi_scripts` says otherwise.
     private func scriptPoolTemplate(for cgi: CGIMountConfiguration) -> WorkerPoolConfiguration {
-        if let template = configuration.scriptPools { return template }
+        if var template = configuration.scriptPools {
+            template.runAs = template.runAs ?? cgi.runAs
+            return template
+        }
         var template = WorkerPoolConfiguration()
         template.environment = cgi.environment
+        template.runAs = cgi.runAs
         return template
     }
 
@@ -158,6 +183,14 @@ public struct SiteBuilder {
             throw configuration.origin(of: key).error("\(path) is not a directory")
         }
         return resolved
+    }
+}
+
+extension [RunAsPolicy] {
+    /// Appends `policy`; returns its number, which the mount's spawns name.
+    fileprivate mutating func add(_ policy: RunAsPolicy) -> Int {
+        append(policy)
+        return count - 1
     }
 }
 

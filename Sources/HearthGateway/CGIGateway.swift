@@ -89,10 +89,12 @@ public struct CGIGateway: Responder {
         if mount.commandLineWords {
             arguments += CGICommandLine.searchWords(method: request.head.method.rawValue, queryString: CGIRequestMapping.head(request).queryString)
         }
-        return SpawnRequest(
+        var spawn = SpawnRequest(
             executable: script.interpreter ?? script.filePath, arguments: arguments, environment: environment,
             workingDirectory: script.directory, stdinFile: input.stdinFile
         )
+        spawn.runAs = mount.runAsPolicy.map { RunAsTicket(policy: $0, script: script.filePath) }
+        return spawn
     }
 }
 

@@ -1,3 +1,5 @@
+import HearthProcess
+
 /// One script directory and how its scripts run. Every field has a default.
 public struct CGIMountConfiguration: Sendable {
     /// What to do with a chunked request body (RFC 3875 §4.2: the server
@@ -50,6 +52,11 @@ public struct CGIMountConfiguration: Sendable {
     /// Variables every script gets. Default `PATH` only; nothing else of the
     /// server's environment reaches a script.
     public var environment: [(name: String, value: String)] = [("PATH", "/usr/local/bin:/usr/bin:/bin")]
+    /// Who the scripts run as (`run_as`, suEXEC), started by the privileged
+    /// spawner under the policy `runAsPolicy` (given by the site builder).
+    /// Default nil: as the server's own user.
+    public var runAs: RunAsAccount? = nil
+    public var runAsPolicy: Int? = nil
 
     public init() {}
 }

@@ -28,6 +28,25 @@ public enum ProcessGroup {
         return false
     }
 
+    /// A process's parent and real uid, from /proc/PID/status; nil if it
+    /// is gone.
+    static func parentAndUid(of pid: pid_t) -> (parent: pid_t, uid: uid_t)? {
+        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        var parent: pid_t?, uid: uid_t?
+        for line in buffer[..<count].split(separator: UInt8(ascii: "\n")) {
+            let fields = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }).map { String(decoding: $0, as: UTF8.self) }
+            if fields.first == "PPid:", fields.count > 1 { parent = pid_t(fields[1]) }
+            if fields.first == "Uid:", fields.count > 1 { uid = uid_t(fields[1]) }
+        }
+        guard let parent, let uid else { return nil }
+        return (parent, uid)
+    }
+
     /// proc(5): /proc/PID/stat is "pid (comm) state ppid pgrp ...", and
     /// comm may hold spaces and parentheses, so fields count from the last ')'.
     private static func stateAndGroup(of pid: pid_t) -> (state: UInt8, group: pid_t)? {

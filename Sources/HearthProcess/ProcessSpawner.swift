@@ -19,9 +19,16 @@ public struct SpawnRequest: Sendable {
     public var controlGroups: [Int32] = []
     /// Who the child becomes; nil: the server's own user.
     public var credentials: SpawnCredentials?
+    /// Started as another user by the privileged spawner, under the policy
+    /// this names (`run_as`); nil: by this process, as itself.
+    public var runAs: RunAsTicket?
     /// The child becomes a child of this process's parent (the privileged
     /// spawner's server), which reaps it.
     var asSibling = false
+    /// Files to use as stdout and stderr instead of pipes (the privileged
+    /// spawner's own, and the ones it is handed).
+    var stdoutFile: Int32?
+    var stderrFile: Int32?
 
     public init(executable: String, arguments: [String], environment: [(name: String, value: String)], workingDirectory: String, stdinFile: Int32? = nil) {
         self.executable = executable
@@ -33,6 +40,19 @@ public struct SpawnRequest: Sendable {
 
     /// Whether the child must be confined, which only the clone3 path does.
     var confines: Bool { !limits.isEmpty || !controlGroups.isEmpty || credentials != nil || asSibling }
+}
+
+/// A `run_as` spawn: which of the privileged spawner's policies, and the
+/// file a client named (the script every suEXEC check applies to; nil for
+/// a pool's command).
+public struct RunAsTicket: Sendable, Equatable {
+    public var policy: Int
+    public var script: String?
+
+    public init(policy: Int, script: String?) {
+        self.policy = policy
+        self.script = script
+    }
 }
 
 /// One setrlimit(2) of a child: `resource` is an `RLIMIT_*` number.
@@ -143,21 +163,35 @@ public enum ProcessSpawner {
         var pipes = PipeSet()
         defer { pipes.closeChildEnds() }
         do {
-            try pipes.open(needStdin: request.stdinFile == nil)
-            let pid = try ChildReaper.shared.spawn { try startChild(request, pipes: pipes) }
+            try pipes.open(needStdin: request.stdinFile == nil, needOutput: request.stdoutFile == nil, needErrors: request.stderrFile == nil)
+            let pid = try ChildReaper.shared.spawn {
+                guard let ticket = request.runAs else { return try startChild(request, pipes: pipes) }
+                return try PrivilegedSpawner.spawn(request, ticket: ticket, stdio: pipes.childEnds(of: request))
+            }
             return pipes.handOver(pid: pid)
         } catch {
             pipes.closeParentEnds()
+            // A run_as child whose exec failed is ours to reap.
+            if let failure = error as? SpawnError, let sibling = failure.unreapedSibling {
+                var status: Int32 = 0
+                while waitpid(sibling, &status, 0) < 0 && errno == EINTR {}
+            }
             throw error
         }
     }
 
     private static func startChild(_ request: SpawnRequest, pipes: PipeSet) throws -> pid_t {
+        try startChild(request, stdio: pipes.childEnds(of: request))
+    }
+
+    /// Starts the child on the given descriptors, with no pipes and no
+    /// reaper: the privileged spawner's way, for a sibling its server reaps.
+    static func startChild(_ request: SpawnRequest, stdio: (Int32, Int32, Int32)) throws -> pid_t {
         let pid = exec(
             request, argv: CStringArray(request.arguments), envp: CStringArray(pairs: request.environment),
             // RFC 3875 §7.2: the working directory SHOULD be the script's.
             paths: CStringArray([request.executable, request.workingDirectory]),
-            stdio: (request.stdinFile ?? pipes.stdin.read, pipes.stdout.write, pipes.stderr.write)
+            stdio: stdio
         )
         guard pid > 0 else {
             let sibling = hearth_spawn_failed_sibling()
@@ -198,10 +232,15 @@ private struct PipeSet {
     struct Pipe { var read: Int32 = -1; var write: Int32 = -1 }
     var stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
 
-    mutating func open(needStdin: Bool) throws {
+    mutating func open(needStdin: Bool, needOutput: Bool, needErrors: Bool) throws {
         if needStdin { stdin = try Self.makePipe() }
-        stdout = try Self.makePipe()
-        stderr = try Self.makePipe()
+        if needOutput { stdout = try Self.makePipe() }
+        if needErrors { stderr = try Self.makePipe() }
+    }
+
+    /// What the child gets as 0, 1 and 2.
+    func childEnds(of request: SpawnRequest) -> (Int32, Int32, Int32) {
+        (request.stdinFile ?? stdin.read, request.stdoutFile ?? stdout.write, request.stderrFile ?? stderr.write)
     }
 
     static func makePipe() throws -> Pipe {
@@ -221,6 +260,7 @@ private struct PipeSet {
         for fd in [stdin.write, stdout.read, stderr.read] where fd >= 0 { close(fd) }
     }
 
+    /// -1 for stdout or stderr given as a file.
     func handOver(pid: pid_t) -> SpawnedProcess {
         SpawnedProcess(pid: pid, stdin: stdin.write >= 0 ? stdin.write : nil, stdout: stdout.read, stderr: stderr.read)
     }

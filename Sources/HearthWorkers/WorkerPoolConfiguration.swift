@@ -1,3 +1,5 @@
+import HearthProcess
+
 /// How one pool of FastCGI workers is run and supervised (the mod_fcgid
 /// model). Every field has a default; docs/warm.md lists them.
 public struct WorkerPoolConfiguration: Sendable {
@@ -44,6 +46,11 @@ public struct WorkerPoolConfiguration: Sendable {
     /// Whether a change to the program file on disk reloads the pool.
     /// Default true.
     public var reloadOnChange: Bool = true
+    /// Who the workers run as (`run_as`), started by the privileged spawner
+    /// under the policy `runAsPolicy` (given by the site builder). Default
+    /// nil: as the server's own user.
+    public var runAs: RunAsAccount? = nil
+    public var runAsPolicy: Int? = nil
 
     public init(command: [String] = []) {
         self.command = command

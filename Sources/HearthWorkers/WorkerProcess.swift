@@ -46,10 +46,12 @@ final class WorkerProcess: Sendable {
         let executable = configuration.command[0]
         let spawned: SpawnedProcess
         do {
-            spawned = try await ProcessSpawner.start(SpawnRequest(
+            var request = SpawnRequest(
                 executable: executable, arguments: configuration.command, environment: configuration.environment,
                 workingDirectory: configuration.workingDirectory ?? Self.directory(of: executable), stdinFile: socket
-            ))
+            )
+            request.runAs = configuration.runAsPolicy.map { RunAsTicket(policy: $0, script: executable) }
+            spawned = try await ProcessSpawner.start(request)
         } catch {
             unlink(socketPath)
             throw WorkerStartError(reason: "cannot start \(executable): \(error)")

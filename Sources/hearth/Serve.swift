@@ -40,6 +40,8 @@ struct Serve: AsyncParsableCommand {
             throw Failure(message: error.description, code: .failure)
         } catch let error as Site.WarmUpError {
             throw Failure(message: error.description, code: .failure)
+        } catch let error as Site.RunAsError {
+            throw Failure(message: error.description, code: .failure)
         }
     }
 

@@ -2,6 +2,11 @@ import Dispatch
 import HearthHTTP
 import NIOCore
 import NIOPosix
+import HearthProcess
+
+// Started as the privileged spawner of a server with run_as mounts
+// (PrivilegedSpawner): serve it and exit, before anything else starts.
+SpawnerService.serveIfAsked()
 
 // One event loop per CPU this process may run on (the affinity mask, not
 // only the machine's core count), decided before anything starts them.

@@ -9,27 +9,6 @@ import Testing
 /// user is made with useradd and removed after.
 @Suite(.serialized, .enabled(if: getuid() == 0, "changing users needs root"))
 struct PrivilegeDropTests {
-    /// A system user of its own for one test, removed with userdel.
-    final class ThrowawayUser {
-        let name = "hearth-t-" + String(UUID().uuidString.prefix(8)).lowercased()
-        init() throws { try Self.run("/usr/sbin/useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name]) }
-        deinit { try? Self.run("/usr/sbin/userdel", [name]) }
-
-        var ids: (uid: String, gid: String) {
-            get throws { (try Self.output("/usr/bin/id", ["-u", name]), try Self.output("/usr/bin/id", ["-g", name])) }
-        }
-
-        static func run(_ program: String, _ arguments: [String]) throws {
-            let process = try Process.run(URL(fileURLWithPath: program), arguments: arguments)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: program]) }
-        }
-
-        static func output(_ program: String, _ arguments: [String]) throws -> String {
-            try ProgramOutput.of(program, arguments).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-    }
-
     static func site() throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
         try directory.write("cgi-bin/id", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nid -u\nid -g\n", mode: 0o755)

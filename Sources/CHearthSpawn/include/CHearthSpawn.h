@@ -85,4 +85,13 @@ int hearth_adopts_orphans(void);
 /// the process changes, through glibc's SIGSETXID).
 int hearth_setresuid(uid_t uid);
 int hearth_setresgid(gid_t gid);
+/// The privileged spawner's socket: a close-on-exec SOCK_SEQPACKET pair.
+int hearth_socketpair_seqpacket(int fds[2]);
+/// One message with up to 16 descriptors (SCM_RIGHTS); never SIGPIPE.
+ssize_t hearth_send_with_fds(int socket, const void *bytes, size_t length, const int *fds, int fd_count);
+/// One message and its descriptors (close-on-exec, at most `max_fds`; the
+/// rest closed); -1 with EMSGSIZE for a message cut short.
+ssize_t hearth_receive_with_fds(int socket, void *bytes, size_t capacity, int *fds, int max_fds, int *fd_count);
+/// prctl(PR_SET_DUMPABLE, 0): no core, no ptrace by a process of another uid.
+int hearth_set_undumpable(void);
 #endif

@@ -56,6 +56,7 @@ public enum ConfigurationFile {
     private static func read(_ document: ConfigurationNode) throws -> HearthConfiguration {
         var configuration = try document.read(HearthConfiguration(), keys: keys)
         configuration.origins = origins(in: document)
+        try RunAsSection.resolve(&configuration, in: document)
         let cgiItems = try document.child("cgi")?.items()
         let staticItems = try document.child("static")?.items()
         let fastCGIItems = try document.child("fastcgi")?.items()
@@ -94,6 +95,8 @@ public enum ConfigurationFile {
         .init("access_log") { $0.accessLog = try accessLog($1) },
         .init("max_concurrent_scripts") { $0.maxConcurrentScripts = try $1.integer(in: 1...Int.max) },
         .init("max_local_redirects") { $0.maxLocalRedirects = try $1.integer(in: 0...Int.max) },
+        .init("min_uid") { $0.runAsMinimums.uid = try RunAsSection.minimum($1) },
+        .init("min_gid") { $0.runAsMinimums.gid = try RunAsSection.minimum($1) },
         .init("cgi") { configuration, node in
             let items = try node.items().map { try $0.read(AuthSection.Protected(mount: .init()), keys: AuthSection.keys(CGISection.keys)) }
             configuration.cgiMounts = items.map(\.mount)
