@@ -99,15 +99,19 @@ public final class PrivilegedSpawner: Sendable {
     }
 
     /// Signals a `run_as` group, which this process may not (kill(2) wants
-    /// the same uid). The spawner signals only its own children's groups.
-    func signal(group: pid_t, _ signal: Int32) {
+    /// the same uid). The spawner signals only its own children's groups:
+    /// 0, or the errno of its refusal or of kill(2).
+    @discardableResult
+    func signal(group: pid_t, _ signal: Int32) -> Int32 {
         var writer = WireWriter()
         writer.integer(SpawnerMessage.signal)
         writer.integer(group)
         writer.integer(signal)
-        _ = try? socket.withLock { socket throws(SpawnError) in
+        let answer = try? socket.withLock { socket throws(SpawnError) in
             try socket.send(writer)
             return try socket.receive()
         }
+        guard var reader = answer?.reader, let code: Int32 = try? reader.integer() else { return EPIPE }
+        return code
     }
 }

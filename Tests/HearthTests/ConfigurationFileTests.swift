@@ -215,7 +215,7 @@ import Testing
         // Unknown keys name themselves and what is allowed there.
         .init("lisen: 80", "lisen", 1, 1, """
             unknown key "lisen"; allowed keys are server, log_level, access_log, max_concurrent_scripts, \
-            max_local_redirects, cgi, fastcgi, fcgi_scripts, static, sessions
+            max_local_redirects, min_uid, min_gid, cgi, fastcgi, fcgi_scripts, static, sessions
             """),
         .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
         .init("cgi:\n  - url: /x\n    io_timout: 5s", "cgi[0].io_timout", 3, 5,
