@@ -281,12 +281,15 @@ let package = Package(
             path: "Examples/SessionCounter/session-counter"
         ),
 
+        // The test binary's process-wide settings, as `hearth` sets its own
+        // in main (ProcessSettings): the only constructor in the package.
+        .target(name: "CHearthTestSetup", dependencies: ["CHearthSpawn"], path: "Tests/CHearthTestSetup"),
         // One helper library for every test distance: live servers on port 0,
         // a raw TCP client, process and fd inspection.
         .target(
             name: "HearthTesting",
             dependencies: [
-                "Hearth",
+                "Hearth", "CHearthTestSetup",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

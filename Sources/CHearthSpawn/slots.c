@@ -12,9 +12,11 @@
  * spawn takes a free group, puts the child's descriptors into it, and
  * after the child has exec'd puts /dev/null back and frees the group.
  *
- * Reserved only if descriptor 3 is free at start (nothing inherited
- * there, such as a socket-activation listener); otherwise, and while
- * every group is in use, a child copies the whole table as before. */
+ * Reserved by the program, first thing (hearth_prepare_process), only if
+ * descriptor 3 is free then (nothing inherited there, such as a
+ * socket-activation listener); otherwise, and while every group is in
+ * use, a child copies the whole table as before. A library that links
+ * this file reserves nothing by itself. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +27,8 @@
 
 enum { placeholder = 3, max_groups = 8, search_end = 64 };
 
-/* Set once, before main: the slots, three per group, and one past the
- * highest of them. */
+/* Set once, before any spawn: the slots, three per group, and one past
+ * the highest of them. */
 static int slots[3 * max_groups];
 static int groups;
 static int end;
@@ -37,7 +39,9 @@ static int is_free(int fd) { return fcntl(fd, F_GETFD) == -1 && errno == EBADF; 
 
 /* The free descriptors above the placeholder, skipping any inherited one
  * (a shell may leave one open at 10), up to a bounded search. */
-__attribute__((constructor)) static void reserve_slots(void) {
+void hearth_reserve_spawn_slots(void) {
+    static atomic_flag reserved = ATOMIC_FLAG_INIT;
+    if (atomic_flag_test_and_set(&reserved)) return;
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (fd != placeholder) {
         if (fd >= 0) close(fd);

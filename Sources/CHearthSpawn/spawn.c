@@ -125,3 +125,24 @@ ssize_t hearth_receive_with_fds(int socket, void *bytes, size_t capacity, int *f
 }
 
 int hearth_set_undumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+#include <signal.h>
+
+/* What a program that starts children needs of its whole process, set by
+ * the program (never by linking this library): SIGPIPE ignored, so that a
+ * script that exits before reading its input makes our next write EPIPE
+ * rather than the end of the server; SIGCHLD not ignored, since while it
+ * is (a disposition that survives exec from a careless parent) the kernel
+ * reaps children itself and their exit statuses are lost; and the
+ * descriptor slots (slots.c), while descriptor 3 is still free. */
+void hearth_prepare_process(void) {
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction current;
+    if (sigaction(SIGCHLD, NULL, &current) == 0 && (current.sa_handler == SIG_IGN || (current.sa_flags & SA_NOCLDWAIT))) {
+        struct sigaction standard;
+        memset(&standard, 0, sizeof standard);
+        standard.sa_handler = SIG_DFL;
+        sigaction(SIGCHLD, &standard, NULL);
+    }
+    hearth_reserve_spawn_slots();
+}

@@ -74,8 +74,8 @@ public struct Site: Responder {
     /// Starts what must run before the first request: the hot handlers'
     /// warm-ups, one after another, then each worker pool's minimum (the
     /// preload). Throws the first failure, and nothing is served.
-    public func start() async throws {
-        try startPrivilegedSpawner()
+    public func start(logger: Logger = Logger(label: "Hearth")) async throws {
+        try startPrivilegedSpawner(logger: logger)
         for warmUp in warmUps {
             do {
                 try await warmUp.run()
@@ -88,12 +88,20 @@ public struct Site: Responder {
 
     /// Starts the privileged spawner once, if any mount or pool runs as
     /// another user: before `run`'s `afterBinding` gives root up.
-    func startPrivilegedSpawner() throws {
+    func startPrivilegedSpawner(logger: Logger) throws {
         guard !runAsPolicies.isEmpty, PrivilegedSpawner.current == nil else { return }
+        let spawner: PrivilegedSpawner
         do {
-            _ = try PrivilegedSpawner.start(policies: runAsPolicies)
+            spawner = try PrivilegedSpawner.start(policies: runAsPolicies)
         } catch {
             throw RunAsError(description: "run_as: \(error)")
+        }
+        logger.info("run_as: privileged spawner started (pid \(spawner.pid)) for \(runAsPolicies.map(\.label).joined(separator: ", "))")
+        // It lives as long as the server; it ending sooner is worth a line
+        // (every run_as script then fails to start), and a reap.
+        Task {
+            let exit = await ChildReaper.shared.waitForExit(of: spawner.pid)
+            logger.critical("run_as: the privileged spawner exited (\(exit.outcome)); run_as scripts and workers cannot start until Hearth is restarted")
         }
     }
 

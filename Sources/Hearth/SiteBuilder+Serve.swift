@@ -1,4 +1,5 @@
 import HearthHTTP
+import HearthProcess
 import Logging
 import ServiceLifecycle
 
@@ -55,13 +56,14 @@ extension Site {
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
+        ProcessSettings.prepare()
         logger.info("Hearth \(HearthVersion.number)")
         logMounts(logger)
         try await server.bindListener()
         do {
-            try startPrivilegedSpawner()
+            try startPrivilegedSpawner(logger: logger)
             try await afterBinding()
-            try await start()
+            try await start(logger: logger)
         } catch {
             server.abandon(error)
             throw error

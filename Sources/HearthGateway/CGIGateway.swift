@@ -27,9 +27,6 @@ public struct CGIGateway: Responder {
         mount: CGIMountConfiguration, server: CGIServer, limiter: ScriptLimiter, redirector: LocalRedirector,
         logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, warm: (any WarmScripts)? = nil
     ) {
-        // A script that exits before reading its input turns our next write
-        // into EPIPE; without this it would be SIGPIPE and the end of the server.
-        signal(SIGPIPE, SIG_IGN)
         self.mount = mount
         self.server = server
         self.resolver = CGIScriptResolver(mountPath: mount.urlPath, root: mount.directory, interpreters: mount.interpreters)

@@ -26,7 +26,6 @@ public final class ChildReaper: Sendable {
     private let spawned = Mutex((pids: Set<pid_t>(), starting: 0))
 
     private init() {
-        Self.keepExitStatuses()
         if hearth_adopts_orphans() != 0 { startOrphanSweep() }
     }
 
@@ -76,22 +75,6 @@ public final class ChildReaper: Sendable {
                 _ = waitpid(pid, &status, WNOHANG)
             }
         }
-    }
-
-    /// POSIX: while SIGCHLD is ignored (or SA_NOCLDWAIT set), the kernel
-    /// reaps children itself and their exit statuses are lost. That
-    /// disposition survives exec, so a server started by a parent that
-    /// ignores SIGCHLD would inherit it; the default keeps zombies until
-    /// waited for, and costs nothing per exit.
-    private static func keepExitStatuses() {
-        var current = sigaction()
-        sigaction(SIGCHLD, nil, &current)
-        let handler = current.__sigaction_handler.sa_handler.map { unsafeBitCast($0, to: Int.self) } ?? 0
-        let ignored = handler == unsafeBitCast(SIG_IGN, to: Int.self)
-        guard ignored || current.sa_flags & SA_NOCLDWAIT != 0 else { return }
-        var standard = sigaction()
-        standard.__sigaction_handler.sa_handler = SIG_DFL
-        sigaction(SIGCHLD, &standard, nil)
     }
 
     /// Waits until `pid` exits and returns how it ended and what it cost.

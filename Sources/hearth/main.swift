@@ -8,6 +8,10 @@ import HearthProcess
 // (PrivilegedSpawner): serve it and exit, before anything else starts.
 SpawnerService.serveIfAsked()
 
+// SIGPIPE ignored, SIGCHLD kept, the spawn's descriptor slots reserved
+// while descriptor 3 is still free (ProcessSettings).
+ProcessSettings.prepare()
+
 // One event loop per CPU this process may run on (the affinity mask, not
 // only the machine's core count), decided before anything starts them.
 EventLoopSizing.fitSingletonGroupToAffinity()

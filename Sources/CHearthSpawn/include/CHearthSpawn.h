@@ -64,6 +64,13 @@ pid_t hearth_spawn_failed_sibling(void);
 enum { HEARTH_SPAWN_DEFAULT = 0, HEARTH_SPAWN_POSIX_SPAWN = 1, HEARTH_SPAWN_NO_SLOTS = 2, HEARTH_SPAWN_WITHOUT_CLOSE_RANGE = 3 };
 void hearth_spawn_force_path(int path);
 
+/// The process-wide settings a program that starts children needs (spawn.c
+/// says which and why): its executable calls this first thing, through
+/// `ProcessSettings.prepare()`. Idempotent.
+void hearth_prepare_process(void);
+/// Reserves the descriptor slots (slots.c) if descriptor 3 is free; once.
+void hearth_reserve_spawn_slots(void);
+
 /// How many spawns at a time can use descriptor slots (slots.c): 0 if
 /// descriptor 3 was taken when the program started.
 int hearth_spawn_slot_groups(void);
