@@ -1,0 +1,37 @@
+import Foundation
+import Hearth
+import HearthTesting
+import Testing
+
+/// The files docs/deploy.md tells an operator to install: the unit file
+/// passes `systemd-analyze verify` without a complaint (pointed at the
+/// built binary), and the example configuration is one Hearth accepts.
+@Suite struct DeployFilesTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "needs systemd-analyze (Debian's systemd)"))
+    func theUnitFileVerifiesCleanly() throws {
+        let unit = try String(contentsOfFile: Self.repository + "/deploy/hearth.service", encoding: .utf8)
+        #expect(unit.contains("ExecStart=/usr/local/bin/hearth serve --config /etc/hearth/hearth.yaml"))
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("hearth.service", unit.replacingOccurrences(of: "/usr/local/bin/hearth", with: HearthProcess.executable))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
+        process.arguments = ["verify", file]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let complaints = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(complaints.isEmpty, "\(complaints)")
+    }
+
+    @Test func theExampleConfigurationIsAccepted() throws {
+        let configuration = try ConfigurationFile.load(path: Self.repository + "/deploy/hearth.yaml")
+        #expect(configuration.server.user == "www-data")
+        #expect(configuration.server.port == 80)
+        #expect(configuration.cgiMounts.map(\.urlPath) == ["/cgi-bin"])
+    }
+}
