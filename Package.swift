@@ -221,7 +221,7 @@ let package = Package(
             name: "Hearth",
             dependencies: [
                 "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "CLibMagic",
-                "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions",
+                "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions", "HearthProcess",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

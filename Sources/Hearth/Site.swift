@@ -1,5 +1,6 @@
 import HearthCGI
 import HearthHTTP
+import HearthProcess
 import HearthSessions
 import HearthWorkers
 import Logging
@@ -56,8 +57,11 @@ public struct Site: Responder {
     public let warmUps: [WarmUp]
     /// The sessions of the mounts that use them; `run` sweeps them.
     public let sessions: Sessions?
+    /// The control groups of the mounts' `limits`; removed at shutdown.
+    public let controlGroups: ControlGroups?
 
-    public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil) {
+    public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil, controlGroups: ControlGroups? = nil) {
+        self.controlGroups = controlGroups
         // The deepest mount first: `/private` before `/`.
         self.mounts = mounts.sorted { $0.path.segments.count > $1.path.segments.count }
         self.workers = workers
@@ -94,10 +98,11 @@ public struct Site: Responder {
         workers?.reload()
     }
 
-    /// After the server stopped: stops every worker and closes the
-    /// session store.
+    /// After the server stopped: stops every worker, removes the control
+    /// groups (their processes are gone by now) and closes the session store.
     public func shutdown() async {
         await workers?.shutdown()
+        controlGroups?.removeAll()
         await sessions?.store.close()
     }
 

@@ -1,3 +1,5 @@
+import HearthProcess
+
 /// One script directory and how its scripts run. Every field has a default.
 public struct CGIMountConfiguration: Sendable {
     /// What to do with a chunked request body (RFC 3875 §4.2: the server
@@ -50,6 +52,12 @@ public struct CGIMountConfiguration: Sendable {
     /// Variables every script gets. Default `PATH` only; nothing else of the
     /// server's environment reaches a script.
     public var environment: [(name: String, value: String)] = [("PATH", "/usr/local/bin:/usr/bin:/bin")]
+    /// What bounds each script (`limits:`): rlimits set before its exec,
+    /// and caps of the mount's control group. Default: `core: 0` only.
+    public var limits = ProcessLimits()
+    /// The mount's control group, made at start-up by the site builder
+    /// when `limits` caps `memory` or `processes`. Default nil.
+    public var controlGroup: ControlGroup? = nil
 
     public init() {}
 }

@@ -1,3 +1,5 @@
+import HearthProcess
+
 /// How one pool of FastCGI workers is run and supervised (the mod_fcgid
 /// model). Every field has a default; docs/warm.md lists them.
 public struct WorkerPoolConfiguration: Sendable {
@@ -44,6 +46,13 @@ public struct WorkerPoolConfiguration: Sendable {
     /// Whether a change to the program file on disk reloads the pool.
     /// Default true.
     public var reloadOnChange: Bool = true
+    /// What bounds each worker (`limits:`): rlimits set before its exec
+    /// (`cpu` counts a worker's whole life), and caps of the pool's
+    /// control group. Default: `core: 0` only.
+    public var limits = ProcessLimits()
+    /// The pool's control group, made at start-up by the site builder
+    /// when `limits` caps `memory` or `processes`. Default nil.
+    public var controlGroup: ControlGroup? = nil
 
     public init(command: [String] = []) {
         self.command = command

@@ -19,6 +19,7 @@ enum CGISection {
         .init("pass_authorization") { $0.passAuthorization = try $1.boolean() },
         .init("command_line_words") { $0.commandLineWords = try $1.boolean() },
         .init("environment") { $0.environment = try environment($1) },
+        .init("limits") { $0.limits = try LimitsSection.read($1) },
     ]
 
     private static func maxOutput(_ node: ConfigurationNode) throws -> Int? {
