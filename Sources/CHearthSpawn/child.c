@@ -388,6 +388,14 @@ static pid_t spawn_with_clone3(const struct hearth_spawn_spec *spec) {
 
 void hearth_spawn_force_path(int path) { forced_path = path; }
 
+int hearth_spawn_can_confine(void) {
+#ifdef HEARTH_CLONE3
+    return forced_path != HEARTH_SPAWN_POSIX_SPAWN && !atomic_load_explicit(&clone3_refused, memory_order_relaxed);
+#else
+    return 0;
+#endif
+}
+
 /* posix_spawn cannot confine a child: refused, never started unconfined. */
 static pid_t spawn_by_posix_spawn(const struct hearth_spawn_spec *spec) {
     if (confines(spec)) {

@@ -1,5 +1,6 @@
 import HearthCGI
 import HearthHTTP
+import HearthProcess
 import HearthSessions
 import HearthWorkers
 import HearthProcess
@@ -61,9 +62,15 @@ public struct Site: Responder {
     /// pools, by the policy numbers their configurations carry; empty when
     /// nothing runs as another user.
     public let runAsPolicies: [RunAsPolicy]
+    /// The control groups of the mounts' `limits`; removed at shutdown.
+    public let controlGroups: ControlGroups?
 
-    public init(mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil, runAsPolicies: [RunAsPolicy] = []) {
+    public init(
+        mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil,
+        runAsPolicies: [RunAsPolicy] = [], controlGroups: ControlGroups? = nil
+    ) {
         self.runAsPolicies = runAsPolicies
+        self.controlGroups = controlGroups
         // The deepest mount first: `/private` before `/`.
         self.mounts = mounts.sorted { $0.path.segments.count > $1.path.segments.count }
         self.workers = workers
@@ -125,10 +132,11 @@ public struct Site: Responder {
         workers?.reload()
     }
 
-    /// After the server stopped: stops every worker and closes the
-    /// session store.
+    /// After the server stopped: stops every worker, removes the control
+    /// groups (their processes are gone by now) and closes the session store.
     public func shutdown() async {
         await workers?.shutdown()
+        controlGroups?.removeAll()
         await sessions?.store.close()
     }
 

@@ -56,8 +56,19 @@ public struct SiteBuilder {
     }
 
     /// Checks every directory once, resolves it to an absolute, symlink-free
-    /// path, and wires the responders together.
+    /// path, makes the control groups of the mounts' `limits`, and wires
+    /// the responders together.
     public func build(logger: Logger) throws -> Site {
+        var limits = SiteLimits(configuration: configuration, logger: logger)
+        do {
+            return try build(logger: logger, limits: &limits)
+        } catch {
+            limits.groups?.removeAll()
+            throw error
+        }
+    }
+
+    private func build(logger: Logger, limits: inout SiteLimits) throws -> Site {
         let redirector = LocalRedirector(maxDepth: configuration.maxLocalRedirects)
         let limiter = ScriptLimiter(maxTotal: configuration.maxConcurrentScripts)
         let staticRoots = try configuration.staticMounts.enumerated().map { try resolveDirectory($1.root, key: "static[\($0)].root") }
@@ -78,7 +89,9 @@ public struct SiteBuilder {
         for (index, var cgi) in configuration.cgiMounts.enumerated() {
             cgi.directory = try resolveDirectory(cgi.directory, key: "cgi[\(index)].directory")
             scriptDirectories.append(cgi.directory)
+            (cgi.limits, cgi.controlGroup) = try limits.prepare(cgi.limits, key: "cgi[\(index)].limits", label: "cgi-\(index)")
             var template = scriptPoolTemplate(for: cgi)
+            (template.limits, template.controlGroup) = try limits.prepare(template.limits, key: "fcgi_scripts.limits", label: "cgi-\(index)-fcgi")
             if let account = cgi.runAs {
                 cgi.runAsPolicy = policies.add(RunAsPolicy(
                     label: "cgi[\(index)]", account: account,
@@ -93,12 +106,15 @@ public struct SiteBuilder {
             }
             let warm = workers.scripts(in: cgi.directory, template: template, server: server, redirector: redirector)
             let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger, warm: warm)
-            let pool = scriptPoolTemplate(for: cgi)
-            let summary = "CGI scripts in \(cgi.directory); *.fcgi files as FastCGI pools of \(pool.minProcesses)–\(pool.maxProcesses) workers each"
+            let summary = "CGI scripts in \(cgi.directory); *.fcgi files as FastCGI pools of \(template.minProcesses)–\(template.maxProcesses) workers each"
             mounts.append(try guards.protect(Site.Mount(prefix: cgi.urlPath, responder: gateway, summary: summary), key: "cgi[\(index)]"))
         }
         for (index, var fastCGI) in configuration.fastCGIMounts.enumerated() {
             fastCGI.directory = try fastCGI.directory.map { try resolveDirectory($0, key: "fastcgi[\(index)].directory") }
+            if case .pool(var pool) = fastCGI.backend {
+                (pool.limits, pool.controlGroup) = try limits.prepare(pool.limits, key: "fastcgi[\(index)].limits", label: "fastcgi-\(index)")
+                fastCGI.backend = .pool(pool)
+            }
             scriptDirectories += fastCGI.directory.map { [$0] } ?? []
             if case .pool(var pool) = fastCGI.backend, let account = pool.runAs, let program = pool.command.first {
                 pool.runAsPolicy = policies.add(RunAsPolicy(
@@ -125,7 +141,7 @@ public struct SiteBuilder {
             mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder, summary: summary), key: "static[\(index)]"))
         }
         try guards.checkAllUsed()
-        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: policies)
+        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: policies, controlGroups: limits.groups)
         redirector.route(to: site)
         return site
     }

@@ -50,6 +50,7 @@ public struct CGIGateway: Responder {
         }
         defer { limiter.release(script.filePath) }
         let process: ScriptProcess
+        let limits = LimitWatch(limits: mount.limits, group: mount.controlGroup)
         do {
             process = try await ScriptProcess.start(spawnRequest(script, request: request, input: input), group: group) { [logger] line in
                 logger.warning("\(line)", metadata: ["script": "\(script.filePath)", "stream": "stderr"])
@@ -57,7 +58,7 @@ public struct CGIGateway: Responder {
         } catch {
             throw HTTPError(.internalServerError, "cannot start \(script.filePath): \(error)")
         }
-        let run = ScriptRun(process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger)
+        let run = ScriptRun(process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger, limits: limits)
         try await run.run(input: input, writer: writer)
     }
 
@@ -90,6 +91,7 @@ public struct CGIGateway: Responder {
             executable: script.interpreter ?? script.filePath, arguments: arguments, environment: environment,
             workingDirectory: script.directory, stdinFile: input.stdinFile
         )
+        spawn.confine(mount.limits, group: mount.controlGroup)
         spawn.runAs = mount.runAsPolicy.map { RunAsTicket(policy: $0, script: script.filePath) }
         return spawn
     }

@@ -57,6 +57,12 @@ public struct CGIMountConfiguration: Sendable {
     /// Default nil: as the server's own user.
     public var runAs: RunAsAccount? = nil
     public var runAsPolicy: Int? = nil
+    /// What bounds each script (`limits:`): rlimits set before its exec,
+    /// and caps of the mount's control group. Default: `core: 0` only.
+    public var limits = ProcessLimits()
+    /// The mount's control group, made at start-up by the site builder
+    /// when `limits` caps `memory` or `processes`. Default nil.
+    public var controlGroup: ControlGroup? = nil
 
     public init() {}
 }

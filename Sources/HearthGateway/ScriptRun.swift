@@ -1,5 +1,6 @@
 import HearthCGI
 import HearthHTTP
+import HearthProcess
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -15,6 +16,8 @@ struct ScriptRun {
     let mount: CGIMountConfiguration
     let redirector: LocalRedirector
     let logger: Logger
+    /// Which limit stopped the script, for the log line of a failed run.
+    let limits: LimitWatch
 
     /// What reading the script's stdout came to.
     enum Outcome {
@@ -78,6 +81,7 @@ struct ScriptRun {
             logger.notice("script exited", metadata: [
                 "script": "\(script.filePath)", "exit": "\(exitCode)", "signal": "\(signal)",
                 "stopped": "\(process.stopReason.map { "\($0)" } ?? "no")",
+                "limit": "\(limits.verdict(for: exit))",
             ])
         }
     }

@@ -1,4 +1,5 @@
 import HearthHTTP
+import HearthProcess
 import Logging
 import NIOCore
 import NIOPosix
@@ -158,8 +159,11 @@ extension WorkerPool {
         }
         let how = signal != 0 ? "was killed by signal \(signal)" : "exited with status \(exitCode)"
         let output = worker.output.last.suffix(3).joined(separator: " | ")
-        logger.error("worker \(how)", metadata: ["fastcgi": "\(name)", "pid": "\(worker.pid)", "last_output": "\(output)"])
-        crashed(reason: "worker \(how)" + (output.isEmpty ? "" : "; its last output: \(output)"))
+        let limit = worker.limits.verdict(for: exit)
+        logger.error("worker \(how)", metadata: [
+            "fastcgi": "\(name)", "pid": "\(worker.pid)", "last_output": "\(output)", "limit": "\(limit)",
+        ])
+        crashed(reason: "worker \(how)" + (limit == "none" ? "" : " (its \(limit) limit)") + (output.isEmpty ? "" : "; its last output: \(output)"))
     }
 
     /// Counts a crash: a restart after a backoff, or the pool fails.

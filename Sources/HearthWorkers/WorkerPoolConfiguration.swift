@@ -51,6 +51,13 @@ public struct WorkerPoolConfiguration: Sendable {
     /// nil: as the server's own user.
     public var runAs: RunAsAccount? = nil
     public var runAsPolicy: Int? = nil
+    /// What bounds each worker (`limits:`): rlimits set before its exec
+    /// (`cpu` counts a worker's whole life), and caps of the pool's
+    /// control group. Default: `core: 0` only.
+    public var limits = ProcessLimits()
+    /// The pool's control group, made at start-up by the site builder
+    /// when `limits` caps `memory` or `processes`. Default nil.
+    public var controlGroup: ControlGroup? = nil
 
     public init(command: [String] = []) {
         self.command = command

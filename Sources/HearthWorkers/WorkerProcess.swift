@@ -20,12 +20,15 @@ final class WorkerProcess: Sendable {
     let pid: pid_t
     let socketPath: String
     let output: RecentLines
+    /// Which limit stopped the worker, for the log line of a crash.
+    let limits: LimitWatch
     /// The exit, awaited once from the reaper; any number may wait on it.
     private let exit: Task<ChildExit, Never>
     private let stopping = Mutex(false)
 
-    private init(id: Int, generation: Int, pid: pid_t, socketPath: String, output: RecentLines, outputRead: Task<Void, Never>) {
+    private init(id: Int, generation: Int, pid: pid_t, socketPath: String, output: RecentLines, limits: LimitWatch, outputRead: Task<Void, Never>) {
         self.id = id
+        self.limits = limits
         self.generation = generation
         self.pid = pid
         self.socketPath = socketPath
@@ -45,12 +48,14 @@ final class WorkerProcess: Sendable {
         defer { close(socket) }
         let executable = configuration.command[0]
         let spawned: SpawnedProcess
+        var request = SpawnRequest(
+            executable: executable, arguments: configuration.command, environment: configuration.environment,
+            workingDirectory: configuration.workingDirectory ?? Self.directory(of: executable), stdinFile: socket
+        )
+        request.confine(configuration.limits, group: configuration.controlGroup)
+        request.runAs = configuration.runAsPolicy.map { RunAsTicket(policy: $0, script: executable) }
+        let limits = LimitWatch(limits: configuration.limits, group: configuration.controlGroup)
         do {
-            var request = SpawnRequest(
-                executable: executable, arguments: configuration.command, environment: configuration.environment,
-                workingDirectory: configuration.workingDirectory ?? Self.directory(of: executable), stdinFile: socket
-            )
-            request.runAs = configuration.runAsPolicy.map { RunAsTicket(policy: $0, script: executable) }
             spawned = try await ProcessSpawner.start(request)
         } catch {
             unlink(socketPath)
@@ -63,7 +68,7 @@ final class WorkerProcess: Sendable {
             async let stderr: Void = log(spawned.stderr, output: output, metadata: metadata, logger: logger)
             _ = await (stdout, stderr)
         }
-        return WorkerProcess(id: id, generation: generation, pid: spawned.pid, socketPath: socketPath, output: output, outputRead: outputRead)
+        return WorkerProcess(id: id, generation: generation, pid: spawned.pid, socketPath: socketPath, output: output, limits: limits, outputRead: outputRead)
     }
 
     /// Waits for the worker to exit and its last output to be logged;

@@ -327,21 +327,26 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 6)
+        try #require(blocks.count == 7)
+
+        let limits = try parse(blocks[0]).cgiMounts[0].limits
+        #expect(limits.cpuSeconds == 10 && limits.memoryBytes == 256 << 20 && limits.processes == 50)
+        #expect(limits.openFiles == 256 && limits.fileSizeBytes == 64 << 20 && limits.coreBytes == 0)
+
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"
         expected.cgiMounts[0].interpreters = ["php": "/usr/bin/php-cgi"]
         expected.staticMounts[0].root = Self.base + "/public"
-        #expect(summary(of: try parse(blocks[0])) == summary(of: expected))
+        #expect(summary(of: try parse(blocks[1])) == summary(of: expected))
 
-        let second = try parse(blocks[1])
+        let second = try parse(blocks[2])
         #expect(second.server.host == "::")
         #expect(second.cgiMounts.map(\.directory) == ["/srv/site/cgi-bin", Self.base + "/legacy"])
         #expect(second.cgiMounts[1].environment.map(\.name) == ["PATH", "LANG"])
         #expect(second.staticMounts.isEmpty)
 
-        let third = try parse(blocks[2])
+        let third = try parse(blocks[3])
         #expect(third.scriptPools?.minProcesses == 2)
         #expect(third.fastCGIMounts.map(\.urlPath) == ["/shop", "/blog"])
         guard case .pool(let pool) = third.fastCGIMounts[0].backend, case .remote(let remote) = third.fastCGIMounts[1].backend else {
@@ -351,17 +356,17 @@ import Testing
         #expect(pool.command == ["/usr/bin/php-cgi", "-d", "display_errors=0"])
         #expect(remote.address == .unix("/run/php/php8.2-fpm.sock"))
 
-        let fourth = try parse(blocks[3])
+        let fourth = try parse(blocks[4])
         #expect(fourth.authentication["/admin"]?.requireGroups == ["admins"])
         #expect(fourth.authentication["/admin"]?.groupsFile == "/etc/apache2/groups")
         #expect(fourth.authentication["/"]?.requireUsers == ["alice"])
         #expect(fourth.authentication["/"]?.realm == "Staff")
 
-        let fifth = try parse(blocks[4])
+        let fifth = try parse(blocks[5])
         #expect(fifth.staticMounts.map(\.urlPath) == ["/downloads", "/"])
         #expect(fifth.staticMounts.map(\.pages) == [false, true])
 
-        let sixth = try parse(blocks[5])
+        let sixth = try parse(blocks[6])
         #expect(sixth.sessions?.store == .sqlite(path: "/var/lib/hearth/sessions.sqlite"))
         #expect(sixth.sessions?.cookieName == "shop_session" && sixth.sessions?.lifetime == .seconds(8 * 3600))
         #expect(sixth.sessions?.idleTimeout == .seconds(20 * 60) && sixth.sessions?.lockTimeout == .seconds(5))

@@ -63,6 +63,9 @@ pid_t hearth_spawn_failed_sibling(void);
 /// filter that refuses close_range (the descriptors are closed one by one).
 enum { HEARTH_SPAWN_DEFAULT = 0, HEARTH_SPAWN_POSIX_SPAWN = 1, HEARTH_SPAWN_NO_SLOTS = 2, HEARTH_SPAWN_WITHOUT_CLOSE_RANGE = 3 };
 void hearth_spawn_force_path(int path);
+/// 1 when a spawn can confine its child (limits, control groups, ids):
+/// the clone3 path is built in (x86-64) and the kernel has not refused it.
+int hearth_spawn_can_confine(void);
 
 /// The process-wide settings a program that starts children needs (spawn.c
 /// says which and why): its executable calls this first thing, through

@@ -19,6 +19,7 @@ enum CGISection {
         .init("pass_authorization") { $0.passAuthorization = try $1.boolean() },
         .init("command_line_words") { $0.commandLineWords = try $1.boolean() },
         .init("environment") { $0.environment = try environment($1) },
+        .init("limits") { $0.limits = try LimitsSection.read($1) },
         // Looked up once the whole file is read (RunAsSection.resolve).
         .init("run_as") { _, node in _ = try RunAsSection.name(node) },
     ]

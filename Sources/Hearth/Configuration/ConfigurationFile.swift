@@ -81,6 +81,17 @@ public enum ConfigurationFile {
                 if let value = item.child(key) { found.append(("\(section)[\(index)].\(key)", value)) }
             }
         }
+        // Limits are checked against the host at start-up (SiteLimits).
+        var limits: [(String, ConfigurationNode)] = document.child("fcgi_scripts")?.child("limits").map { [("fcgi_scripts.limits", $0)] } ?? []
+        for section in ["cgi", "fastcgi"] {
+            for (index, item) in ((try? document.child(section)?.items()) ?? []).enumerated() {
+                if let value = item.child("limits") { limits.append(("\(section)[\(index)].limits", value)) }
+            }
+        }
+        for (path, node) in limits {
+            found.append((path, node))
+            for entry in (try? node.entries()) ?? [] { found.append(("\(path).\(entry.name)", entry.value)) }
+        }
         var origins: [String: ConfigurationOrigin] = [:]
         for (path, node) in found {
             let mark = node.node.mark

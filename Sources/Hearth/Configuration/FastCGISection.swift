@@ -64,6 +64,7 @@ enum FastCGISection {
         .init("crash_limit") { $0.crashLimit = try $1.integer(in: 1...Int.max) },
         .init("crash_window") { $0.crashWindow = try $1.duration(atLeast: .nanoseconds(1)) },
         .init("reload_on_change") { $0.reloadOnChange = try $1.boolean() },
+        .init("limits") { $0.limits = try LimitsSection.read($1) },
         // Looked up once the whole file is read (RunAsSection.resolve).
         .init("run_as") { _, node in _ = try RunAsSection.name(node) },
     ]
