@@ -40,6 +40,10 @@ public struct HearthConfiguration: Sendable {
     /// Access log: `"-"` for standard output, a file path, or nil for none.
     /// Default `"-"`.
     public var accessLog: String? = "-"
+    /// How each access-log line is written: Apache's Combined Log Format,
+    /// or a format compiled from an Apache-style string (`access_log_format`,
+    /// docs/configuration.md). Default `.combined`.
+    public var accessLogFormat: AccessLogFormat = .combined
     /// Error-log level. Default `info`.
     public var logLevel: Logger.Level = .info
     /// Where the settings that are checked at start-up came from, by key

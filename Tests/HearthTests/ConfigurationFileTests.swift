@@ -152,6 +152,14 @@ import Testing
         #expect(try parse("access_log: \(yaml)\n").accessLog == expected)
     }
 
+    @Test func accessLogFormatIsCombinedUnlessNamedOrWritten() throws {
+        #expect(try parse("log_level: info\n").accessLogFormat == .combined)
+        #expect(try parse("access_log_format: combined\n").accessLogFormat == .combined)
+        #expect(try parse("access_log_format: common\n").accessLogFormat == .common)
+        let written = try parse("access_log_format: '%h \"%r\" %>s %D %{cpu} %{maxrss}'\n").accessLogFormat
+        #expect(written == (try AccessLogFormat(parsing: #"%h "%r" %>s %D %{cpu} %{maxrss}"#)))
+    }
+
     // MARK: Paths
 
     @Test(arguments: [
@@ -214,7 +222,7 @@ import Testing
     static let errorCases: [ErrorCase] = [
         // Unknown keys name themselves and what is allowed there.
         .init("lisen: 80", "lisen", 1, 1, """
-            unknown key "lisen"; allowed keys are server, log_level, access_log, max_concurrent_scripts, \
+            unknown key "lisen"; allowed keys are server, log_level, access_log, access_log_format, max_concurrent_scripts, \
             max_local_redirects, cgi, fastcgi, fcgi_scripts, static, sessions
             """),
         .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
@@ -237,6 +245,10 @@ import Testing
               "expected one of trace, debug, info, notice, warning, error, critical, found \"verbose\""),
         .init("cgi:\n  - chunked_bodies: stream", "cgi[0].chunked_bodies", 2, 21, "expected one of dechunk, refuse"),
         .init("access_log: no", "access_log", 1, 13, "expected \"-\", a file path or off, found \"no\""),
+        .init("access_log_format: combind", "access_log_format", 1, 20, "expected combined, common or a format string of % directives, found \"combind\""),
+        .init("log_level: info\naccess_log_format: \"%h %Z\"", "access_log_format", 2, 20, "unknown directive %Z (at character 4 of the format)"),
+        .init("access_log_format: '%h %{cpu}x'", "access_log_format", 1, 20, "unknown directive %{cpu}x (at character 4 of the format)"),
+        .init("access_log_format: [\"%h\"]", "access_log_format", 1, 20, "expected combined, common or a format string of % directives, found a list"),
         .init("static:\n  - index_files: [a/index.html]", "static[0].index_files[0]", 2, 19, "must be a file name"),
         .init("static:\n  - index_files: [index.Mustache]", "static[0].index_files[0]", 2, 19, "index.Mustache is a page template"),
         .init("static:\n  - pages: yes", "static[0].pages", 2, 12, "expected true or false, found \"yes\""),
@@ -326,8 +338,12 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
-        let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 6)
+        var blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        try #require(blocks.count == 7)
+
+        // The access log format of "Access log format", before the examples.
+        let format = try parse(blocks.removeFirst()).accessLogFormat
+        #expect(format == (try AccessLogFormat(parsing: #"%h %t "%r" %>s %b %D %{script} %{cpu} %{maxrss} %{wall}"#)))
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"
