@@ -302,10 +302,10 @@ let package = Package(
         .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
         .testTarget(
             name: "HearthGatewayTests",
-            dependencies: ["HearthGateway", "CHearthSpawn", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: ["HearthGateway", "HearthProcess", "CHearthSpawn", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "HearthProcessTests", dependencies: ["HearthProcess", "CHearthSpawn", "HearthTesting"]),
-        .testTarget(name: "HearthWorkersTests", dependencies: ["HearthWorkers", "HearthFastCGI", "HearthTesting"]),
+        .testTarget(name: "HearthWorkersTests", dependencies: ["HearthWorkers", "HearthFastCGI", "HearthProcess", "HearthTesting"]),
         .testTarget(name: "HearthStaticTests", dependencies: ["HearthStatic", "HearthTesting"]),
         .testTarget(name: "HearthTests", dependencies: ["Hearth", "HearthTesting", "HearthConformanceKit", "Guestbook"]),
         .testTarget(name: "HearthConformanceKitTests", dependencies: ["HearthConformanceKit", "HearthTesting"]),

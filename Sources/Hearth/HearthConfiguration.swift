@@ -44,6 +44,10 @@ public struct HearthConfiguration: Sendable {
     /// The lowest uid and gid a `run_as` account may have (`min_uid`,
     /// `min_gid`; suexec's AP_UID_MIN). Default 1000 and 1000.
     public var runAsMinimums = RunAsAccount.Minimums()
+    /// How each access-log line is written: Apache's Combined Log Format,
+    /// or a format compiled from an Apache-style string (`access_log_format`,
+    /// docs/configuration.md). Default `.combined`.
+    public var accessLogFormat: AccessLogFormat = .combined
     /// Error-log level. Default `info`.
     public var logLevel: Logger.Level = .info
     /// Where the settings that are checked at start-up came from, by key

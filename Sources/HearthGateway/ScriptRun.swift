@@ -73,16 +73,16 @@ struct ScriptRun {
     }
 
     /// Waits for the script to exit (the watchdog still stops one that
-    /// lingers after closing stdout) and logs an unusual exit.
+    /// lingers after closing stdout), accounts for what it cost, and logs
+    /// a failed run with its cost.
     private func reap() async {
-        let exit = await process.waitForExit()
-        let exitCode = exit.exitCode ?? 0, signal = exit.signal ?? 0
-        if signal != 0 || exitCode != 0 {
-            logger.notice("script exited", metadata: [
-                "script": "\(script.filePath)", "exit": "\(exitCode)", "signal": "\(signal)",
-                "stopped": "\(process.stopReason.map { "\($0)" } ?? "no")",
-                "limit": "\(limits.verdict(for: exit))",
-            ])
+        let cost = process.cost(await process.waitForExit())
+        account(cost)
+        let stopReason = process.stopReason
+        if Self.failed(cost, stopReason: stopReason) {
+            var metadata = Self.failureMetadata(script: script, pid: process.pid, stopReason: stopReason, cost: cost)
+            metadata["limit"] = "\(limits.verdict(for: cost.exit))"
+            logger.notice("script exited", metadata: metadata)
         }
     }
 

@@ -3,8 +3,9 @@ import Glibc
 #endif
 import Synchronization
 
-/// Where access-log lines go, one per response, in Apache's Combined Log
-/// Format: `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"`.
+/// Where access-log lines go, one per response, each already formatted by
+/// the server's `AccessLogFormat` (Apache's Combined Log Format unless the
+/// configuration says otherwise).
 public protocol AccessLogSink: Sendable {
     func log(_ line: String)
 }
@@ -32,26 +33,14 @@ public final class FileAccessLog: AccessLogSink {
     }
 }
 
-/// Formats one Combined Log Format line.
+/// The escaping of Apache's log formats, for every field a client or a
+/// script could have chosen.
 enum CombinedLogFormat {
-    static func line(request: Request, user: String?, status: Int, bytes: Int) -> String {
-        let referer = request.head.headers.first(name: "referer") ?? "-"
-        let agent = request.head.headers.first(name: "user-agent") ?? "-"
-        let size = bytes == 0 ? "-" : String(bytes)
-        return "\(request.connection.remoteAddress) - \(user.map(userField) ?? "-") [\(HTTPDate.logTimestamp())] "
-            + "\"\(escape(request.requestLine))\" \(status) \(size) \"\(escape(referer))\" \"\(escape(agent))\""
-    }
-
     /// `%u`: escaped like any client text, and a space (legal in a Basic
     /// user-id, RFC 7617 §2) is escaped too so the line keeps its fields.
     static func userField(_ user: String) -> String {
         let escaped = escape(user)
         return escaped.isEmpty ? "\"\"" : escaped.replacingSpaces()
-    }
-
-    /// The line for a request that could not be parsed.
-    static func unparsedLine(remote: String, status: Int, bytes: Int) -> String {
-        "\(remote) - - [\(HTTPDate.logTimestamp())] \"-\" \(status) \(bytes) \"-\" \"-\""
     }
 
     /// Quotes and control bytes are escaped as Apache does, so a hostile

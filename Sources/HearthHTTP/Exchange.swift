@@ -24,6 +24,8 @@ final class Exchange: @unchecked Sendable {
     /// The request's body was refused (413, 411, 400): what is left of it
     /// may still be arriving when the connection closes.
     var bodyRefused = false
+    /// When the head was read: the access log's `%D` and `%T` count from here.
+    let received = ContinuousClock.now
 
     init(
         outbound: ConnectionIO, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool,

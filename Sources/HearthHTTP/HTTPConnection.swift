@@ -92,7 +92,9 @@ struct HTTPConnection {
             let response = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(page.utf8.count)\r\nConnection: close\r\n\r\n\(page)"
             try? await outbound.write(.byteBuffer(ByteBuffer(string: response)))
             // Apache logs these too; the request line could not be read, so "-".
-            context.accessLog?.log(CombinedLogFormat.unparsedLine(remote: connection.remoteAddress, status: Int(status.code), bytes: page.utf8.count))
+            context.accessLog?.log(context.accessLogFormat.line(AccessLogEntry(
+                connection: connection, request: nil, user: nil, status: Int(status.code), bodyBytes: page.utf8.count, elapsed: nil
+            )))
             throw MalformedRequest()
         }
     }
@@ -145,7 +147,10 @@ struct HTTPConnection {
 
     private func logAccess(_ request: Request, exchange: Exchange) {
         guard let sink = context.accessLog else { return }
-        sink.log(CombinedLogFormat.line(request: request, user: exchange.user, status: Int(exchange.status?.code ?? 0), bytes: exchange.bodyBytesSent))
+        sink.log(context.accessLogFormat.line(AccessLogEntry(
+            connection: request.connection, request: request, user: exchange.user, status: Int(exchange.status?.code ?? 0),
+            bodyBytes: exchange.bodyBytesSent, elapsed: .now - exchange.received
+        )))
     }
 
     /// After a response, the next request can be read only if the unread

@@ -17,6 +17,7 @@ public final class HTTPServer: Service {
         let responder: any Responder
         let logger: Logger
         let accessLog: (any AccessLogSink)?
+        let accessLogFormat: AccessLogFormat
         let registry: ConnectionRegistry
     }
 
@@ -34,9 +35,13 @@ public final class HTTPServer: Service {
         responder: any Responder,
         logger: Logger,
         accessLog: (any AccessLogSink)? = nil,
+        accessLogFormat: AccessLogFormat = .combined,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        self.context = Context(configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, registry: ConnectionRegistry())
+        self.context = Context(
+            configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, accessLogFormat: accessLogFormat,
+            registry: ConnectionRegistry()
+        )
         self.group = group
         self.listening = group.next().makePromise()
     }

@@ -22,12 +22,16 @@ public struct Request: Sendable {
     /// §4.1.11 REMOTE_USER); nil when nothing checked credentials. A
     /// responder that authenticates sets it before passing the request on.
     public var authenticatedUser: AuthenticatedUser? = nil
+    /// What the responder left for the access log (`%{cpu}`, `%{NAME}n`):
+    /// shared by every copy of this request and by its local redirects.
+    public let notes: RequestNotes
 
-    public init(head: HTTPRequestHead, body: RequestBody, connection: ConnectionInfo, redirectDepth: Int = 0) {
+    public init(head: HTTPRequestHead, body: RequestBody, connection: ConnectionInfo, redirectDepth: Int = 0, notes: RequestNotes = RequestNotes()) {
         self.head = head
         self.body = body
         self.connection = connection
         self.redirectDepth = redirectDepth
+        self.notes = notes
     }
 
     /// The path component of the target, still percent-encoded.
@@ -64,7 +68,7 @@ public struct Request: Sendable {
         head.headers.remove(name: "content-length")
         head.headers.remove(name: "transfer-encoding")
         head.headers.remove(name: "content-type")
-        return Request(head: head, body: .empty, connection: connection, redirectDepth: redirectDepth + 1)
+        return Request(head: head, body: .empty, connection: connection, redirectDepth: redirectDepth + 1, notes: notes)
     }
 }
 

@@ -33,17 +33,20 @@ final class BackendLease: Sendable {
     let busyTimeout: Duration
     /// Who serves it, for log lines: `worker 1234`, or the remote address.
     let origin: String
+    /// The pooled worker's pid; nil for a remote backend.
+    let worker: Int32?
     private let onRelease: @Sendable (FastCGIConnection, LeaseOutcome) -> Void
     private let onTimeout: @Sendable () -> Void
     private let released = Mutex(false)
 
     init(
-        connection: FastCGIConnection, busyTimeout: Duration, origin: String,
+        connection: FastCGIConnection, busyTimeout: Duration, origin: String, worker: Int32? = nil,
         onRelease: @escaping @Sendable (FastCGIConnection, LeaseOutcome) -> Void, onTimeout: @escaping @Sendable () -> Void
     ) {
         self.connection = connection
         self.busyTimeout = busyTimeout
         self.origin = origin
+        self.worker = worker
         self.onRelease = onRelease
         self.onTimeout = onTimeout
     }

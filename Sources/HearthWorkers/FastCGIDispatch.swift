@@ -19,6 +19,9 @@ struct FastCGIDispatch {
         var attempt = 1
         while true {
             let lease = try await backend.lease()
+            // For the access log (`%{fastcgi}n`, `%{worker}n`).
+            request.notes["fastcgi"] = label
+            if let worker = lease.worker { request.notes["worker"] = String(worker) }
             let exchange = FastCGIExchange(
                 lease: lease, request: request, label: label, maxHeaderBytes: maxHeaderBytes, redirector: redirector, logger: logger
             )

@@ -32,6 +32,7 @@ public struct FastCGIResponder: Responder {
 
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
         let script = try resolve(request)
+        if !script.filePath.isEmpty { request.notes["script"] = script.filePath }
         let input = try await ScriptInput.prepare(
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
         )

@@ -21,6 +21,7 @@ struct ScriptPools: WarmScripts {
 
     func respond(to request: Request, script: CGIScript, mount: CGIMountConfiguration, writer: consuming ResponseWriter) async throws {
         let pool = pool(for: script.filePath)
+        request.notes["script"] = script.filePath
         let input = try await ScriptInput.prepare(
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
         )

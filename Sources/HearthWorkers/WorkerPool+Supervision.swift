@@ -147,22 +147,30 @@ extension WorkerPool {
     /// unless it was clean (php-cgi leaves with status 0 after
     /// PHP_FCGI_MAX_REQUESTS requests).
     private func supervise(_ worker: WorkerProcess) async {
-        let exit = await worker.waitForExit()
+        let cost = await worker.waitForCost()
+        let exit = cost.exit
         state.withLock { state in
             _ = state.remove(worker.id)
             state.live[worker.id] = nil
         }
+        RunCosts.shared.record(cost, for: RunCosts.Key(.worker, name))
+        var metadata: Logger.Metadata = ["fastcgi": "\(name)", "pid": "\(worker.pid)"]
+        for (field, value) in cost.fields { metadata[field] = "\(value)" }
         let exitCode = exit.exitCode ?? 0, signal = exit.signal ?? 0
         guard !worker.wasStopped, signal != 0 || exitCode != 0 else {
+            // Its lifetime's cost: stopped by the pool (idle, retired, a
+            // reload), or left cleanly by itself (php-cgi after
+            // PHP_FCGI_MAX_REQUESTS).
+            logger.log(level: worker.wasStopped ? .debug : .info, worker.wasStopped ? "worker stopped" : "worker exited", metadata: metadata)
             replenish()
             return
         }
         let how = signal != 0 ? "was killed by signal \(signal)" : "exited with status \(exitCode)"
         let output = worker.output.last.suffix(3).joined(separator: " | ")
         let limit = worker.limits.verdict(for: exit)
-        logger.error("worker \(how)", metadata: [
-            "fastcgi": "\(name)", "pid": "\(worker.pid)", "last_output": "\(output)", "limit": "\(limit)",
-        ])
+        metadata["last_output"] = "\(output)"
+        metadata["limit"] = "\(limit)"
+        logger.error("worker \(how)", metadata: metadata)
         crashed(reason: "worker \(how)" + (limit == "none" ? "" : " (its \(limit) limit)") + (output.isEmpty ? "" : "; its last output: \(output)"))
     }
 

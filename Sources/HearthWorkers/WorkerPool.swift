@@ -60,7 +60,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         }
         state.withLock { $0.slots[id]?.connection = connection }
         return BackendLease(
-            connection: connection, busyTimeout: configuration.busyTimeout, origin: "worker \(slot.worker.pid)",
+            connection: connection, busyTimeout: configuration.busyTimeout, origin: "worker \(slot.worker.pid)", worker: slot.worker.pid,
             onRelease: { [self] connection, outcome in finish(id, connection: connection, outcome: outcome) },
             onTimeout: { [self] in killBusy(id) }
         )

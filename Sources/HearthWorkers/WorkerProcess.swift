@@ -22,18 +22,22 @@ final class WorkerProcess: Sendable {
     let output: RecentLines
     /// Which limit stopped the worker, for the log line of a crash.
     let limits: LimitWatch
-    /// The exit, awaited once from the reaper; any number may wait on it.
-    private let exit: Task<ChildExit, Never>
+    /// The exit and what the worker's life cost, awaited once from the
+    /// reaper; any number may wait on it.
+    private let exit: Task<RunCost, Never>
     private let stopping = Mutex(false)
 
-    private init(id: Int, generation: Int, pid: pid_t, socketPath: String, output: RecentLines, limits: LimitWatch, outputRead: Task<Void, Never>) {
+    private init(
+        id: Int, generation: Int, pid: pid_t, started: ContinuousClock.Instant, socketPath: String, output: RecentLines, limits: LimitWatch,
+        outputRead: Task<Void, Never>
+    ) {
         self.id = id
         self.limits = limits
         self.generation = generation
         self.pid = pid
         self.socketPath = socketPath
         self.output = output
-        self.exit = Task { await Self.reap(pid, socketPath: socketPath, outputRead: outputRead) }
+        self.exit = Task { await Self.reap(pid, started: started, socketPath: socketPath, outputRead: outputRead) }
     }
 
     /// Binds the socket, starts the program on it and starts logging its
@@ -55,6 +59,7 @@ final class WorkerProcess: Sendable {
         request.confine(configuration.limits, group: configuration.controlGroup)
         request.runAs = configuration.runAsPolicy.map { RunAsTicket(policy: $0, script: executable) }
         let limits = LimitWatch(limits: configuration.limits, group: configuration.controlGroup)
+        let started = ContinuousClock.now
         do {
             spawned = try await ProcessSpawner.start(request)
         } catch {
@@ -68,17 +73,22 @@ final class WorkerProcess: Sendable {
             async let stderr: Void = log(spawned.stderr, output: output, metadata: metadata, logger: logger)
             _ = await (stdout, stderr)
         }
-        return WorkerProcess(id: id, generation: generation, pid: spawned.pid, socketPath: socketPath, output: output, limits: limits, outputRead: outputRead)
+        return WorkerProcess(id: id, generation: generation, pid: spawned.pid, started: started, socketPath: socketPath, output: output, limits: limits, outputRead: outputRead)
     }
 
     /// Waits for the worker to exit and its last output to be logged;
     /// returns how it ended and what it cost.
-    func waitForExit() async -> ChildExit { await exit.value }
+    func waitForExit() async -> ChildExit { await exit.value.exit }
+
+    /// Waits as `waitForExit` does; returns the exit with the worker's
+    /// lifetime, from its spawn to its reap.
+    func waitForCost() async -> RunCost { await exit.value }
 
     /// Reaps the worker, then waits for its output to be read (half a
     /// second at most: a child it left behind may hold the pipes).
-    private static func reap(_ pid: pid_t, socketPath: String, outputRead: Task<Void, Never>) async -> ChildExit {
+    private static func reap(_ pid: pid_t, started: ContinuousClock.Instant, socketPath: String, outputRead: Task<Void, Never>) async -> RunCost {
         let status = await ChildReaper.shared.waitForExit(of: pid)
+        let cost = RunCost(wall: .now - started, exit: status)
         unlink(socketPath)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let once = Mutex<CheckedContinuation<Void, Never>?>(continuation)
@@ -86,7 +96,7 @@ final class WorkerProcess: Sendable {
             Task { await outputRead.value; resume() }
             MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: .milliseconds(500)) { resume() }
         }
-        return status
+        return cost
     }
 
     /// Whether `stop` was called: an exit after it is no crash.

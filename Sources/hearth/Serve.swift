@@ -53,7 +53,8 @@ struct Serve: AsyncParsableCommand {
         let site = try SiteBuilder(configuration: configuration).build(logger: logger)
         let server = HTTPServer(
             configuration: configuration.server, responder: site, logger: logger,
-            accessLog: try Logging.accessLog(configuration.accessLog, origin: configuration.origin(of: "access_log"))
+            accessLog: try Logging.accessLog(configuration.accessLog, origin: configuration.origin(of: "access_log")),
+            accessLogFormat: configuration.accessLogFormat
         )
         let reloads = ReloadSignal { site.reload() }
         defer { reloads.cancel() }

@@ -40,7 +40,10 @@ public final class CGITestSite: Sendable {
         builder(&siteBuilder)
         let built = try siteBuilder.build(logger: logger)
         try await built.start()
-        let server = try await LiveServer.start(responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog, logger: logger)
+        let server = try await LiveServer.start(
+            responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog,
+            accessLogFormat: configuration.accessLogFormat, logger: logger
+        )
         return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, site: built, server: server)
     }
 

@@ -26,13 +26,14 @@ public final class LiveServer: Sendable {
         host: String = "127.0.0.1",
         configure: (inout HTTPServerConfiguration) -> Void = { _ in },
         accessLog: (any AccessLogSink)? = nil,
+        accessLogFormat: AccessLogFormat = .combined,
         logger: Logger = TestLog.logger("hearth.test")
     ) async throws -> LiveServer {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = 0
         configure(&configuration)
-        let server = HTTPServer(configuration: configuration, responder: responder, logger: logger, accessLog: accessLog)
+        let server = HTTPServer(configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, accessLogFormat: accessLogFormat)
         let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
         let task = Task { try await group.run() }
         let address = try await server.listeningAddress

@@ -152,6 +152,14 @@ import Testing
         #expect(try parse("access_log: \(yaml)\n").accessLog == expected)
     }
 
+    @Test func accessLogFormatIsCombinedUnlessNamedOrWritten() throws {
+        #expect(try parse("log_level: info\n").accessLogFormat == .combined)
+        #expect(try parse("access_log_format: combined\n").accessLogFormat == .combined)
+        #expect(try parse("access_log_format: common\n").accessLogFormat == .common)
+        let written = try parse("access_log_format: '%h \"%r\" %>s %D %{cpu} %{maxrss}'\n").accessLogFormat
+        #expect(written == (try AccessLogFormat(parsing: #"%h "%r" %>s %D %{cpu} %{maxrss}"#)))
+    }
+
     // MARK: Paths
 
     @Test(arguments: [
@@ -214,7 +222,7 @@ import Testing
     static let errorCases: [ErrorCase] = [
         // Unknown keys name themselves and what is allowed there.
         .init("lisen: 80", "lisen", 1, 1, """
-            unknown key "lisen"; allowed keys are server, log_level, access_log, max_concurrent_scripts, \
+            unknown key "lisen"; allowed keys are server, log_level, access_log, access_log_format, max_concurrent_scripts, \
             max_local_redirects, min_uid, min_gid, cgi, fastcgi, fcgi_scripts, static, sessions
             """),
         .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
@@ -237,6 +245,10 @@ import Testing
               "expected one of trace, debug, info, notice, warning, error, critical, found \"verbose\""),
         .init("cgi:\n  - chunked_bodies: stream", "cgi[0].chunked_bodies", 2, 21, "expected one of dechunk, refuse"),
         .init("access_log: no", "access_log", 1, 13, "expected \"-\", a file path or off, found \"no\""),
+        .init("access_log_format: combind", "access_log_format", 1, 20, "expected combined, common or a format string of % directives, found \"combind\""),
+        .init("log_level: info\naccess_log_format: \"%h %Z\"", "access_log_format", 2, 20, "unknown directive %Z (at character 4 of the format)"),
+        .init("access_log_format: '%h %{cpu}x'", "access_log_format", 1, 20, "unknown directive %{cpu}x (at character 4 of the format)"),
+        .init("access_log_format: [\"%h\"]", "access_log_format", 1, 20, "expected combined, common or a format string of % directives, found a list"),
         .init("static:\n  - index_files: [a/index.html]", "static[0].index_files[0]", 2, 19, "must be a file name"),
         .init("static:\n  - index_files: [index.Mustache]", "static[0].index_files[0]", 2, 19, "index.Mustache is a page template"),
         .init("static:\n  - pages: yes", "static[0].pages", 2, 12, "expected true or false, found \"yes\""),
@@ -326,27 +338,30 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
-        let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 7)
+        var blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        try #require(blocks.count == 8)
 
-        let limits = try parse(blocks[0]).cgiMounts[0].limits
+        // The limits of "`cgi` items", then the access log format of
+        // "Access log format", before the examples.
+        let limits = try parse(blocks.removeFirst()).cgiMounts[0].limits
         #expect(limits.cpuSeconds == 10 && limits.memoryBytes == 256 << 20 && limits.processes == 50)
         #expect(limits.openFiles == 256 && limits.fileSizeBytes == 64 << 20 && limits.coreBytes == 0)
-
+        let format = try parse(blocks.removeFirst()).accessLogFormat
+        #expect(format == (try AccessLogFormat(parsing: #"%h %t "%r" %>s %b %D %{script} %{cpu} %{maxrss} %{wall}"#)))
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"
         expected.cgiMounts[0].interpreters = ["php": "/usr/bin/php-cgi"]
         expected.staticMounts[0].root = Self.base + "/public"
-        #expect(summary(of: try parse(blocks[1])) == summary(of: expected))
+        #expect(summary(of: try parse(blocks[0])) == summary(of: expected))
 
-        let second = try parse(blocks[2])
+        let second = try parse(blocks[1])
         #expect(second.server.host == "::")
         #expect(second.cgiMounts.map(\.directory) == ["/srv/site/cgi-bin", Self.base + "/legacy"])
         #expect(second.cgiMounts[1].environment.map(\.name) == ["PATH", "LANG"])
         #expect(second.staticMounts.isEmpty)
 
-        let third = try parse(blocks[3])
+        let third = try parse(blocks[2])
         #expect(third.scriptPools?.minProcesses == 2)
         #expect(third.fastCGIMounts.map(\.urlPath) == ["/shop", "/blog"])
         guard case .pool(let pool) = third.fastCGIMounts[0].backend, case .remote(let remote) = third.fastCGIMounts[1].backend else {
@@ -356,17 +371,17 @@ import Testing
         #expect(pool.command == ["/usr/bin/php-cgi", "-d", "display_errors=0"])
         #expect(remote.address == .unix("/run/php/php8.2-fpm.sock"))
 
-        let fourth = try parse(blocks[4])
+        let fourth = try parse(blocks[3])
         #expect(fourth.authentication["/admin"]?.requireGroups == ["admins"])
         #expect(fourth.authentication["/admin"]?.groupsFile == "/etc/apache2/groups")
         #expect(fourth.authentication["/"]?.requireUsers == ["alice"])
         #expect(fourth.authentication["/"]?.realm == "Staff")
 
-        let fifth = try parse(blocks[5])
+        let fifth = try parse(blocks[4])
         #expect(fifth.staticMounts.map(\.urlPath) == ["/downloads", "/"])
         #expect(fifth.staticMounts.map(\.pages) == [false, true])
 
-        let sixth = try parse(blocks[6])
+        let sixth = try parse(blocks[5])
         #expect(sixth.sessions?.store == .sqlite(path: "/var/lib/hearth/sessions.sqlite"))
         #expect(sixth.sessions?.cookieName == "shop_session" && sixth.sessions?.lifetime == .seconds(8 * 3600))
         #expect(sixth.sessions?.idleTimeout == .seconds(20 * 60) && sixth.sessions?.lockTimeout == .seconds(5))

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HearthHTTP
 import HearthTesting
 import HearthWorkers
 import Testing
@@ -33,6 +34,18 @@ struct PerlWorkerTests {
         #expect(pool.workerPIDs.count == 2)
         #expect(pool.workerPIDs.allSatisfy(Processes.isAlive))
         try await site.stop()
+    }
+
+    @Test("the access log's notes name the script and the worker that answered (%{script}, %{worker}n)")
+    func accessLogNotesNameTheWorker() async throws {
+        let log = MemoryAccessLog()
+        let site = try await CGITestSite.start(
+            scripts: ["counter.fcgi": WarmApps.perlCounter],
+            site: { $0.scriptPools = testPool(); $0.accessLogFormat = try! AccessLogFormat(parsing: "%{script} %{worker}n %{cpu}") }, accessLog: log)
+        let pid = try #require(try await site.get("/cgi-bin/counter.fcgi").workerPID)
+        try await site.stop()
+        // A worker's CPU is counted at its exit, not per request: no %{cpu}.
+        #expect(log.entries == ["\(site.scriptDirectory)/counter.fcgi \(pid) -"])
     }
 
     @Test("a POST body reaches the worker as FCGI_STDIN (CONTENT_LENGTH bytes, RFC 3875 §4.2)")

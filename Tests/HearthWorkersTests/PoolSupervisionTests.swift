@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HearthProcess
 import HearthTesting
 import HearthWorkers
 import Testing
@@ -92,6 +93,15 @@ struct PoolSupervisionTests {
         #expect(!response.text.contains("app.conf"))  // the reason is for the log, not the client
         try await site.stop()
         #expect(capture.records.contains { $0.level == .critical && $0.message.contains("crash loop") })
+        // Each crash's line says what the worker's life cost (issue 22).
+        let crash = try #require(capture.records.first { $0.level == .error && $0.message == "worker exited with status 3" })
+        #expect(crash.metadata["exit"] == "3")
+        for key in ["wall", "cpu", "cpu_user", "cpu_system"] {
+            #expect(crash.metadata[key].flatMap(Double.init) != nil, "\(key): \(crash.metadata)")
+        }
+        #expect(crash.metadata["maxrss"].flatMap(Int.init).map { $0 > 0 } == true)
+        let totals = RunCosts.shared.snapshot()[RunCosts.Key(.worker, pool.name)]
+        #expect((totals?.failures ?? 0) >= 3)
     }
 
     @Test("SIGHUP-style reload under load: a new generation starts, the old drains, no request fails")

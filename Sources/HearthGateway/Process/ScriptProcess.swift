@@ -23,16 +23,20 @@ final class ScriptProcess: Sendable {
     let stdout: ScriptStdout
     /// Logged as it comes (`ScriptStderrPipe`); kept to wait for its end.
     let stderr: ScriptStderrPipe
+    /// When the spawn began: a run's wall time counts from here to the reap.
+    let started: ContinuousClock.Instant
     /// `killAt`: when the SIGKILL of a stop in progress is due, until sent.
-    private let state = Mutex<(reaped: Bool, stopReason: StopReason?, killAt: ContinuousClock.Instant?)>((false, nil, nil))
+    /// `reapedAt`: when the reap took the exit status.
+    private let state = Mutex<(reapedAt: ContinuousClock.Instant?, stopReason: StopReason?, killAt: ContinuousClock.Instant?)>((nil, nil, nil))
     /// Who reaps the process: the request at its end (`waitForExit`), or,
     /// for a script still running after a moment, a watch that reaps it as
     /// soon as it exits (`watchExit`), so that its output can end then.
     private enum Reaping { case notYet, watched(Task<ChildExit, Never>), byTheRequest }
     private let reaping = Mutex(Reaping.notYet)
 
-    private init(pid: pid_t, eventLoop: any EventLoop, pipes: Pipes) {
+    private init(pid: pid_t, started: ContinuousClock.Instant, eventLoop: any EventLoop, pipes: Pipes) {
         self.pid = pid
+        self.started = started
         self.eventLoop = eventLoop
         self.stdin = pipes.stdin
         self.stdout = pipes.stdout
@@ -42,13 +46,14 @@ final class ScriptProcess: Sendable {
     /// Spawns the process and wraps its pipes; each line the script writes
     /// to stderr goes to `logStderr`.
     static func start(_ request: SpawnRequest, group: any EventLoopGroup, logStderr: @escaping @Sendable (String) -> Void) async throws -> ScriptProcess {
+        let started = ContinuousClock.now
         let spawned = try await ProcessSpawner.start(request)
         // The request's own loop when the task runs on one (`hearth serve`):
         // reading stdout then takes no hop between threads.
         let loop = group.any()
         do {
             let pipes = try await Pipes.open(spawned, on: loop, logStderr: logStderr)
-            return ScriptProcess(pid: spawned.pid, eventLoop: loop, pipes: pipes)
+            return ScriptProcess(pid: spawned.pid, started: started, eventLoop: loop, pipes: pipes)
         } catch {
             ProcessGroup.signal(spawned.pid, SIGKILL)
             _ = await ChildReaper.shared.waitForExit(of: spawned.pid)
@@ -66,7 +71,7 @@ final class ScriptProcess: Sendable {
     /// that ignore SIGTERM get it too.
     func stop(_ reason: StopReason, grace: Duration) {
         let first = state.withLock { state -> Bool in
-            guard state.stopReason == nil, !state.reaped else { return false }
+            guard state.stopReason == nil, state.reapedAt == nil else { return false }
             state.stopReason = reason
             state.killAt = .now + grace
             return true
@@ -89,8 +94,14 @@ final class ScriptProcess: Sendable {
         // Usually the script has exited by the time its output ended, and
         // the reaper's first waitpid takes it without waiting.
         let status = if let watch { await watch.value } else { await ChildReaper.shared.waitForExit(of: pid, beforeReaping: untilTheGroupIsKilled) }
-        state.withLock { $0.reaped = true }
+        state.withLock { $0.reapedAt = $0.reapedAt ?? .now }
         return status
+    }
+
+    /// What the run cost: `exit` (from `waitForExit`) and the wall time
+    /// from the spawn to the reap.
+    func cost(_ exit: ChildExit) -> RunCost {
+        RunCost(wall: (state.withLock { $0.reapedAt } ?? .now) - started, exit: exit)
     }
 
     /// Reaps the script as soon as it exits and then ends its stdout once
@@ -103,7 +114,7 @@ final class ScriptProcess: Sendable {
             guard case .notYet = reaping else { return }
             reaping = .watched(Task { [self] in
                 let status = await ChildReaper.shared.waitForExit(of: pid, beforeReaping: untilTheGroupIsKilled)
-                state.withLock { $0.reaped = true }
+                state.withLock { $0.reapedAt = .now }
                 stdout.scriptExited()
                 return status
             })
@@ -128,13 +139,13 @@ final class ScriptProcess: Sendable {
         state.withLock { state in
             guard state.killAt != nil else { return }
             state.killAt = nil
-            if !state.reaped { ProcessGroup.signal(pid, SIGKILL) }
+            if state.reapedAt == nil { ProcessGroup.signal(pid, SIGKILL) }
         }
     }
 
     private func signalGroup(_ signal: Int32) {
         state.withLock { state in
-            guard !state.reaped else { return }
+            guard state.reapedAt == nil else { return }
             ProcessGroup.signal(pid, signal)
         }
     }

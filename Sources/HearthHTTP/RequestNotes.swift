@@ -1,0 +1,30 @@
+import Synchronization
+
+/// Notes that the code serving a request leaves for the access log, as
+/// Apache's `r->notes` (`%{NAME}n` in a log format): the CGI gateway writes
+/// what the script's run cost (`cpu`, `maxrss`, `wall`, `script`, ...), the
+/// FastCGI responder which pool and worker answered. One per request, shared
+/// by every copy of the `Request` value and by its local redirects (the last
+/// run's values win); written by the responder, read once when the access
+/// line is written.
+public final class RequestNotes: Sendable {
+    private let values = Mutex<[String: String]>([:])
+
+    public init() {}
+
+    /// The note called `name`, if any was left.
+    public subscript(name: String) -> String? {
+        get { values.withLock { $0[name] } }
+        set { values.withLock { $0[name] = newValue } }
+    }
+
+    /// Sets several notes at once, replacing any of the same names.
+    public func set(_ notes: some Sequence<(name: String, value: String)>) {
+        values.withLock { values in
+            for (name, value) in notes { values[name] = value }
+        }
+    }
+
+    /// Every note, for tests and status pages.
+    public var all: [String: String] { values.withLock { $0 } }
+}
