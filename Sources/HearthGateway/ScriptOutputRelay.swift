@@ -107,6 +107,12 @@ extension ScriptRun {
         if process.stopReason == .timedOut {
             throw HTTPError(.gatewayTimeout, "\(script.filePath): timed out after sending part of its body")
         }
+        // A script killed by a signal (a limit's SIGXCPU or SIGKILL, a
+        // crash) wrote an unknown part of its answer: the response is cut
+        // off, never ended as if it were whole.
+        if let signal = await process.killedBySignal() {
+            throw HTTPError(.badGateway, "\(script.filePath): killed by signal \(signal) after sending part of its body")
+        }
         try await writer.finish()
         return sent
     }

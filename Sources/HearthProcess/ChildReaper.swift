@@ -135,6 +135,16 @@ public final class ChildReaper: Sendable {
         return .milliseconds(min(milliseconds * 2, 100))
     }
 
+    /// The signal that ended `pid`, if it has exited that way, looked at
+    /// without reaping it (waitid with WNOWAIT); nil while it runs or if it
+    /// exited with a status.
+    public static func signalThatEnded(_ pid: pid_t) -> Int32? {
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._kill.si_pid == pid else { return nil }
+        let code = info.si_code
+        return code == Int32(CLD_KILLED) || code == Int32(CLD_DUMPED) ? info._sifields._sigchld.si_status : nil
+    }
+
     /// Whether `pid` has exited (or was reaped elsewhere), leaving it to be
     /// reaped: waitid(2) with WNOWAIT.
     private static func hasExited(_ pid: pid_t) -> Bool {

@@ -38,14 +38,16 @@ import Testing
 
     @Test func slowButSteadyBodyIsRead() async throws {
         // The timeout bounds each wait for the next piece, not the whole body.
-        // Eight pieces 400 ms apart take longer than the 2.5 s timeout in
-        // all; each gap leaves 2 s of slack for a loaded machine.
-        let server = try await LiveServer.start(responder: EchoResponder(), configure: { $0.bodyReadTimeout = .milliseconds(2500) })
+        // Eight pieces 700 ms apart take longer than the 5 s timeout in
+        // all; each gap leaves 4.3 s of slack for a machine loaded by the
+        // tests that run beside this one (fork bombs and CPU spins of the
+        // limits' tests).
+        let server = try await LiveServer.start(responder: EchoResponder(), configure: { $0.bodyReadTimeout = .seconds(5) })
         let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
         let pieces = ["ab", "cd", "ef", "gh", "ij", "kl", "mn", "op"]
         try await connection.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\n\r\n")
         for piece in pieces {
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(700))
             try await connection.send(piece)
         }
         let response = try await connection.readResponse()

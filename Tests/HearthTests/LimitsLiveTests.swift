@@ -36,6 +36,24 @@ import Testing
         #expect(line?.metadata["signal"] == "\(SIGXCPU)")
     }
 
+    /// Killed by its limit after part of a streamed body: the response is
+    /// cut off (no last chunk), never ended as if it were whole.
+    @Test func aScriptKilledMidBodyHasItsResponseCutOff() async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(
+            scripts: ["halfway.sh": "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nfirst half\\n'\nwhile :; do :; done\n"],
+            mount: { $0.limits.cpuSeconds = 1 }, logger: capture.logger())
+        let connection = try RawConnection(port: site.port)
+        try await connection.send("GET /cgi-bin/halfway.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+        let answer = String(decoding: try await connection.readToEnd(), as: UTF8.self)
+        connection.close()
+        try await site.stop()
+        #expect(answer.hasPrefix("HTTP/1.1 200 "))
+        #expect(answer.contains("first half\n"))
+        #expect(!answer.hasSuffix("0\r\n\r\n"), "no last chunk: \(answer.debugDescription)")
+        #expect(capture.records.contains { $0.message.contains("killed by signal \(SIGXCPU) after sending part of its body") })
+    }
+
     @Test func aScriptWritingTooLargeAFileIsStoppedByFileSize() async throws {
         let capture = LogCapture()
         let site = try await CGITestSite.start(

@@ -61,6 +61,20 @@ final class ScriptProcess: Sendable {
         }
     }
 
+    /// The signal that killed the script, once its output has ended: its
+    /// end of stdout closes a moment before it becomes a zombie, so a few
+    /// looks a millisecond apart; nil if it exited with a status or still
+    /// runs (a script may close stdout and go on).
+    func killedBySignal() async -> Int32? {
+        for attempt in 0..<3 {
+            // Reaped already by the exit watch: its status is the watch's.
+            if case .watched(let task) = reaping.withLock({ $0 }), state.withLock({ $0.reapedAt }) != nil { return await task.value.signal }
+            if let signal = ChildReaper.signalThatEnded(pid) { return signal }
+            if attempt < 2 { try? await Task.sleep(for: .milliseconds(1)) }
+        }
+        return nil
+    }
+
     /// Why the script was stopped early, if it was.
     var stopReason: StopReason? { state.withLock { $0.stopReason } }
 
