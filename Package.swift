@@ -230,7 +230,7 @@ let package = Package(
         .executableTarget(
             name: "hearth",
             dependencies: [
-                "Hearth", "HearthConformanceKit", "HearthProcess",
+                "Hearth", "HearthConformanceKit", "HearthProcess", "HearthGateway",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

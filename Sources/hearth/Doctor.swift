@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Hearth
+import HearthGateway
 import HearthProcess
 
 /// `hearth doctor [DIR]`: what would break each script under CGI.
@@ -38,7 +40,41 @@ struct Doctor: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw Failure(message: "\(error)", code: .configuration)
         }
-        guard Privileges.isRoot, configuration.server.user == nil else { return [] }
-        return ["\(config): run as root with no server.user, every script and worker runs as root; set server.user (e.g. www-data) or start hearth as that user"]
+        var findings = configuration.cgiMounts.flatMap { mount in
+            mount.runAs.map { RunAsFindings.scripts(in: mount, account: $0, minimums: configuration.runAsMinimums) } ?? []
+        }
+        if Privileges.isRoot, configuration.server.user == nil {
+            findings.append("\(config): run as root with no server.user, every script and worker runs as root; set server.user (e.g. www-data) or start hearth as that user")
+        }
+        return findings
+    }
+}
+
+/// The scripts of a `run_as` mount that the privileged spawner would
+/// refuse, by the same rules (`RunAsRules`): found before a visitor does.
+enum RunAsFindings {
+    static func scripts(in mount: CGIMountConfiguration, account: RunAsAccount, minimums: RunAsAccount.Minimums) -> [String] {
+        let policy = RunAsPolicy(
+            label: mount.urlPath, account: account,
+            programs: .scripts(directory: mount.directory, interpreters: mount.interpreters.values.sorted()), minimums: minimums
+        )
+        return files(in: mount.directory).compactMap { file -> String? in
+            let interpreter = mount.interpreters[(file as NSString).pathExtension]
+            guard interpreter != nil || access(file, X_OK) == 0 else { return nil }
+            do {
+                try RunAsRules.check(executable: interpreter ?? file, script: file, policy: policy)
+                return nil
+            } catch {
+                return "\(file): run_as \(account.user) would refuse it, 500 for every request: \(error)"
+            }
+        }
+    }
+
+    private static func files(in directory: String) -> [String] {
+        guard let walk = FileManager.default.enumerator(atPath: directory) else { return [] }
+        return walk.compactMap { $0 as? String }.map { directory + "/" + $0 }.filter { path in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }.sorted()
     }
 }

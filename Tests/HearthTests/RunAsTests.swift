@@ -160,6 +160,18 @@ struct RunAsTests {
         #expect(outcome.errors.contains("site.yaml:4:13: cgi[0].run_as: \(message)"), "\(outcome.errors)")
     }
 
+    /// `hearth doctor --config` finds the scripts of a run_as mount that
+    /// the spawner would refuse, by the same rules, before a visitor does.
+    @Test func doctorNamesTheScriptsRunAsWouldRefuse() async throws {
+        let site = try Site()
+        try site.directory.write("alice/open.cgi", Site.idScript, mode: 0o755)
+        try site.own("alice")
+        chmod(site.directory.path + "/alice/open.cgi", 0o775)
+        let report = try ProgramOutput.of(HearthProcess.executable, ["doctor", "cgi-bin", "--config", "site.yaml"], in: site.directory.path)
+        #expect(report.contains("alice/open.cgi: run_as \(site.owner.name) would refuse it, 500 for every request: run_as refused (script-writable)"), "\(report)")
+        #expect(!report.contains("alice/id.cgi"), "a script that keeps every rule is not reported: \(report)")
+    }
+
     /// Only root can start scripts as other users: started as anyone else,
     /// a configuration with run_as fails at start-up, before it listens.
     @Test func runAsNeedsTheServerStartedAsRoot() async throws {
