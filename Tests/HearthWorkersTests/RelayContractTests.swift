@@ -23,7 +23,8 @@ struct RelayContractTests {
         use strict;
         use warnings;
         use CGI::Fast;
-        $| = 1;
+        # Not autoflushed: a worker's answer leaves at the end of the request,
+        # in one write with FCGI_END_REQUEST, as a small answer usually does.
         while (my $q = CGI::Fast->new) {
             my $case = ($ENV{QUERY_STRING} // '') =~ /case=(\w+)/ ? $1 : 'page';
             my $block = 'x' x 65536;
@@ -45,6 +46,7 @@ struct RelayContractTests {
                 print $block for 1..64;
                 kill 'KILL', $$;
             } elsif ($case eq 'diesearly') {
+                $| = 1;
                 print "Content-Type: text/plain\r\n\r\npartial\n";
                 kill 'KILL', $$;
             }
@@ -109,7 +111,8 @@ struct RelayContractTests {
             let (head, rest) = try await exchange(site, door, case: "flood")
             #expect(head.hasPrefix("HTTP/1.1 200 "))
             #expect(rest.count <= Self.cap + 65536, "\(rest.count) bytes went out under a \(Self.cap)-byte cap")
-            #expect(!endsWithLastChunk(rest), "no last chunk")
+            let whole = endsWithLastChunk(rest)
+            #expect(!whole, "no last chunk")
         }
     }
 
@@ -150,7 +153,8 @@ struct RelayContractTests {
             let (head, rest) = try await exchange(site, door, case: "dies")
             #expect(head.hasPrefix("HTTP/1.1 200 "))
             #expect(head.contains("Transfer-Encoding: chunked"))
-            #expect(!endsWithLastChunk(rest), "no last chunk")
+            let whole = endsWithLastChunk(rest)
+            #expect(!whole, "no last chunk")
         }
     }
 
@@ -163,7 +167,8 @@ struct RelayContractTests {
             let (head, rest) = try await exchange(site, door, case: "diesearly")
             if head.hasPrefix("HTTP/1.1 200 ") {
                 #expect(!head.lowercased().contains("content-length"), "\(head)")
-                #expect(!endsWithLastChunk(rest), "no last chunk")
+                let whole = endsWithLastChunk(rest)
+            #expect(!whole, "no last chunk")
             } else {
                 #expect(head.hasPrefix("HTTP/1.1 502 "), "\(head)")
             }
