@@ -117,18 +117,31 @@ let package = Package(
         .target(name: "CHearthSpawn"),
         .target(name: "HearthProcess", dependencies: ["CHearthSpawn"]),
 
+        // Layer 1½: the one relay of a script's CGI output (RFC 3875 §6)
+        // to the client, whichever door it came through: a cold script's
+        // stdout or a FastCGI worker's STDOUT records. Head parsing, the
+        // response-field rules, the output cap, HEAD, the end of a cut-off
+        // answer and local redirects live here once, below both doors, so
+        // neither imports the other for them.
+        .target(name: "HearthRelay", dependencies: [
+            "HearthHTTP", "HearthCGI", .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Layer 2: responders.
         .target(
             name: "HearthGateway",
-            dependencies: ["HearthHTTP", "HearthCGI", "HearthProcess", "CHearthSpawn"]
+            dependencies: ["HearthHTTP", "HearthCGI", "HearthRelay", "HearthProcess", "CHearthSpawn"]
         ),
-        // Layer 2½: warm pools. It builds on the CGI gateway's response model
-        // (same environment builder, parser, field rules, local redirects,
-        // body preparation), so a script answers the same cold or warm.
+        // Layer 2½: warm pools. The answer goes out through HearthRelay, as a
+        // cold script's does. HearthGateway is still imported, not for the
+        // relay but for what the gateway's `*.fcgi` hook hands over (its
+        // `WarmScripts` seam and mount configuration) and the request body's
+        // preparation (`ScriptInput`) and slot limiter both doors share.
         .target(
             name: "HearthWorkers",
             dependencies: [
-                "HearthGateway", "HearthHTTP", "HearthCGI", "HearthFastCGI", "HearthProcess", "CHearthSpawn",
+                "HearthGateway", "HearthRelay", "HearthHTTP", "HearthCGI", "HearthFastCGI", "HearthProcess", "CHearthSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -220,7 +233,7 @@ let package = Package(
         .target(
             name: "Hearth",
             dependencies: [
-                "HearthHTTP", "HearthGateway", "HearthWorkers", "HearthStatic", "HearthCGI", "HearthProcess", "CLibMagic",
+                "HearthHTTP", "HearthGateway", "HearthRelay", "HearthWorkers", "HearthStatic", "HearthCGI", "HearthProcess", "CLibMagic",
                 "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,6 +6,7 @@ import HearthGateway
 import HearthHTTP
 import HearthPages
 import HearthProcess
+import HearthRelay
 import HearthSessions
 import HearthStatic
 import HearthWeb

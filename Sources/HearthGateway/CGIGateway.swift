@@ -3,6 +3,7 @@ import Glibc
 #endif
 import HearthCGI
 import HearthHTTP
+import HearthRelay
 import Logging
 import HearthProcess
 import NIOCore

@@ -1,6 +1,7 @@
 import HearthCGI
 import HearthHTTP
 import HearthProcess
+import HearthRelay
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -19,12 +20,7 @@ struct ScriptRun {
     /// Which limit stopped the script, for the log line of a failed run.
     let limits: LimitWatch
 
-    /// What reading the script's stdout came to.
-    enum Outcome {
-        case responded
-        case localRedirect(String)
-        case failed(HTTPError)
-    }
+    typealias Outcome = ScriptRelayOutcome
 
     func run(input: ScriptInput, writer: consuming ResponseWriter) async throws {
         let activity = Activity()
@@ -126,30 +122,4 @@ package final class Activity: Sendable {
     package init() {}
     package func touch() { instant.withLock { $0 = .now } }
     package var last: ContinuousClock.Instant { instant.withLock { $0 } }
-}
-
-/// Splits a byte stream into lines, capping each at 4 KiB.
-package struct LineSplitter {
-    private var pending: [UInt8] = []
-    private let maxLine = 4096
-
-    package init() {}
-
-    package mutating func append(_ bytes: some Collection<UInt8>) -> [String] {
-        var lines: [String] = []
-        for byte in bytes {
-            if byte == 0x0A || pending.count >= maxLine {
-                lines.append(String(decoding: pending, as: UTF8.self))
-                pending.removeAll(keepingCapacity: true)
-                if byte == 0x0A { continue }
-            }
-            if byte != 0x0D { pending.append(byte) }
-        }
-        return lines
-    }
-
-    package mutating func rest() -> String? {
-        defer { pending = [] }
-        return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
-    }
 }

@@ -135,14 +135,22 @@ public final class ChildReaper: Sendable {
         return .milliseconds(min(milliseconds * 2, 100))
     }
 
-    /// The signal that ended `pid`, if it has exited that way, looked at
-    /// without reaping it (waitid with WNOWAIT); nil while it runs or if it
-    /// exited with a status.
-    public static func signalThatEnded(_ pid: pid_t) -> Int32? {
+    /// How a child ended, looked at before it is reaped.
+    public enum Ending: Sendable, Equatable {
+        /// Still running (or reaped elsewhere already).
+        case running
+        /// Exited with a status.
+        case exited
+        /// Killed by this signal.
+        case killed(Int32)
+    }
+
+    /// How `pid` ended, looked at without reaping it (waitid with WNOWAIT).
+    public static func ending(of pid: pid_t) -> Ending {
         var info = siginfo_t()
-        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._kill.si_pid == pid else { return nil }
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._kill.si_pid == pid else { return .running }
         let code = info.si_code
-        return code == Int32(CLD_KILLED) || code == Int32(CLD_DUMPED) ? info._sifields._sigchld.si_status : nil
+        return code == Int32(CLD_KILLED) || code == Int32(CLD_DUMPED) ? .killed(info._sifields._sigchld.si_status) : .exited
     }
 
     /// Whether `pid` has exited (or was reaped elsewhere), leaving it to be

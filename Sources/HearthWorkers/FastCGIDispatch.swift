@@ -1,5 +1,6 @@
 import HearthGateway
 import HearthHTTP
+import HearthRelay
 import Logging
 
 /// Runs one request on a backend: lease, exchange, and one more try on a
@@ -11,6 +12,8 @@ struct FastCGIDispatch {
     let backend: any FastCGIBackend
     let label: String
     let maxHeaderBytes: Int
+    /// The body bytes an answer may have (`max_output`); nil for no cap.
+    let maxOutputBytes: Int?
     let redirector: LocalRedirector
     let logger: Logger
 
@@ -23,7 +26,7 @@ struct FastCGIDispatch {
             request.notes["fastcgi"] = label
             if let worker = lease.worker { request.notes["worker"] = String(worker) }
             let exchange = FastCGIExchange(
-                lease: lease, request: request, label: label, maxHeaderBytes: maxHeaderBytes, redirector: redirector, logger: logger
+                lease: lease, request: request, label: label, maxHeaderBytes: maxHeaderBytes, maxOutputBytes: maxOutputBytes, redirector: redirector, logger: logger
             )
             do {
                 return try await exchange.run(params: params, input: input, slot: &slot)

@@ -5,6 +5,7 @@ import HearthCGI
 import HearthFastCGI
 import HearthGateway
 import HearthHTTP
+import HearthRelay
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -19,6 +20,7 @@ struct FastCGIExchange {
     let request: Request
     let label: String
     let maxHeaderBytes: Int
+    let maxOutputBytes: Int?
     let redirector: LocalRedirector
     let logger: Logger
 
@@ -42,7 +44,7 @@ struct FastCGIExchange {
         defer { watch.cancel() }
         var relay = FastCGIResponseRelay(
             connection: lease.connection, host: host, label: label, origin: lease.origin, request: request,
-            maxHeaderBytes: maxHeaderBytes, logger: logger, isInterrupted: { interruption.interruption != nil },
+            maxHeaderBytes: maxHeaderBytes, maxOutputBytes: maxOutputBytes, logger: logger, isInterrupted: { interruption.interruption != nil },
             onEnd: { [lease] in
                 // The request is over for the application: watch ended
                 // first, as below, then the connection given back clean.

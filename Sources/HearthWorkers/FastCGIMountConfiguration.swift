@@ -30,6 +30,10 @@ public struct FastCGIMountConfiguration: Sendable {
     public var chunkedBodies: CGIMountConfiguration.ChunkedBodies = .dechunk
     /// Largest header block the application may send. Default 32 KiB.
     public var maxScriptHeaderBytes: Int = 32 * 1024
+    /// The most body bytes one answer may have; beyond it the response is
+    /// cut off (a 502 when the whole answer was in before anything was
+    /// sent), as for a cgi mount. Default nil: no cap.
+    public var maxOutputBytes: Int? = nil
     /// Pass `Authorization` as HTTP_AUTHORIZATION. Default false.
     public var passAuthorization: Bool = false
 

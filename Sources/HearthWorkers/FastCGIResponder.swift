@@ -1,6 +1,7 @@
 import HearthCGI
 import HearthGateway
 import HearthHTTP
+import HearthRelay
 import Logging
 
 /// The warm responder: a URL prefix served by a FastCGI application. The
@@ -42,7 +43,7 @@ public struct FastCGIResponder: Responder {
             policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []),
             redirectStatus: mount.directory != nil
         )
-        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, maxHeaderBytes: mount.maxScriptHeaderBytes, redirector: redirector, logger: logger)
+        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, maxHeaderBytes: mount.maxScriptHeaderBytes, maxOutputBytes: mount.maxOutputBytes, redirector: redirector, logger: logger)
         try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 

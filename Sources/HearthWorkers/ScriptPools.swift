@@ -4,6 +4,7 @@ import Glibc
 import HearthCGI
 import HearthGateway
 import HearthHTTP
+import HearthRelay
 
 /// `*.fcgi` files in a CGI directory run warm, each as its own pool of
 /// workers (mod_fcgid's convention), instead of once per request.
@@ -30,7 +31,7 @@ struct ScriptPools: WarmScripts {
             request: request, script: script, input: input, server: server,
             policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: [])
         )
-        let dispatch = FastCGIDispatch(backend: pool, label: script.filePath, maxHeaderBytes: mount.maxScriptHeaderBytes, redirector: redirector, logger: pools.logger)
+        let dispatch = FastCGIDispatch(backend: pool, label: script.filePath, maxHeaderBytes: mount.maxScriptHeaderBytes, maxOutputBytes: mount.maxOutputBytes, redirector: redirector, logger: pools.logger)
         try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import HearthCGI
 import HearthGateway
+import HearthRelay
 import Logging
 import Synchronization
 

@@ -2,9 +2,9 @@
 import Glibc
 #endif
 import CHearthSpawn
-import HearthGateway
-import Logging
 import HearthProcess
+import HearthRelay
+import Logging
 import NIOCore
 import NIOPosix
 import Synchronization

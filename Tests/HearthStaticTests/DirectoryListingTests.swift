@@ -30,13 +30,7 @@ import Testing
             $0.staticMounts[0].urlPath = urlPath
             $0.staticMounts[0].listDirectories = listing
         }, logger: LogCapture().logger())
-        do {
-            try await body(site)
-        } catch {
-            try await site.stop()
-            throw error
-        }
-        try await site.stop()
+        try await site.whileServing(body)
         withExtendedLifetime((root, outside)) {}
     }
 

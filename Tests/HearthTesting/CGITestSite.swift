@@ -75,4 +75,16 @@ public final class CGITestSite: Sendable {
         try await server.stop()
         await site.shutdown()
     }
+
+    /// Runs `body` against the site, then stops it, whether `body` threw
+    /// or not.
+    public func whileServing(_ body: (CGITestSite) async throws -> Void) async throws {
+        do {
+            try await body(self)
+        } catch {
+            try await stop()
+            throw error
+        }
+        try await stop()
+    }
 }

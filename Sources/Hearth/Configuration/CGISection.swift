@@ -24,7 +24,7 @@ enum CGISection {
         .init("run_as") { _, node in _ = try RunAsSection.name(node) },
     ]
 
-    private static func maxOutput(_ node: ConfigurationNode) throws -> Int? {
+    static func maxOutput(_ node: ConfigurationNode) throws -> Int? {
         try node.text(expecting: "a size or off") == "off" ? nil : node.size(in: 1...Int.max)
     }
 

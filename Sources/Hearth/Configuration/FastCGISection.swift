@@ -43,6 +43,7 @@ enum FastCGISection {
         .init("spool_threshold") { $0.mount.spoolThreshold = try $1.size(in: 0...Int.max) },
         .init("chunked_bodies") { $0.mount.chunkedBodies = try $1.word([("dechunk", .dechunk), ("refuse", .refuse)]) },
         .init("max_script_header") { $0.mount.maxScriptHeaderBytes = try $1.size(in: 1...Int.max) },
+        .init("max_output") { $0.mount.maxOutputBytes = try CGISection.maxOutput($1) },
         .init("pass_authorization") { $0.mount.passAuthorization = try $1.boolean() },
         .init("max_connections") { $0.maxConnections = try $1.integer(in: 1...Int.max) },
         .init("auth") { $0.auth = try AuthSection.read($1) },

@@ -69,8 +69,12 @@ final class ScriptProcess: Sendable {
         for attempt in 0..<3 {
             // Reaped already by the exit watch: its status is the watch's.
             if case .watched(let task) = reaping.withLock({ $0 }), state.withLock({ $0.reapedAt }) != nil { return await task.value.signal }
-            if let signal = ChildReaper.signalThatEnded(pid) { return signal }
-            if attempt < 2 { try? await Task.sleep(for: .milliseconds(1)) }
+            switch ChildReaper.ending(of: pid) {
+            case .killed(let signal): return signal
+            // The usual end: looked at once, no wait.
+            case .exited: return nil
+            case .running: if attempt < 2 { try? await Task.sleep(for: .milliseconds(1)) }
+            }
         }
         return nil
     }

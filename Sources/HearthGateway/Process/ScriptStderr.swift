@@ -1,3 +1,4 @@
+import HearthRelay
 import NIOCore
 
 /// A script's stderr, logged a line at a time as it arrives, on the pipe's

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HearthRelay
 import NIOCore
 import NIOPosix
 
