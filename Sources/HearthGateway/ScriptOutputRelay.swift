@@ -14,7 +14,7 @@ extension ScriptRun {
         if script.isNPH {
             return try await relayRaw(output, to: slot.take()!.takeOverConnection(), activity: activity)
         }
-        var parser = CGIOutputParser(maxHeaderBytes: mount.maxScriptHeaderBytes)
+        var parser = CGIOutputParser(maxHeaderBytes: mount.maxScriptHeaderBytes, names: mount.scriptHeaders)
         while let chunk = try await output.next() {
             activity.touch()
             switch parser.feed(chunk.readableBytesView) {

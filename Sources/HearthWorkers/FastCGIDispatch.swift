@@ -1,3 +1,4 @@
+import HearthCGI
 import HearthGateway
 import HearthHTTP
 import Logging
@@ -10,7 +11,7 @@ import Logging
 struct FastCGIDispatch {
     let backend: any FastCGIBackend
     let label: String
-    let maxHeaderBytes: Int
+    let headerRules: CGIHeaderRules
     let redirector: LocalRedirector
     let logger: Logger
 
@@ -23,7 +24,7 @@ struct FastCGIDispatch {
             request.notes["fastcgi"] = label
             if let worker = lease.worker { request.notes["worker"] = String(worker) }
             let exchange = FastCGIExchange(
-                lease: lease, request: request, label: label, maxHeaderBytes: maxHeaderBytes, redirector: redirector, logger: logger
+                lease: lease, request: request, label: label, headerRules: headerRules, redirector: redirector, logger: logger
             )
             do {
                 return try await exchange.run(params: params, input: input, slot: &slot)

@@ -37,12 +37,8 @@ public struct FastCGIResponder: Responder {
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
         )
         defer { input.close() }
-        let params = FastCGIParams.build(
-            request: request, script: script, input: input, server: server,
-            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []),
-            redirectStatus: mount.directory != nil
-        )
-        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, maxHeaderBytes: mount.maxScriptHeaderBytes, redirector: redirector, logger: logger)
+        let params = params(request, script: script, bodyLength: input.length)
+        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, headerRules: mount.headerRules, redirector: redirector, logger: logger)
         try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 
@@ -68,6 +64,15 @@ public struct FastCGIResponder: Responder {
 }
 
 extension FastCGIResponder {
+    /// The PARAMS of a request to this mount.
+    func params(_ request: Request, script: CGIScript, bodyLength: Int?) -> [(String, String)] {
+        FastCGIParams.build(
+            request: request, script: script, bodyLength: bodyLength, server: server,
+            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []),
+            redirectStatus: mount.directory != nil, params: mount.params
+        )
+    }
+
     /// `not a .php file: /srv/app/readme.txt`.
     func notRun(_ path: String) -> HTTPError {
         HTTPError(.forbidden, "not a .\(mount.extensions.joined(separator: " or .")) file: \(path)")
@@ -80,16 +85,23 @@ enum FastCGIParams {
     /// `redirectStatus`: the application runs files it is handed, as an
     /// interpreter does; php-cgi refuses to unless REDIRECT_STATUS says a
     /// server sent the request (its force_redirect guard), warm as cold.
+    /// `params` (the mount's `params:`) come after, and one whose name
+    /// the request already set is dropped: a param never stands in for
+    /// REMOTE_ADDR, an HTTP_* header or any other request variable.
+    /// `bodyLength`: the body's length once read, nil for none.
     static func build(
-        request: Request, script: CGIScript, input: ScriptInput, server: CGIServer, policy: CGIEnvironmentPolicy, redirectStatus: Bool = false
+        request: Request, script: CGIScript, bodyLength: Int?, server: CGIServer, policy: CGIEnvironmentPolicy, redirectStatus: Bool = false,
+        params: [(name: String, value: String)] = []
     ) -> [(String, String)] {
         let extra: [CGIEnvironmentBuilder.Variable] = redirectStatus ? [("REDIRECT_STATUS", "200")] : []
-        return CGIEnvironmentBuilder.build(
+        let variables = CGIEnvironmentBuilder.build(
             request: CGIRequestMapping.head(request), script: script,
-            body: input.length.map { .exactly($0) } ?? .none,
+            body: bodyLength.map { .exactly($0) } ?? .none,
             connection: CGIRequestMapping.connection(request), server: server, policy: policy,
             authentication: CGIRequestMapping.authentication(request), extra: extra
         ).map { ($0.name, $0.value) }
+        let taken = Set(variables.map { $0.0.uppercased() })
+        return variables + params.filter { !taken.contains($0.name.uppercased()) }.map { ($0.name, $0.value) }
     }
 }
 

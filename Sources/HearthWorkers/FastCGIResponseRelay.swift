@@ -29,7 +29,7 @@ struct FastCGIResponseRelay {
     /// The application alone, for stderr lines.
     let stderrLabel: String
     let request: Request
-    let maxHeaderBytes: Int
+    let headerRules: CGIHeaderRules
     let logger: Logger
     /// Whether the exchange was interrupted (timeout, client gone): then
     /// nothing more is written, even if the answer still arrives.
@@ -46,7 +46,7 @@ struct FastCGIResponseRelay {
     private var answered = false
 
     init(
-        connection: FastCGIConnection, host: FastCGIHostRequest, label: String, origin: String, request: Request, maxHeaderBytes: Int,
+        connection: FastCGIConnection, host: FastCGIHostRequest, label: String, origin: String, request: Request, headerRules: CGIHeaderRules,
         logger: Logger, isInterrupted: @escaping @Sendable () -> Bool, onEnd: @escaping () -> Void
     ) {
         self.onEnd = onEnd
@@ -56,13 +56,13 @@ struct FastCGIResponseRelay {
         self.stderrLabel = label
         self.isInterrupted = isInterrupted
         self.request = request
-        self.maxHeaderBytes = maxHeaderBytes
+        self.headerRules = headerRules
         self.logger = logger
     }
 
     /// The writer stays in `slot` unless the response was written.
     mutating func run(slot: inout ResponseWriter?) async throws -> Outcome {
-        var parser = CGIOutputParser(maxHeaderBytes: maxHeaderBytes)
+        var parser = CGIOutputParser(rules: headerRules)
         while let event = try await nextEvent() {
             switch event {
             case .end(let end):

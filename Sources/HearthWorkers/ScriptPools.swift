@@ -26,12 +26,18 @@ struct ScriptPools: WarmScripts {
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
         )
         defer { input.close() }
-        let params = FastCGIParams.build(
-            request: request, script: script, input: input, server: server,
-            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: [])
-        )
-        let dispatch = FastCGIDispatch(backend: pool, label: script.filePath, maxHeaderBytes: mount.maxScriptHeaderBytes, redirector: redirector, logger: pools.logger)
+        let params = params(request, script: script, mount: mount, bodyLength: input.length)
+        var rules = mount.headerRules
+        rules.names = template.scriptHeaders ?? rules.names
+        let dispatch = FastCGIDispatch(backend: pool, label: script.filePath, headerRules: rules, redirector: redirector, logger: pools.logger)
         try await dispatch.run(request, params: params, input: input, writer: writer)
+    }
+
+    private func params(_ request: Request, script: CGIScript, mount: CGIMountConfiguration, bodyLength: Int?) -> [(String, String)] {
+        FastCGIParams.build(
+            request: request, script: script, bodyLength: bodyLength, server: server,
+            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []), params: template.params
+        )
     }
 
     /// Creates the pools of the executable `*.fcgi` files directly in the
