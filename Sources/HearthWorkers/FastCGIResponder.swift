@@ -7,7 +7,7 @@ import Logging
 /// environment is built by the cold path's function (RFC 3875 §4.1 — the
 /// FastCGI PARAMS *are* CGI meta-variables) and the answer parsed by its
 /// parser, so a script behaves the same at either temperature.
-public struct FastCGIResponder: Responder {
+public struct FastCGIResponder: ExplainingResponder {
     public let mount: FastCGIMountConfiguration
     let backend: any FastCGIBackend
     let server: CGIServer
@@ -64,6 +64,24 @@ public struct FastCGIResponder: Responder {
 }
 
 extension FastCGIResponder {
+    /// The file (or application) the request goes to and the PARAMS it
+    /// would be sent, resolved as `respond` resolves it; no worker is
+    /// started or asked, no server connected to.
+    public func explain(_ request: Request) throws -> Explanation {
+        let script = try resolve(request)
+        let handler: String
+        var notes: [String] = []
+        switch mount.backend {
+        case .pool(let pool):
+            handler = "FastCGI pool \(pool.command.joined(separator: " ")), \(pool.minProcesses)–\(pool.maxProcesses) workers"
+        case .remote(let remote):
+            handler = "remote FastCGI server at \(remote.address)"
+        }
+        if !mount.params.isEmpty { notes.append("params: \(mount.params.map(\.name).joined(separator: ", ")) (after the request's variables)") }
+        let params = params(request, script: script, bodyLength: request.contentLength)
+        return Explanation(handler: handler, file: script.filePath.isEmpty ? nil : script.filePath, notes: notes, environment: params.map { ($0.0, $0.1) })
+    }
+
     /// The PARAMS of a request to this mount.
     func params(_ request: Request, script: CGIScript, bodyLength: Int?) -> [(String, String)] {
         FastCGIParams.build(

@@ -33,6 +33,13 @@ struct ScriptPools: WarmScripts {
         try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 
+    func explain(_ request: Request, script: CGIScript, mount: CGIMountConfiguration) -> Explanation {
+        Explanation(
+            handler: "FastCGI pool of its own (*.fcgi), \(template.minProcesses)–\(template.maxProcesses) workers", file: script.filePath,
+            environment: params(request, script: script, mount: mount, bodyLength: request.contentLength).map { ($0.0, $0.1) }
+        )
+    }
+
     private func params(_ request: Request, script: CGIScript, mount: CGIMountConfiguration, bodyLength: Int?) -> [(String, String)] {
         FastCGIParams.build(
             request: request, script: script, bodyLength: bodyLength, server: server,
