@@ -146,10 +146,29 @@ public struct Site: Responder {
     /// with its authentication.
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
         var request = request
+        let mount = try mount(for: &request)
+        try await mount.responder.respond(to: request, writer: writer)
+    }
+
+    /// The mount that answers `request`, chosen on its path read once.
+    func mount(for request: inout Request) throws -> Mount {
         let path = try request.readPathOnce()
         guard let mount = mounts.first(where: { $0.matches(path) }) else {
             throw HTTPError(.notFound, "no mount serves \(request.rawPath)")
         }
-        try await mount.responder.respond(to: request, writer: writer)
+        return mount
+    }
+
+    /// What `respond` would do with `request`, without doing it (`hearth
+    /// explain`): the mount chosen as `respond` chooses it, and what its
+    /// responder would run, with the environment it would give. Throws the
+    /// `HTTPError` the server would answer with.
+    public func explain(_ request: Request) throws -> (mount: Mount, explanation: Explanation) {
+        var request = request
+        let mount = try mount(for: &request)
+        guard let responder = mount.responder as? any ExplainingResponder else {
+            return (mount, Explanation(handler: mount.summary))
+        }
+        return (mount, try responder.explain(request))
     }
 }

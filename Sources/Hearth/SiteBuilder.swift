@@ -60,7 +60,19 @@ public struct SiteBuilder {
     /// path, makes the control groups of the mounts' `limits`, and wires
     /// the responders together.
     public func build(logger: Logger) throws -> Site {
+        try build(logger: logger, makingControlGroups: true)
+    }
+
+    /// The site as `build` wires it, for `Site.explain` alone: no control
+    /// group is made (its limits are not applied), and nothing starts
+    /// until `Site.start`, which an explanation never calls.
+    public func buildForExplaining(logger: Logger) throws -> Site {
+        try build(logger: logger, makingControlGroups: false)
+    }
+
+    private func build(logger: Logger, makingControlGroups: Bool) throws -> Site {
         var limits = SiteLimits(configuration: configuration, logger: logger)
+        limits.makesGroups = makingControlGroups
         do {
             return try build(logger: logger, limits: &limits)
         } catch {

@@ -15,6 +15,9 @@ struct SiteLimits {
     /// Made with the first group; the site removes them at shutdown.
     private(set) var groups: ControlGroups?
     private var warnedAboutCore = false
+    /// False for a site that is only explained (`hearth explain`): its
+    /// limits are checked, but no group is made.
+    var makesGroups = true
 
     init(configuration: HearthConfiguration, logger: Logger, host: ControlGroupHost = ControlGroups.currentHost()) {
         self.configuration = configuration
@@ -41,7 +44,7 @@ struct SiteLimits {
             limits.coreBytes = nil
             return (limits, nil)
         }
-        guard limits.needsControlGroup else { return (limits, nil) }
+        guard limits.needsControlGroup, makesGroups else { return (limits, nil) }
         let groups = self.groups ?? ControlGroups(host: host)
         self.groups = groups
         do {

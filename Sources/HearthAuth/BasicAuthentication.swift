@@ -12,7 +12,7 @@ import NIOHTTP1
 /// becomes AUTH_TYPE and REMOTE_USER (RFC 3875 §4.1.1, §4.1.11) and keeps
 /// `Authorization` from scripts (§4.1.18); the access log's user field
 /// shows the user.
-public struct BasicAuthentication: Responder {
+public struct BasicAuthentication: ExplainingResponder {
     public var realm: String { authenticator.realm }
     let authenticator: BasicAuthenticator
     let next: any Responder
@@ -37,6 +37,16 @@ public struct BasicAuthentication: Responder {
             request.authenticatedUser = AuthenticatedUser(user: user, type: "Basic")
             try await next.respond(to: request, writer: writer)
         }
+    }
+
+    /// What the protected responder would do once a user is let in; no
+    /// credentials are checked here. Without them the answer is 401.
+    public func explain(_ request: Request) throws -> Explanation {
+        let note = "behind Basic authentication (realm \"\(realm)\"): 401 without credentials; once let in, AUTH_TYPE and REMOTE_USER are set and Authorization withheld"
+        guard let next = next as? any ExplainingResponder else { return Explanation(handler: "a responder", notes: [note]) }
+        var explanation = try next.explain(request)
+        explanation.notes.insert(note, at: 0)
+        return explanation
     }
 
     /// RFC 7617 §2: the realm as a quoted-string (RFC 9110 §5.6.4, `\` and

@@ -53,6 +53,18 @@ public enum CGIEnvironmentBuilder {
         return env.ordered
     }
 
+    /// The names this builder sets from the request, the server and the
+    /// script, and the prefix of every header variable: what a mount's
+    /// extra variables (`params:`) may never be called, so that none can
+    /// pose as the client's address, a header or the script (§4.1).
+    public static let requestVariableNames: Set<String> = [
+        "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING",
+        "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_IDENT", "REMOTE_USER", "REMOTE_PORT", "REQUEST_METHOD", "REQUEST_SCHEME", "REQUEST_URI",
+        "SCRIPT_NAME", "SCRIPT_FILENAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "SERVER_ADDR",
+        "DOCUMENT_ROOT", "REDIRECT_STATUS", "HTTPS",
+    ]
+    public static let headerVariablePrefix = "HTTP_"
+
     /// §4.1.14: the Host header selects the name; without one, the address
     /// the request arrived on.
     static func serverName(request: CGIRequestHead, connection: CGIConnection) -> String {

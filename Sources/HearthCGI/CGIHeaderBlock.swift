@@ -1,13 +1,17 @@
 /// Parses one complete header block (without its terminating blank line).
 enum CGIHeaderBlock {
-    static func parse(_ block: ArraySlice<UInt8>) -> Result<CGIResponseHead, CGIOutputError> {
+    static func parse(_ block: ArraySlice<UInt8>, names: CGIScriptHeaders = .strict) -> Result<CGIResponseHead, CGIOutputError> {
         var head = CGIResponseHead()
         for rawLine in block.split(separator: 0x0A, omittingEmptySubsequences: false) {
             let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
             if line.isEmpty { continue }
             if line.first == 0x20 || line.first == 0x09 { return .failure(.continuationLine) }
-            switch parseField(line) {
+            switch parseField(line, names: names) {
             case .failure(let error): return .failure(error)
+            case .success(let field) where !field.name.utf8.allSatisfy(HTTPToken.isTokenByte):
+                // Lenient: a name Apache takes (cgitb's `<!--`) but that is
+                // no HTTP token is read past, never written to the client.
+                head.droppedNames.append(field.name)
             case .success(let field):
                 if let error = absorb(field, into: &head) { return .failure(error) }
             }
@@ -19,13 +23,13 @@ enum CGIHeaderBlock {
     }
 
     /// `name ":" [ws] value [ws]`; no whitespace before the colon (§6.3).
-    static func parseField(_ line: ArraySlice<UInt8>) -> Result<CGIField, CGIOutputError> {
+    static func parseField(_ line: ArraySlice<UInt8>, names: CGIScriptHeaders = .strict) -> Result<CGIField, CGIOutputError> {
         guard let colon = line.firstIndex(of: 0x3A) else {
             return .failure(.malformedLine(String(decoding: line.prefix(80), as: UTF8.self)))
         }
         let nameBytes = line[..<colon]
         let name = String(decoding: nameBytes, as: UTF8.self)
-        guard !nameBytes.isEmpty, nameBytes.allSatisfy(HTTPToken.isTokenByte) else { return .failure(.invalidFieldName(name)) }
+        guard !nameBytes.isEmpty, nameBytes.allSatisfy(names.allowsNameByte) else { return .failure(.invalidFieldName(name)) }
         let valueBytes = trimmed(line[(colon + 1)...])
         // CR inside a line, NUL, or other controls but HTAB would split or
         // confuse the response downstream (CVE-2024-24795).
@@ -77,6 +81,42 @@ enum CGIHeaderBlock {
         while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
         while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
         return slice
+    }
+}
+
+/// Which field names a script's header block may hold.
+public enum CGIScriptHeaders: String, Sendable, Equatable {
+    /// RFC 9110 tokens only (§5.6.2); anything else is a 502. Default.
+    case strict
+    /// What Apache takes: its script-header scanner
+    /// (`ap_scan_script_header_err_core`) splits a line at its first colon
+    /// whatever precedes it, and its response-header check under
+    /// `HttpProtocolOptions Unsafe` then wants only visible ASCII and
+    /// obs-text in the name (`ap_scan_vchar_obstext`). So a name is 1+
+    /// bytes of 0x21–0x7E or 0x80–0xFF: still no space, tab, control, DEL
+    /// or colon. A field whose name is no token is dropped, not relayed.
+    /// Values, continuation lines, CGI fields twice, framing fields and
+    /// the size cap are held to the strict rules.
+    case lenient
+
+    func allowsNameByte(_ byte: UInt8) -> Bool {
+        switch self {
+        case .strict: HTTPToken.isTokenByte(byte)
+        case .lenient: (0x21...0x7E).contains(byte) && byte != 0x3A || byte >= 0x80
+        }
+    }
+}
+
+/// How a mount reads its scripts' header blocks.
+public struct CGIHeaderRules: Sendable, Equatable {
+    /// Largest header block. Default 32 KiB.
+    public var maxBytes: Int
+    /// Default `.strict`.
+    public var names: CGIScriptHeaders
+
+    public init(maxBytes: Int = 32 * 1024, names: CGIScriptHeaders = .strict) {
+        self.maxBytes = maxBytes
+        self.names = names
     }
 }
 

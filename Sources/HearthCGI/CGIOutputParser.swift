@@ -16,12 +16,20 @@ public struct CGIOutputParser: Sendable {
     }
 
     public let maxHeaderBytes: Int
+    /// Which field names the block may hold. Default `.strict`.
+    public let names: CGIScriptHeaders
     private var buffer: [UInt8] = []
     private var scanned = 0
     private var finished = false
 
-    public init(maxHeaderBytes: Int = 32 * 1024) {
+    public init(maxHeaderBytes: Int = 32 * 1024, names: CGIScriptHeaders = .strict) {
         self.maxHeaderBytes = maxHeaderBytes
+        self.names = names
+    }
+
+    /// A parser with a mount's rules.
+    public init(rules: CGIHeaderRules) {
+        self.init(maxHeaderBytes: rules.maxBytes, names: rules.names)
     }
 
     /// Adds bytes from the script's stdout. After `.head` or `.failure` the
@@ -37,7 +45,7 @@ public struct CGIOutputParser: Sendable {
             return .needMore
         }
         if end.headerEnd > maxHeaderBytes { return finish(.failure(.headerTooLarge(limit: maxHeaderBytes))) }
-        let result = CGIHeaderBlock.parse(buffer[..<end.headerEnd])
+        let result = CGIHeaderBlock.parse(buffer[..<end.headerEnd], names: names)
         switch result {
         case .success(let head): return finish(.head(head, body: Array(buffer[end.bodyStart...])))
         case .failure(let error): return finish(.failure(error))

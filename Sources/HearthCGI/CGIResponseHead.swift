@@ -8,12 +8,16 @@ public struct CGIResponseHead: Sendable, Equatable {
     public var location: String?
     /// Every other field, in order, names as the script wrote them.
     public var fields: [CGIField]
+    /// Under `CGIScriptHeaders.lenient`, the names of fields read but not
+    /// relayed, being no HTTP token (cgitb's `<!--`); empty otherwise.
+    public var droppedNames: [String] = []
 
-    public init(status: CGIStatus? = nil, contentType: String? = nil, location: String? = nil, fields: [CGIField] = []) {
+    public init(status: CGIStatus? = nil, contentType: String? = nil, location: String? = nil, fields: [CGIField] = [], droppedNames: [String] = []) {
         self.status = status
         self.contentType = contentType
         self.location = location
         self.fields = fields
+        self.droppedNames = droppedNames
     }
 }
 

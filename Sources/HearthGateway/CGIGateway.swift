@@ -11,7 +11,7 @@ import NIOPosix
 
 /// The CGI responder (RFC 3875): resolves the script, prepares its input,
 /// starts it and relays its response. One per script directory.
-public struct CGIGateway: Responder {
+public struct CGIGateway: ExplainingResponder {
     public let mount: CGIMountConfiguration
     let server: CGIServer
     let resolver: CGIScriptResolver
@@ -73,23 +73,9 @@ public struct CGIGateway: Responder {
     }
 
     private func spawnRequest(_ script: CGIScript, request: Request, input: ScriptInput) -> SpawnRequest {
-        var extra: [(name: String, value: String)] = []
-        // php-cgi refuses to run unless REDIRECT_STATUS says a server sent it
-        // (its force_redirect guard); Apache's Action sets it the same way.
-        if script.interpreter != nil { extra.append(("REDIRECT_STATUS", "200")) }
-        let environment = CGIEnvironmentBuilder.build(
-            request: CGIRequestMapping.head(request), script: script,
-            body: input.length.map { .exactly($0) } ?? .none,
-            connection: CGIRequestMapping.connection(request), server: server,
-            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: mount.environment),
-            authentication: CGIRequestMapping.authentication(request), extra: extra
-        )
-        var arguments = script.interpreter.map { [$0, script.filePath] } ?? [script.filePath]
-        if mount.commandLineWords {
-            arguments += CGICommandLine.searchWords(method: request.head.method.rawValue, queryString: CGIRequestMapping.head(request).queryString)
-        }
         var spawn = SpawnRequest(
-            executable: script.interpreter ?? script.filePath, arguments: arguments, environment: environment,
+            executable: script.interpreter ?? script.filePath, arguments: arguments(script, request: request),
+            environment: environment(script, request: request, bodyLength: input.length),
             workingDirectory: script.directory, stdinFile: input.stdinFile
         )
         spawn.confine(mount.limits, group: mount.controlGroup)
@@ -98,11 +84,54 @@ public struct CGIGateway: Responder {
     }
 }
 
+extension CGIGateway {
+    /// The script's environment: `bodyLength` is the body's length once
+    /// read (after de-chunking), nil for none.
+    func environment(_ script: CGIScript, request: Request, bodyLength: Int?) -> [(name: String, value: String)] {
+        var extra: [(name: String, value: String)] = []
+        // php-cgi refuses to run unless REDIRECT_STATUS says a server sent it
+        // (its force_redirect guard); Apache's Action sets it the same way.
+        if script.interpreter != nil { extra.append(("REDIRECT_STATUS", "200")) }
+        return CGIEnvironmentBuilder.build(
+            request: CGIRequestMapping.head(request), script: script,
+            body: bodyLength.map { .exactly($0) } ?? .none,
+            connection: CGIRequestMapping.connection(request), server: server,
+            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: mount.environment),
+            authentication: CGIRequestMapping.authentication(request), extra: extra
+        )
+    }
+
+    func arguments(_ script: CGIScript, request: Request) -> [String] {
+        var arguments = script.interpreter.map { [$0, script.filePath] } ?? [script.filePath]
+        if mount.commandLineWords {
+            arguments += CGICommandLine.searchWords(method: request.head.method.rawValue, queryString: CGIRequestMapping.head(request).queryString)
+        }
+        return arguments
+    }
+
+    /// The script the request names and the environment it would get,
+    /// resolved as `respond` resolves it; nothing is started. The body's
+    /// length is the request's `Content-Length` (a chunked body's is known
+    /// only once it is read).
+    public func explain(_ request: Request) throws -> Explanation {
+        let script = try resolve(request)
+        if let warm, warm.runsWarm(script) { return warm.explain(request, script: script, mount: mount) }
+        let handler = script.interpreter.map { "interpreter \($0), run once per request (CGI)" } ?? (script.isNPH ? "CGI script (non-parsed headers)" : "CGI script")
+        return Explanation(
+            handler: handler, file: script.filePath,
+            notes: ["command: \(arguments(script, request: request).joined(separator: " "))", "working directory: \(script.directory)"],
+            environment: environment(script, request: request, bodyLength: request.contentLength)
+        )
+    }
+}
+
 /// Scripts in a CGI directory that run warm, as pooled FastCGI workers
 /// (`*.fcgi`), rather than once per request. HearthWorkers provides it.
 public protocol WarmScripts: Sendable {
     func runsWarm(_ script: CGIScript) -> Bool
     func respond(to request: Request, script: CGIScript, mount: CGIMountConfiguration, writer: consuming ResponseWriter) async throws
+    /// What `respond` would send the worker, without starting it.
+    func explain(_ request: Request, script: CGIScript, mount: CGIMountConfiguration) -> Explanation
 }
 
 /// The HTTP request as the RFC 3875 model sees it.

@@ -1,3 +1,4 @@
+import HearthCGI
 import HearthProcess
 
 /// One script directory and how its scripts run. Every field has a default.
@@ -33,6 +34,10 @@ public struct CGIMountConfiguration: Sendable {
     public var maxOutputBytes: Int? = nil
     /// Largest header block a script may print. Default 32 KiB.
     public var maxScriptHeaderBytes: Int = 32 * 1024
+    /// Which header field names a script may print (`script_headers`):
+    /// `.lenient` takes what Apache takes (cgitb's `<!--: spam`). Default
+    /// `.strict`.
+    public var scriptHeaders: CGIScriptHeaders = .strict
     /// Most concurrent runs of one script; more wait in line. Default 32.
     public var maxConcurrentPerScript: Int = 32
     /// How long a request waits in line for a free slot (this script's cap
@@ -65,4 +70,7 @@ public struct CGIMountConfiguration: Sendable {
     public var controlGroup: ControlGroup? = nil
 
     public init() {}
+
+    /// How this mount reads its scripts' header blocks.
+    public var headerRules: CGIHeaderRules { CGIHeaderRules(maxBytes: maxScriptHeaderBytes, names: scriptHeaders) }
 }

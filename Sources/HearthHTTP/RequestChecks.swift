@@ -148,3 +148,23 @@ enum HostField {
         return bytes.isEmpty || Int(String(decoding: bytes, as: UTF8.self))! <= 65535
     }
 }
+
+/// A request head taken as the connection takes one (`HTTPConnection`):
+/// an absolute-form target normalized, then the same checks. For `hearth
+/// explain`, whose request comes from a command line.
+public enum RequestHeadRules {
+    public static func accept(_ head: inout HTTPRequestHead, configuration: HTTPServerConfiguration) throws(HTTPError) {
+        RequestTarget.normalize(&head)
+        if let error = HeadValidation.check(head, configuration: configuration) { throw error }
+    }
+
+    /// An HTTP/1.1 request with no body, made from its parts and accepted
+    /// as above.
+    public static func request(
+        method: String, target: String, headers: [(String, String)], connection: ConnectionInfo, configuration: HTTPServerConfiguration
+    ) throws(HTTPError) -> Request {
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: target, headers: HTTPHeaders(headers))
+        try accept(&head, configuration: configuration)
+        return Request(head: head, body: .empty, connection: connection)
+    }
+}

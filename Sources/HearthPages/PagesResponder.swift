@@ -8,7 +8,7 @@ import Logging
 /// is rendered by the page handler; every other URL, and a directory whose
 /// static index file exists, goes to the static responder, which never
 /// serves a template's source.
-public struct PagesResponder: Responder {
+public struct PagesResponder: ExplainingResponder {
     let configuration: StaticFilesConfiguration
     let route: PageRoute
     let files: StaticFileResponder
@@ -33,6 +33,13 @@ public struct PagesResponder: Responder {
         } else {
             try await files.respond(to: request, writer: writer)
         }
+    }
+
+    /// A page is rendered in-process; anything else is the static
+    /// responder's, told as it would answer.
+    public func explain(_ request: Request) throws -> Explanation {
+        guard isPage(request) else { return try files.explain(request) }
+        return Explanation(handler: "server page (a template rendered in-process, hot)")
     }
 
     /// Decided on the path as the static responder reads it (decoded once,

@@ -14,16 +14,16 @@ package struct ScriptResponseRelay {
     package let label: String
     package let request: Request
     /// Largest header block the script may send.
-    package let maxHeaderBytes: Int
+    package let headerRules: CGIHeaderRules
     /// Body bytes allowed before the response is given up (SECURITY.md,
     /// "runaway output"); nil for no cap.
     package let maxOutputBytes: Int?
     package let logger: Logger
 
-    package init(label: String, request: Request, maxHeaderBytes: Int, maxOutputBytes: Int?, logger: Logger) {
+    package init(label: String, request: Request, headerRules: CGIHeaderRules, maxOutputBytes: Int?, logger: Logger) {
         self.label = label
         self.request = request
-        self.maxHeaderBytes = maxHeaderBytes
+        self.headerRules = headerRules
         self.maxOutputBytes = maxOutputBytes
         self.logger = logger
     }
@@ -33,7 +33,7 @@ package struct ScriptResponseRelay {
     /// cannot be completed: the client learns of the loss only by the
     /// connection closing, which the throw brings about.
     package func run(_ source: inout some ScriptOutputSource, slot: inout ResponseWriter?) async throws -> ScriptRelayOutcome {
-        var parser = CGIOutputParser(maxHeaderBytes: maxHeaderBytes)
+        var parser = CGIOutputParser(rules: headerRules)
         while let chunk = try await source.next() {
             switch parser.feed(chunk.readableBytesView) {
             case .needMore:

@@ -8,7 +8,7 @@ import NIOHTTP1
 /// and conditional requests, single byte ranges, zero-copy bodies. Never
 /// serves a file outside its root, in a forbidden root, or a dot file; each
 /// refusal is answered with its status and logged with the reason.
-public struct StaticFileResponder: Responder {
+public struct StaticFileResponder: ExplainingResponder {
     let configuration: StaticFilesConfiguration
     let resolver: FileResolver
     /// The mount's URL path as request paths are read.
@@ -34,6 +34,25 @@ public struct StaticFileResponder: Responder {
             reply = .error(error)
         }
         try await reply.send(for: request, writer: writer)
+    }
+
+    /// The answer `plan` decides on, told; the file it opened is closed
+    /// again, never read.
+    public func explain(_ request: Request) throws -> Explanation {
+        switch try plan(request) {
+        case .file(let file, let status, let range, _):
+            file.close()
+            let part = status == .partialContent ? ", bytes \(range.lowerBound)-\(range.upperBound - 1)" : ""
+            return Explanation(handler: "static file", file: file.target.resolved, notes: ["\(status.code) \(status.reasonPhrase)\(part)"])
+        case .notModified:
+            return Explanation(handler: "static file", notes: ["304 Not Modified"])
+        case .redirect(let location):
+            return Explanation(handler: "static files (a directory)", notes: ["301 Moved Permanently to \(location)"])
+        case .page:
+            return Explanation(handler: "static files (a directory listing)")
+        case .error(let error):
+            throw error
+        }
     }
 
     /// Decides the answer; only the file body is left to send.

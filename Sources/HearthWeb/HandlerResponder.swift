@@ -9,7 +9,7 @@ import NIOHTTP1
 /// `HearthRequest` with the meta-variables a cold script at the same mount
 /// would get (one builder, `CGIEnvironmentBuilder`), and the handler's
 /// `HearthResponse` is written back, in memory or streamed.
-public struct HandlerResponder: Responder {
+public struct HandlerResponder: ExplainingResponder {
     public let handler: any HearthHandler
     /// The mount prefix: SCRIPT_NAME (RFC 3875 §4.1.13); "" for the root.
     public let scriptName: String
@@ -47,6 +47,18 @@ public struct HandlerResponder: Responder {
             ])
         }
         try await write(response, to: writer)
+    }
+
+    /// A hot handler runs in-process: its type, and the SCRIPT_NAME and
+    /// PATH_INFO it would read.
+    public func explain(_ request: Request) throws -> Explanation {
+        let path = try request.path
+        guard let rest = path.below(mountPath) else { throw HTTPError(.notFound, "outside the mount \(scriptName)/") }
+        let pathInfo = RequestPath.pathInfo(rest, trailingSlash: path.trailingSlash)
+        return Explanation(
+            handler: "Swift handler \(type(of: handler)), in-process (hot)",
+            notes: ["SCRIPT_NAME=\(scriptName)"] + (pathInfo.isEmpty ? [] : ["PATH_INFO=\(pathInfo)"])
+        )
     }
 
     /// Bytes: one write with Content-Length. Stream: chunked (or until

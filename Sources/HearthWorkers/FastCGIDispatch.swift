@@ -1,3 +1,4 @@
+import HearthCGI
 import HearthGateway
 import HearthHTTP
 import HearthRelay
@@ -11,7 +12,7 @@ import Logging
 struct FastCGIDispatch {
     let backend: any FastCGIBackend
     let label: String
-    let maxHeaderBytes: Int
+    let headerRules: CGIHeaderRules
     /// The body bytes an answer may have (`max_output`); nil for no cap.
     let maxOutputBytes: Int?
     let redirector: LocalRedirector
@@ -26,7 +27,7 @@ struct FastCGIDispatch {
             request.notes["fastcgi"] = label
             if let worker = lease.worker { request.notes["worker"] = String(worker) }
             let exchange = FastCGIExchange(
-                lease: lease, request: request, label: label, maxHeaderBytes: maxHeaderBytes, maxOutputBytes: maxOutputBytes, redirector: redirector, logger: logger
+                lease: lease, request: request, label: label, headerRules: headerRules, maxOutputBytes: maxOutputBytes, redirector: redirector, logger: logger
             )
             do {
                 return try await exchange.run(params: params, input: input, slot: &slot)

@@ -19,7 +19,7 @@ struct FastCGIExchange {
     let lease: BackendLease
     let request: Request
     let label: String
-    let maxHeaderBytes: Int
+    let headerRules: CGIHeaderRules
     let maxOutputBytes: Int?
     let redirector: LocalRedirector
     let logger: Logger
@@ -44,7 +44,7 @@ struct FastCGIExchange {
         defer { watch.cancel() }
         var relay = FastCGIResponseRelay(
             connection: lease.connection, host: host, label: label, origin: lease.origin, request: request,
-            maxHeaderBytes: maxHeaderBytes, maxOutputBytes: maxOutputBytes, logger: logger, isInterrupted: { interruption.interruption != nil },
+            headerRules: headerRules, maxOutputBytes: maxOutputBytes, logger: logger, isInterrupted: { interruption.interruption != nil },
             onEnd: { [lease] in
                 // The request is over for the application: watch ended
                 // first, as below, then the connection given back clean.

@@ -1,3 +1,4 @@
+import HearthCGI
 import HearthGateway
 
 /// A URL prefix served by a FastCGI application: a pool of workers Hearth
@@ -34,6 +35,14 @@ public struct FastCGIMountConfiguration: Sendable {
     /// cut off (a 502 when the whole answer was in before anything was
     /// sent), as for a cgi mount. Default nil: no cap.
     public var maxOutputBytes: Int? = nil
+    /// Which header field names the application may send
+    /// (`script_headers`). Default `.strict`.
+    public var scriptHeaders: CGIScriptHeaders = .strict
+    /// Variables passed with every request after the RFC 3875 ones
+    /// (`params`; nginx's `fastcgi_param`, Apache's `SetEnv`), never in
+    /// their place: the config refuses the names of request variables,
+    /// and `FastCGIParams` drops any name already set. Default none.
+    public var params: [(name: String, value: String)] = []
     /// Pass `Authorization` as HTTP_AUTHORIZATION. Default false.
     public var passAuthorization: Bool = false
 
@@ -41,6 +50,9 @@ public struct FastCGIMountConfiguration: Sendable {
         self.urlPath = urlPath
         self.backend = backend
     }
+
+    /// How this mount reads the application's header blocks.
+    public var headerRules: CGIHeaderRules { CGIHeaderRules(maxBytes: maxScriptHeaderBytes, names: scriptHeaders) }
 }
 
 /// An application server Hearth connects to but does not start.

@@ -8,7 +8,7 @@ import Logging
 /// environment is built by the cold path's function (RFC 3875 §4.1 — the
 /// FastCGI PARAMS *are* CGI meta-variables) and the answer parsed by its
 /// parser, so a script behaves the same at either temperature.
-public struct FastCGIResponder: Responder {
+public struct FastCGIResponder: ExplainingResponder {
     public let mount: FastCGIMountConfiguration
     let backend: any FastCGIBackend
     let server: CGIServer
@@ -38,12 +38,8 @@ public struct FastCGIResponder: Responder {
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
         )
         defer { input.close() }
-        let params = FastCGIParams.build(
-            request: request, script: script, input: input, server: server,
-            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []),
-            redirectStatus: mount.directory != nil
-        )
-        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, maxHeaderBytes: mount.maxScriptHeaderBytes, maxOutputBytes: mount.maxOutputBytes, redirector: redirector, logger: logger)
+        let params = params(request, script: script, bodyLength: input.length)
+        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, headerRules: mount.headerRules, maxOutputBytes: mount.maxOutputBytes, redirector: redirector, logger: logger)
         try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 
@@ -69,6 +65,33 @@ public struct FastCGIResponder: Responder {
 }
 
 extension FastCGIResponder {
+    /// The file (or application) the request goes to and the PARAMS it
+    /// would be sent, resolved as `respond` resolves it; no worker is
+    /// started or asked, no server connected to.
+    public func explain(_ request: Request) throws -> Explanation {
+        let script = try resolve(request)
+        let handler: String
+        var notes: [String] = []
+        switch mount.backend {
+        case .pool(let pool):
+            handler = "FastCGI pool \(pool.command.joined(separator: " ")), \(pool.minProcesses)–\(pool.maxProcesses) workers"
+        case .remote(let remote):
+            handler = "remote FastCGI server at \(remote.address)"
+        }
+        if !mount.params.isEmpty { notes.append("params: \(mount.params.map(\.name).joined(separator: ", ")) (after the request's variables)") }
+        let params = params(request, script: script, bodyLength: request.contentLength)
+        return Explanation(handler: handler, file: script.filePath.isEmpty ? nil : script.filePath, notes: notes, environment: params.map { ($0.0, $0.1) })
+    }
+
+    /// The PARAMS of a request to this mount.
+    func params(_ request: Request, script: CGIScript, bodyLength: Int?) -> [(String, String)] {
+        FastCGIParams.build(
+            request: request, script: script, bodyLength: bodyLength, server: server,
+            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []),
+            redirectStatus: mount.directory != nil, params: mount.params
+        )
+    }
+
     /// `not a .php file: /srv/app/readme.txt`.
     func notRun(_ path: String) -> HTTPError {
         HTTPError(.forbidden, "not a .\(mount.extensions.joined(separator: " or .")) file: \(path)")
@@ -81,16 +104,23 @@ enum FastCGIParams {
     /// `redirectStatus`: the application runs files it is handed, as an
     /// interpreter does; php-cgi refuses to unless REDIRECT_STATUS says a
     /// server sent the request (its force_redirect guard), warm as cold.
+    /// `params` (the mount's `params:`) come after, and one whose name
+    /// the request already set is dropped: a param never stands in for
+    /// REMOTE_ADDR, an HTTP_* header or any other request variable.
+    /// `bodyLength`: the body's length once read, nil for none.
     static func build(
-        request: Request, script: CGIScript, input: ScriptInput, server: CGIServer, policy: CGIEnvironmentPolicy, redirectStatus: Bool = false
+        request: Request, script: CGIScript, bodyLength: Int?, server: CGIServer, policy: CGIEnvironmentPolicy, redirectStatus: Bool = false,
+        params: [(name: String, value: String)] = []
     ) -> [(String, String)] {
         let extra: [CGIEnvironmentBuilder.Variable] = redirectStatus ? [("REDIRECT_STATUS", "200")] : []
-        return CGIEnvironmentBuilder.build(
+        let variables = CGIEnvironmentBuilder.build(
             request: CGIRequestMapping.head(request), script: script,
-            body: input.length.map { .exactly($0) } ?? .none,
+            body: bodyLength.map { .exactly($0) } ?? .none,
             connection: CGIRequestMapping.connection(request), server: server, policy: policy,
             authentication: CGIRequestMapping.authentication(request), extra: extra
         ).map { ($0.name, $0.value) }
+        let taken = Set(variables.map { $0.0.uppercased() })
+        return variables + params.filter { !taken.contains($0.name.uppercased()) }.map { ($0.name, $0.value) }
     }
 }
 

@@ -27,12 +27,25 @@ struct ScriptPools: WarmScripts {
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
         )
         defer { input.close() }
-        let params = FastCGIParams.build(
-            request: request, script: script, input: input, server: server,
-            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: [])
-        )
-        let dispatch = FastCGIDispatch(backend: pool, label: script.filePath, maxHeaderBytes: mount.maxScriptHeaderBytes, maxOutputBytes: mount.maxOutputBytes, redirector: redirector, logger: pools.logger)
+        let params = params(request, script: script, mount: mount, bodyLength: input.length)
+        var rules = mount.headerRules
+        rules.names = template.scriptHeaders ?? rules.names
+        let dispatch = FastCGIDispatch(backend: pool, label: script.filePath, headerRules: rules, maxOutputBytes: mount.maxOutputBytes, redirector: redirector, logger: pools.logger)
         try await dispatch.run(request, params: params, input: input, writer: writer)
+    }
+
+    func explain(_ request: Request, script: CGIScript, mount: CGIMountConfiguration) -> Explanation {
+        Explanation(
+            handler: "FastCGI pool of its own (*.fcgi), \(template.minProcesses)–\(template.maxProcesses) workers", file: script.filePath,
+            environment: params(request, script: script, mount: mount, bodyLength: request.contentLength).map { ($0.0, $0.1) }
+        )
+    }
+
+    private func params(_ request: Request, script: CGIScript, mount: CGIMountConfiguration, bodyLength: Int?) -> [(String, String)] {
+        FastCGIParams.build(
+            request: request, script: script, bodyLength: bodyLength, server: server,
+            policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []), params: template.params
+        )
     }
 
     /// Creates the pools of the executable `*.fcgi` files directly in the

@@ -1,3 +1,4 @@
+import HearthCGI
 import HearthProcess
 
 /// How one pool of FastCGI workers is run and supervised (the mod_fcgid
@@ -13,6 +14,14 @@ public struct WorkerPoolConfiguration: Sendable {
     /// The workers' environment; nothing else of the server's reaches them.
     /// Default `PATH` only.
     public var environment: [(name: String, value: String)] = [("PATH", "/usr/local/bin:/usr/bin:/bin")]
+    /// For the pools of `*.fcgi` scripts (`fcgi_scripts`): variables passed
+    /// with every request after the RFC 3875 ones, never in their place
+    /// (`params`). A `fastcgi` mount keeps its own in
+    /// `FastCGIMountConfiguration.params`. Default none.
+    public var params: [(name: String, value: String)] = []
+    /// For the pools of `*.fcgi` scripts: which header field names they
+    /// may send (`script_headers`); nil follows the CGI mount's. Default nil.
+    public var scriptHeaders: CGIScriptHeaders? = nil
     /// Workers started before the server accepts traffic and kept running.
     /// Default 1.
     public var minProcesses: Int = 1

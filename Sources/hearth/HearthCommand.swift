@@ -9,7 +9,7 @@ struct HearthCommand: AsyncParsableCommand {
         commandName: "hearth",
         abstract: "Runs CGI scripts as RFC 3875 says, and Swift handlers that stay warm.",
         version: HearthVersion.number,
-        subcommands: [Serve.self, Doctor.self, Conformance.self],
+        subcommands: [Serve.self, Doctor.self, Explain.self, Conformance.self],
         defaultSubcommand: Serve.self
     )
 }

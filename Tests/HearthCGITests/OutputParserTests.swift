@@ -14,8 +14,8 @@ enum ParseResult: Equatable, CustomStringConvertible {
         }
     }
 
-    static func parse(_ chunks: [ArraySlice<UInt8>], maxHeaderBytes: Int = 32 * 1024) -> ParseResult {
-        var parser = CGIOutputParser(maxHeaderBytes: maxHeaderBytes)
+    static func parse(_ chunks: [ArraySlice<UInt8>], maxHeaderBytes: Int = 32 * 1024, names: CGIScriptHeaders = .strict) -> ParseResult {
+        var parser = CGIOutputParser(maxHeaderBytes: maxHeaderBytes, names: names)
         for (index, chunk) in chunks.enumerated() {
             switch parser.feed(chunk) {
             case .needMore: continue

@@ -80,6 +80,15 @@ import Testing
         #expect(mode.description == "cgi-bin/a.cgi: not executable; chmod +x")
     }
 
+    /// cgitb's page starts with `<!--: spam`: the finding names the
+    /// setting that serves it; `cgi` alone does not mention it.
+    @Test func cgitbNamesTheSettingThatServesItsPage() {
+        let cgitb = DoctorFinding(path: "cgi-bin/app.py", problem: .importsRemovedModule("cgitb"))
+        #expect(cgitb.description.contains("script_headers: lenient"), "\(cgitb)")
+        let cgi = DoctorFinding(path: "cgi-bin/app.py", problem: .importsRemovedModule("cgi"))
+        #expect(!cgi.description.contains("script_headers"))
+    }
+
     @Test func examiningAFileOrNothingIsAnError() throws {
         let file = try dir.write("file", "x")
         #expect(throws: DoctorError.notADirectory(file)) { try ScriptDoctor().examine(directory: file) }

@@ -105,6 +105,64 @@ import Testing
         #expect(error.message.contains(says), "\(error.message)")
     }
 
+    /// `params:` on a pool, on a remote server and on `fcgi_scripts`, in
+    /// the order written; `script_headers` beside them.
+    @Test func paramsAndScriptHeadersReachTheirFields() throws {
+        let configuration = try parse("""
+            fastcgi:
+              - url: /git
+                command: /usr/lib/cgi-bin/gitweb.cgi
+                params: {GITWEB_CONFIG: /etc/gitweb.conf, APP_MODE: "1"}
+                script_headers: lenient
+              - url: /fpm
+                connect: 127.0.0.1:9000
+                params: {APP_ENV: production}
+            fcgi_scripts:
+              params: {GITWEB_CONFIG: /srv/gitweb.conf}
+              script_headers: lenient
+            """)
+        let pool = configuration.fastCGIMounts[0], remote = configuration.fastCGIMounts[1]
+        #expect(pool.params.map { "\($0.name)=\($0.value)" } == ["GITWEB_CONFIG=/etc/gitweb.conf", "APP_MODE=1"])
+        #expect(pool.scriptHeaders == .lenient)
+        #expect(remote.params.map { "\($0.name)=\($0.value)" } == ["APP_ENV=production"])
+        #expect(remote.scriptHeaders == .strict)
+        #expect(configuration.scriptPools?.params.map(\.name) == ["GITWEB_CONFIG"])
+        #expect(configuration.scriptPools?.scriptHeaders == .lenient)
+        #expect(try parse("fcgi_scripts:\n  min_processes: 1\n").scriptPools?.scriptHeaders == nil)
+        #expect(try parse("cgi:\n  - url: /cgi-bin\n    script_headers: lenient\n").cgiMounts[0].scriptHeaders == .lenient)
+        #expect(try parse("").cgiMounts[0].scriptHeaders == .strict)
+    }
+
+    /// A param may not pose as a request variable: refused at load, with
+    /// the key, line and column, whatever its case.
+    @Test(arguments: [
+        ("REMOTE_ADDR", 6), ("remote_addr", 6), ("HTTP_X_FORWARDED_FOR", 6), ("http_host", 6), ("SCRIPT_NAME", 6), ("SCRIPT_FILENAME", 6),
+        ("CONTENT_LENGTH", 6), ("PATH_INFO", 6), ("QUERY_STRING", 6), ("REMOTE_USER", 6), ("HTTPS", 6), ("DOCUMENT_ROOT", 6),
+    ])
+    func aParamNamedLikeARequestVariableIsRefused(name: String, line: Int) throws {
+        for section in ["fastcgi:\n  - url: /a\n    command: /bin/app\n    params:\n      ok: 1\n      \(name): x", "fastcgi:\n  - url: /a\n    connect: 127.0.0.1:9000\n    params:\n      ok: 1\n      \(name): x"] {
+            let error = try #require(throws: ConfigurationError.self) { try parse(section) }
+            #expect(error.key == "fastcgi[0].params.\(name)")
+            #expect(error.message.contains("is a request variable"), "\(error.message)")
+            #expect(error.position?.line == line && error.position?.column == 7, "\(error)")
+        }
+        let scripts = try #require(throws: ConfigurationError.self) { try parse("fcgi_scripts:\n  params:\n    \(name): x") }
+        #expect(scripts.key == "fcgi_scripts.params.\(name)")
+    }
+
+    @Test(arguments: [
+        ("fastcgi:\n  - command: /bin/app\n    params: {\"A=B\": x}", "fastcgi[0].params.A=B", "not a valid environment variable name"),
+        ("fastcgi:\n  - command: /bin/app\n    params: [A]", "fastcgi[0].params", "expected a mapping"),
+        ("fastcgi:\n  - command: /bin/app\n    script_headers: loose", "fastcgi[0].script_headers", "expected one of strict, lenient"),
+        ("cgi:\n  - url: /cgi-bin\n    script_headers: apache", "cgi[0].script_headers", "expected one of strict, lenient"),
+        ("cgi:\n  - url: /cgi-bin\n    params: {A: b}", "cgi[0].params", "unknown key \"params\""),
+    ])
+    func paramsAndScriptHeadersMistakes(yaml: String, key: String, says: String) throws {
+        let error = try #require(throws: ConfigurationError.self) { try parse(yaml) }
+        #expect(error.key == key)
+        #expect(error.message.contains(says), "\(error.message)")
+    }
+
     @Test(arguments: [
         ("unix:/run/app.sock", FastCGIAddress.unix("/run/app.sock")),
         ("127.0.0.1:9000", .tcp(host: "127.0.0.1", port: 9000)),

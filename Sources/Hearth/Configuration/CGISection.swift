@@ -1,3 +1,4 @@
+import HearthCGI
 import HearthGateway
 
 /// One item of the `cgi:` list → `CGIMountConfiguration`.
@@ -13,6 +14,7 @@ enum CGISection {
         .init("kill_grace") { $0.killGrace = try $1.duration(atLeast: .zero) },
         .init("max_output") { $0.maxOutputBytes = try maxOutput($1) },
         .init("max_script_header") { $0.maxScriptHeaderBytes = try $1.size(in: 1...Int.max) },
+        .init("script_headers") { $0.scriptHeaders = try scriptHeaders($1) },
         .init("max_concurrent") { $0.maxConcurrentPerScript = try $1.integer(in: 1...Int.max) },
         .init("queue_timeout") { $0.queueTimeout = try $1.duration(atLeast: .zero) },
         .init("interpreters") { $0.interpreters = try interpreters($1) },
@@ -23,6 +25,11 @@ enum CGISection {
         // Looked up once the whole file is read (RunAsSection.resolve).
         .init("run_as") { _, node in _ = try RunAsSection.name(node) },
     ]
+
+    /// `strict` (RFC 9110 token names only) or `lenient` (what Apache takes).
+    static func scriptHeaders(_ node: ConfigurationNode) throws -> CGIScriptHeaders {
+        try node.word([("strict", .strict), ("lenient", .lenient)])
+    }
 
     static func maxOutput(_ node: ConfigurationNode) throws -> Int? {
         try node.text(expecting: "a size or off") == "off" ? nil : node.size(in: 1...Int.max)

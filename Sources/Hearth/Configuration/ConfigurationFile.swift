@@ -120,7 +120,7 @@ public enum ConfigurationFile {
             configuration.fastCGIMounts = items.map(\.mount)
             for item in items { configuration.authentication[item.mount.urlPath] = item.auth }
         },
-        .init("fcgi_scripts") { $0.scriptPools = try $1.read(WorkerPoolConfiguration(), keys: FastCGISection.poolKeys) },
+        .init("fcgi_scripts") { $0.scriptPools = try $1.read(WorkerPoolConfiguration(), keys: FastCGISection.scriptPoolKeys) },
         .init("static") { configuration, node in
             let items = try node.items().map { try $0.read(AuthSection.Protected(mount: .init()), keys: AuthSection.keys(StaticSection.keys)) }
             configuration.staticMounts = items.map(\.mount)

@@ -1,4 +1,5 @@
 import HearthAuth
+import HearthCGI
 import HearthWorkers
 
 /// One item of the `fastcgi:` list → `FastCGIMountConfiguration`, and the
@@ -44,6 +45,8 @@ enum FastCGISection {
         .init("chunked_bodies") { $0.mount.chunkedBodies = try $1.word([("dechunk", .dechunk), ("refuse", .refuse)]) },
         .init("max_script_header") { $0.mount.maxScriptHeaderBytes = try $1.size(in: 1...Int.max) },
         .init("max_output") { $0.mount.maxOutputBytes = try CGISection.maxOutput($1) },
+        .init("script_headers") { $0.mount.scriptHeaders = try CGISection.scriptHeaders($1) },
+        .init("params") { $0.mount.params = try params($1) },
         .init("pass_authorization") { $0.mount.passAuthorization = try $1.boolean() },
         .init("max_connections") { $0.maxConnections = try $1.integer(in: 1...Int.max) },
         .init("auth") { $0.auth = try AuthSection.read($1) },
@@ -69,6 +72,34 @@ enum FastCGISection {
         // Looked up once the whole file is read (RunAsSection.resolve).
         .init("run_as") { _, node in _ = try RunAsSection.name(node) },
     ]
+
+    /// `fcgi_scripts:`: a pool's settings, and what the pools of `*.fcgi`
+    /// scripts alone take from there (a `fastcgi` item has them as its own
+    /// keys, for its pool or its remote server alike).
+    static let scriptPoolKeys: [ConfigurationKey<WorkerPoolConfiguration>] = poolKeys + [
+        .init("params") { $0.params = try params($1) },
+        .init("script_headers") { $0.scriptHeaders = try CGISection.scriptHeaders($1) },
+    ]
+
+    /// `{GITWEB_CONFIG: /etc/gitweb.conf}`: named as `environment` names
+    /// are, and never as a request variable (REMOTE_ADDR, SCRIPT_NAME,
+    /// HTTP_*, …): a param comes after them and must not pass for one.
+    static func params(_ node: ConfigurationNode) throws -> [(name: String, value: String)] {
+        var params: [(name: String, value: String)] = []
+        for entry in try node.entries() {
+            guard !entry.name.isEmpty, !entry.name.contains("="), !entry.name.utf8.contains(0) else {
+                throw entry.key.error("is not a valid environment variable name")
+            }
+            let upper = entry.name.uppercased()
+            if CGIEnvironmentBuilder.requestVariableNames.contains(upper) || upper.hasPrefix(CGIEnvironmentBuilder.headerVariablePrefix) {
+                throw entry.key.error("\(entry.name) is a request variable (RFC 3875 §4.1, or a header as HTTP_*), set by the server for each request; a param may not replace it")
+            }
+            let value = try entry.value.text(expecting: "a value")
+            guard !value.utf8.contains(0) else { throw entry.value.error("must not contain a NUL byte") }
+            params.append((entry.name, value))
+        }
+        return params
+    }
 
     /// `[/usr/bin/php-cgi, -d, opcache.enable=1]` or one absolute path.
     private static func command(_ node: ConfigurationNode) throws -> [String] {

@@ -56,6 +56,10 @@ public enum DoctorProblem: Sendable, Hashable, Comparable {
         case .interpreterMissing: "install it or correct the #! line"
         case .crlfLineEndings: "run dos2unix"
         case .worldWritable: "chmod o-w"
+        case .importsRemovedModule("cgitb"):
+            // cgitb's traceback page starts with `<!--: spam`, no header
+            // a strict parser takes: 502 until the mount is lenient.
+            "port it (the traceback module, logging) or install legacy-cgi from PyPI; its traceback page starts with the line '<!--: spam', which the mount serves with script_headers: lenient (else 502)"
         case .importsRemovedModule: "port it (urllib.parse, email.message) or install legacy-cgi from PyPI"
         }
     }
