@@ -33,20 +33,7 @@ struct Explain: AsyncParsableCommand {
     @Option(name: .customLong("client-port"), help: "The client's port (REMOTE_PORT). Default 0.")
     var clientPort: Int = 0
 
-    @Option(help: "The address the request arrives on (SERVER_ADDR), as serve's --host.")
-    var host: String?
-
-    @Option(help: "The port the request arrives on (SERVER_PORT), as serve's --port.")
-    var port: String?
-
-    @Option(name: .customLong("cgi-bin"), help: "Script directory served at /cgi-bin/. Default ./cgi-bin.")
-    var cgiBin: String?
-
-    @Option(help: "Document root served at /. Default ./public.")
-    var root: String?
-
-    @Option(help: "A YAML config file (see docs/configuration.md), as for serve.")
-    var config: String?
+    @OptionGroup var options: SiteOptions
 
     func validate() throws {
         for header in headers where Self.field(header) == nil {
@@ -58,8 +45,7 @@ struct Explain: AsyncParsableCommand {
         let site: Site
         var configuration: HearthConfiguration
         do {
-            configuration = try config.map { try ConfigurationFile.load(path: $0) } ?? HearthConfiguration()
-            try CommandLineFlags(host: host, port: port, cgiBin: cgiBin, root: root).apply(to: &configuration)
+            configuration = try options.configuration()
             let logger = Logging.bootstrap(level: .warning)
             DefaultDirectories.skipMissing(in: &configuration, logger: logger)
             site = try SiteBuilder(configuration: configuration).buildForExplaining(logger: logger)

@@ -13,20 +13,7 @@ struct Serve: AsyncParsableCommand {
         discussion: "Exit status: 0 after a graceful stop (SIGTERM, SIGINT), 1 when the server cannot start or fails, 64 for a wrong command line, 78 for a configuration error."
     )
 
-    @Option(help: "Address to listen on (IPv4 or IPv6). Default 127.0.0.1.")
-    var host: String?
-
-    @Option(help: "Port to listen on, 0 to 65535; 0 picks a free one. Default 8080.")
-    var port: String?
-
-    @Option(name: .customLong("cgi-bin"), help: "Script directory served at /cgi-bin/. Default ./cgi-bin.")
-    var cgiBin: String?
-
-    @Option(help: "Document root served at /. Default ./public.")
-    var root: String?
-
-    @Option(help: "A YAML config file (see docs/configuration.md).")
-    var config: String?
+    @OptionGroup var options: SiteOptions
 
     @Option(help: "Started as root: the user to become once the port is bound (server.user). Default: none.")
     var user: String?
@@ -46,8 +33,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve() async throws {
-        var configuration = try config.map { try ConfigurationFile.load(path: $0) } ?? HearthConfiguration()
-        try CommandLineFlags(host: host, port: port, cgiBin: cgiBin, root: root, user: user).apply(to: &configuration)
+        var configuration = try options.configuration(user: user)
         let logger = Logging.bootstrap(level: configuration.logLevel)
         DefaultDirectories.skipMissing(in: &configuration, logger: logger)
         let site = try SiteBuilder(configuration: configuration).build(logger: logger)

@@ -68,13 +68,8 @@ struct ParamsLiveTests {
             foreach (['GITWEB_CONFIG', 'APP_MODE', 'REMOTE_ADDR', 'HTTP_X_SPOOF'] as $name) { echo $name, '=', $_SERVER[$name] ?? '-', "\n"; }
             """#)
         let socket = directory.path + "/php.sock"
-        let php = Process()
-        php.executableURL = URL(fileURLWithPath: WarmApps.phpCGI)
-        php.arguments = ["-b", socket]
-        php.environment = ["PATH": "/usr/bin:/bin", "PHP_FCGI_MAX_REQUESTS": "0"]
-        try php.run()
+        let php = try await WarmApps.startPHPServer(socket: socket)
         defer { kill(php.processIdentifier, SIGKILL); php.waitUntilExit() }
-        #expect(await Processes.eventually { FileManager.default.fileExists(atPath: socket) })
         let site = try await CGITestSite.start(scripts: [:], site: { configuration in
             var mount = FastCGIMountConfiguration(urlPath: "/php", backend: .remote(RemoteBackendConfiguration(address: .unix(socket))))
             mount.directory = directory.path

@@ -14,13 +14,8 @@ struct RemoteBackendTests {
         let directory = try TemporaryDirectory()
         _ = try directory.write("page.php", WarmApps.phpPage)
         let socket = directory.path + "/php.sock"
-        let php = Process()
-        php.executableURL = URL(fileURLWithPath: WarmApps.phpCGI)
-        php.arguments = ["-b", socket]
-        php.environment = ["PATH": "/usr/bin:/bin", "PHP_FCGI_MAX_REQUESTS": "0"]
-        try php.run()
+        let php = try await WarmApps.startPHPServer(socket: socket)
         defer { kill(php.processIdentifier, SIGKILL); php.waitUntilExit() }
-        #expect(await Processes.eventually { FileManager.default.fileExists(atPath: socket) })
 
         let site = try await CGITestSite.start(scripts: [:], site: { configuration in
             var mount = FastCGIMountConfiguration(urlPath: "/warm/php", backend: .remote(RemoteBackendConfiguration(address: .unix(socket))))

@@ -4,10 +4,24 @@ import HearthHTTP
 import HearthTesting
 import HearthWorkers
 import Logging
+import Testing
 
 /// The real FastCGI applications the warm tests run: a Perl CGI::Fast app
 /// (Debian libcgi-fast-perl) and PHP pages run by php-cgi.
 enum WarmApps {
+    /// php-cgi in its own external-server mode (`php-cgi -b SOCKET`), as
+    /// php-fpm would be: a FastCGI server Hearth did not start. Returns
+    /// once the socket exists; the caller kills it (SIGKILL) and waits.
+    static func startPHPServer(socket: String) async throws -> Process {
+        let php = Process()
+        php.executableURL = URL(fileURLWithPath: phpCGI)
+        php.arguments = ["-b", socket]
+        php.environment = ["PATH": "/usr/bin:/bin", "PHP_FCGI_MAX_REQUESTS": "0"]
+        try php.run()
+        #expect(await Processes.eventually { FileManager.default.fileExists(atPath: socket) })
+        return php
+    }
+
     /// Counts its requests; `?mark=PATH` writes its pid to PATH (so a test
     /// knows the request reached it), `?sleep=S` then sleeps, `?stderr=TEXT` writes TEXT to
     /// stderr, `?exit=N` exits mid-request; answers with its pid and count.
