@@ -4,7 +4,7 @@ import Glibc
 import Synchronization
 
 /// The control groups of one site: for each mount or pool whose `limits`
-/// cap `memory` or `processes`, a group `hearth-PID/LABEL` under the
+/// cap `memory`, `processes` or `cpu_quota`, a group `hearth-PID/LABEL` under the
 /// server's own group, made at start-up (as root, before privileges are
 /// dropped: the `cgroup.procs` descriptors are opened then and kept, and
 /// the child writes to the inherited descriptor) and removed at shutdown.
@@ -34,14 +34,20 @@ public final class ControlGroups: Sendable {
     /// says which caps it holds. A cap that cannot be set is an error
     /// naming its key (`memory`, `processes`), never skipped.
     public func makeGroup(label: String, limits: ProcessLimits) throws -> ControlGroup {
-        var caps: [(key: String, controller: String, v1: [(String, Int)], v2: [(String, Int)])] = []
+        var caps: [(key: String, controller: String, v1: [(String, String)], v2: [(String, String)])] = []
         if let bytes = limits.memoryBytes {
             // Swap included: memsw (v1) must be at least the memory cap, so
             // it is written after it; without swap accounting it is absent.
-            caps.append(("memory", "memory", [("memory.limit_in_bytes", bytes), ("memory.memsw.limit_in_bytes?", bytes)], [("memory.max", bytes), ("memory.swap.max?", 0)]))
+            caps.append(("memory", "memory", [("memory.limit_in_bytes", "\(bytes)"), ("memory.memsw.limit_in_bytes?", "\(bytes)")], [("memory.max", "\(bytes)"), ("memory.swap.max?", "0")]))
         }
         if let processes = limits.processes {
-            caps.append(("processes", "pids", [("pids.max", processes)], [("pids.max", processes)]))
+            caps.append(("processes", "pids", [("pids.max", "\(processes)")], [("pids.max", "\(processes)")]))
+        }
+        if let percent = limits.cpuQuotaPercent {
+            // CFS bandwidth: `percent` of one CPU's time in every 100 ms
+            // period, for the mount's processes together (200 %: two CPUs).
+            let period = 100_000, quota = percent * period / 100
+            caps.append(("cpu_quota", "cpu", [("cpu.cfs_period_us", "\(period)"), ("cpu.cfs_quota_us", "\(quota)")], [("cpu.max", "\(quota) \(period)")]))
         }
         var directories: [ControlGroup.Directory] = []
         do {
@@ -51,7 +57,7 @@ public final class ControlGroups: Sendable {
                 for (file, value) in location.version == .v1 ? cap.v1 : cap.v2 {
                     let optional = file.hasSuffix("?")
                     let name = optional ? String(file.dropLast()) : file
-                    let result = Self.write("\(value)", to: directory + "/" + name)
+                    let result = Self.write(value, to: directory + "/" + name)
                     if result != 0, !(optional && result == ENOENT) {
                         throw ControlGroupError(key: cap.key, reason: "cannot set \(directory)/\(name): \(Self.describe(result))")
                     }

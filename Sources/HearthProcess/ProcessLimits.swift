@@ -28,6 +28,10 @@ public struct ProcessLimits: Sendable, Equatable {
     /// Largest file a process may write, in bytes (RLIMIT_FSIZE): SIGXFSZ
     /// beyond. Default nil.
     public var fileSizeBytes: Int? = nil
+    /// The share of CPU time the mount's processes may take together, in
+    /// percent of one CPU (`cpu_quota`; 200 is two CPUs): the control
+    /// group's CFS bandwidth cap, which throttles and never kills. Default nil.
+    public var cpuQuotaPercent: Int? = nil
     /// Largest core dump (RLIMIT_CORE). Default 0: a script never dumps
     /// core (its memory may hold a request's secrets). nil leaves the
     /// server's own limit.
@@ -59,13 +63,13 @@ public struct ProcessLimits: Sendable, Equatable {
     public var configuredKeys: [String] {
         [
             ("cpu", cpuSeconds), ("memory", memoryBytes), ("processes", processes), ("open_files", openFiles),
-            ("file_size", fileSizeBytes), ("core", coreBytes == 0 ? nil : coreBytes),
+            ("file_size", fileSizeBytes), ("core", coreBytes == 0 ? nil : coreBytes), ("cpu_quota", cpuQuotaPercent),
         ].compactMap { $0.1 == nil ? nil : $0.0 }
     }
 
-    /// Whether the mount needs a control group: `memory` and `processes`
-    /// are caps of one; `cpu` is RLIMIT_CPU only.
-    public var needsControlGroup: Bool { memoryBytes != nil || processes != nil }
+    /// Whether the mount needs a control group: `memory`, `processes` and
+    /// `cpu_quota` are caps of one; `cpu` is RLIMIT_CPU only.
+    public var needsControlGroup: Bool { memoryBytes != nil || processes != nil || cpuQuotaPercent != nil }
 }
 
 extension SpawnRequest {

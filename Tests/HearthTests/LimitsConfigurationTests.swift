@@ -33,6 +33,21 @@ import Testing
         #expect(limits.coreBytes == 1 << 20)
     }
 
+    /// `cpu_quota`: a percentage of one CPU, or a number of CPUs.
+    @Test(arguments: [("50%", 50), ("0.5", 50), ("150%", 150), ("2", 200), ("1%", 1)])
+    func aCPUQuotaIsAShareOfACPU(text: String, percent: Int) throws {
+        let configuration = try parse("cgi:\n  - url: /cgi-bin\n    limits: {cpu_quota: \"\(text)\"}\n")
+        #expect(configuration.cgiMounts[0].limits.cpuQuotaPercent == percent)
+        #expect(configuration.cgiMounts[0].limits.needsControlGroup)
+    }
+
+    @Test(arguments: ["0.5%", "0", "half", "-1", "12.5%"])
+    func aCPUQuotaThatIsNoShareIsRefused(text: String) throws {
+        let error = #expect(throws: ConfigurationError.self) { try parse("cgi:\n  - url: /cgi-bin\n    limits: {cpu_quota: \"\(text)\"}\n") }
+        #expect(error?.key == "cgi[0].limits.cpu_quota")
+        #expect(error?.message.contains("a share of CPU of at least 1%") == true, "\(String(describing: error))")
+    }
+
     /// Scripts never dump core unless a mount says so.
     @Test func coreIsZeroWithoutALimitsSection() throws {
         let configuration = try parse("cgi:\n  - url: /cgi-bin\nfastcgi:\n  - url: /app\n    command: /bin/app\nfcgi_scripts:\n  max_processes: 2\n")

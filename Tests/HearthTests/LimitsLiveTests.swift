@@ -111,6 +111,23 @@ struct ControlGroupLimitsLiveTests {
         for path in paths { #expect(!Confinement.exists(path), "\(path) removed at shutdown") }
     }
 
+    /// `cpu_quota: 20%`: a script that spins for one second of wall time
+    /// gets about a fifth of a second of CPU, throttled, not killed.
+    @Test(.enabled(if: ControlGroups().offers("cpu"), "needs the cpu controller"))
+    func aCPUQuotaThrottlesTheMountsScripts() async throws {
+        let site = try await CGITestSite.start(
+            scripts: ["spin.py": "#!/usr/bin/python3\nimport os, time\nend = time.monotonic() + 1.0\nwhile time.monotonic() < end: pass\nt = os.times()\nprint('Content-Type: text/plain\\n')\nprint(t.user + t.system)\n"],
+            mount: { $0.limits.cpuQuotaPercent = 20 })
+        let response = try await site.get("/cgi-bin/spin.py")
+        let group = try #require(site.site.controlGroups?.all.first)
+        let quota = group.paths.compactMap { try? String(contentsOfFile: $0 + "/cpu.cfs_quota_us", encoding: .utf8) }.first
+        try await site.stop()
+        #expect(response.status == 200)
+        #expect(quota?.trimmingCharacters(in: .whitespacesAndNewlines) == "20000")
+        let cpu = Double(response.text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .infinity
+        #expect(cpu < 0.5, "a second of spinning at 20 % took \(cpu) s of CPU")
+    }
+
     static let hogs = """
         #!/usr/bin/python3
         import os, sys, time

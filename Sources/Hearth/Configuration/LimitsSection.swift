@@ -11,10 +11,22 @@ enum LimitsSection {
         .init("open_files") { $0.openFiles = try $1.integer(in: 1...Int.max) },
         .init("file_size") { $0.fileSizeBytes = try $1.size(in: 1...Int.max) },
         .init("core") { $0.coreBytes = try $1.size(in: 0...Int.max) },
+        .init("cpu_quota") { $0.cpuQuotaPercent = try percent($1) },
     ]
 
     static func read(_ node: ConfigurationNode) throws -> ProcessLimits {
         try node.read(ProcessLimits(), keys: keys)
+    }
+
+    /// `50%` of one CPU, `150%`, or a number of CPUs (`0.5`, `2`): whole
+    /// percent, at least 1 % (the kernel's smallest quota is 1 ms of 100).
+    private static func percent(_ node: ConfigurationNode) throws -> Int {
+        let text = try node.text(expecting: "a share of CPU such as 50% or 0.5")
+        let percent: Double? = text.hasSuffix("%") ? Double(text.dropLast()) : Double(text).map { $0 * 100 }
+        guard let percent, percent.isFinite, percent >= 1, percent <= 100_000, percent == percent.rounded() else {
+            throw node.error("expected a share of CPU of at least 1% in whole percent, such as 50%, 150% or 0.5, found \(node.found)")
+        }
+        return Int(percent)
     }
 
     /// RLIMIT_CPU counts whole seconds: `30`, `30s`, `2m`.
