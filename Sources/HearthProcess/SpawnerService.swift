@@ -25,8 +25,9 @@ public enum SpawnerService {
         hearth_set_undumpable()
         Glibc.signal(SIGPIPE, SIG_IGN)
         guard let policies = receivePolicies(on: socket) else { return 1 }
+        var buffer = [UInt8](repeating: 0, count: WireSocket.largestOrder)
         while true {
-            guard let (reader, descriptors) = try? socket.receive(capacity: WireSocket.largestOrder) else { return 1 }
+            guard let (reader, descriptors) = try? socket.receive(into: &buffer) else { return 1 }
             defer { for fd in descriptors { close(fd) } }
             var message = reader
             var answer = WireWriter()

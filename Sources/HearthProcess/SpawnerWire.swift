@@ -74,6 +74,12 @@ struct WireSocket {
     /// end (the other side has gone).
     func receive(capacity: Int = 4096) throws(SpawnError) -> (reader: WireReader, descriptors: [Int32])? {
         var buffer = [UInt8](repeating: 0, count: capacity)
+        return try receive(into: &buffer)
+    }
+
+    /// The same into a buffer the caller keeps: the spawner reads every
+    /// order into one, not a fresh megabyte per script.
+    func receive(into buffer: inout [UInt8]) throws(SpawnError) -> (reader: WireReader, descriptors: [Int32])? {
         var fds = [Int32](repeating: -1, count: 16)
         var fdCount: Int32 = 0
         let received = buffer.withUnsafeMutableBytes { bytes in
