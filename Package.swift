@@ -208,6 +208,9 @@ let package = Package(
                 // HearthCGI is layer 0: its RFC 3986 percent-decoder is shared,
                 // so a URL path is decoded the same way for scripts and files.
                 "HearthHTTP", "HearthCGI", "CLibMagic",
+                // HearthRelay: the seam through which a script's X-Sendfile
+                // reaches the static rules (`ScriptFileSender`).
+                "HearthRelay",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -103,7 +103,7 @@ public struct StaticFileResponder: ExplainingResponder {
         throw HTTPError(.forbidden, "directory without an index file")
     }
 
-    private func reply(_ file: OpenFile, request: Request) throws(HTTPError) -> StaticReply {
+    func reply(_ file: OpenFile, request: Request) throws(HTTPError) -> StaticReply {
         guard file.status.isRegularFile else { throw HTTPError(.forbidden, "not a regular file") }
         let headers = request.head.headers
         var fields = HTTPHeaders([("ETag", file.status.entityTag), ("Last-Modified", file.status.lastModified)])

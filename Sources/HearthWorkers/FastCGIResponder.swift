@@ -40,13 +40,22 @@ public struct FastCGIResponder: ExplainingResponder {
     /// application as a file it resolved would be: the same PARAMS, input
     /// and relay.
     public func respond(to request: Request, script: CGIScript, writer: consuming ResponseWriter) async throws {
+        try await respond(to: request, script: script, sendfile: nil, writer: writer)
+    }
+
+    /// The same, with the files the application names (`X-Sendfile`) sent
+    /// by `sendfile`: the calling mount's, since a pool may serve several.
+    package func respond(to request: Request, script: CGIScript, sendfile: (any ScriptFileSender)?, writer: consuming ResponseWriter) async throws {
         if !script.filePath.isEmpty { request.notes["script"] = script.filePath }
         let input = try await ScriptInput.prepare(
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
         )
         defer { input.close() }
         let params = params(request, script: script, bodyLength: input.length)
-        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, headerRules: mount.headerRules, maxOutputBytes: mount.maxOutputBytes, redirector: redirector, logger: logger)
+        let dispatch = FastCGIDispatch(
+            backend: backend, label: backend.name, headerRules: mount.headerRules, maxOutputBytes: mount.maxOutputBytes, sendfile: sendfile,
+            redirector: redirector, logger: logger
+        )
         try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 

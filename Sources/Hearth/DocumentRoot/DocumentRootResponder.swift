@@ -1,6 +1,7 @@
 import HearthCGI
 import HearthGateway
 import HearthHTTP
+import HearthRelay
 import HearthWorkers
 
 /// A `static` item with `scripts:`: a document root whose scripts run and
@@ -23,6 +24,9 @@ struct DocumentRootResponder: ExplainingResponder {
     let files: any ExplainingResponder
     /// By lowercased extension, one for each of the route's `scripts`.
     let runners: [String: Runner]
+    /// The mount's `sendfile_roots`, for its pools' answers (a cold
+    /// script's come through the gateway's mount).
+    let sendfile: (any ScriptFileSender)?
 
     func respond(to request: Request, writer: consuming ResponseWriter) async throws {
         switch try route.decide(request) {
@@ -31,7 +35,7 @@ struct DocumentRootResponder: ExplainingResponder {
         case .script(let script, let name):
             switch try runner(name) {
             case .cold(let gateway): try await gateway.respond(to: request, script: script, writer: writer)
-            case .warm(let pool): try await pool.respond(to: request, script: script, writer: writer)
+            case .warm(let pool): try await pool.respond(to: request, script: script, sendfile: sendfile, writer: writer)
             }
         }
     }

@@ -46,7 +46,13 @@ struct DocumentRootScripts {
                 break
             }
         }
+        files.sendfileRoots = try files.sendfileRoots.enumerated().map { number, root in
+            try resolveDirectory(root, "\(key).sendfile_roots[\(number)]")
+        }
+        let sendfile = files.sendfileRoots.isEmpty
+            ? nil : StaticFileSender(roots: files.sendfileRoots, files: StaticFileResponder(configuration: files, logger: logger), logger: logger)
         var mount = CGIMountConfiguration()
+        mount.sendfile = sendfile
         mount.urlPath = files.urlPath
         mount.directory = files.root
         mount.interpreters = interpreters
@@ -55,10 +61,7 @@ struct DocumentRootScripts {
             runners[name] = .cold(gateway)
         }
         try checkFallback(files, key: key, configuration: configuration)
-        files.sendfileRoots = try files.sendfileRoots.enumerated().map { number, root in
-            try resolveDirectory(root, "\(key).sendfile_roots[\(number)]")
-        }
-        return DocumentRootResponder(route: DocumentRootRoute(configuration: files), files: fileResponder, runners: runners)
+        return DocumentRootResponder(route: DocumentRootRoute(configuration: files), files: fileResponder, runners: runners, sendfile: sendfile)
     }
 
     /// The fallback must be a mapped script inside the root (symlinks
