@@ -84,18 +84,21 @@ struct DocumentRootTests {
             configure(&files)
             configuration.staticMounts = [files]
             configuration.cgiMounts[0].urlPath = "/cgi-bin"
-            if temperature == .warm {
-                var pool = WorkerPoolConfiguration(command: ["/usr/bin/php-cgi"])
-                pool.environment = [("PATH", "/usr/bin:/bin"), ("PHP_FCGI_MAX_REQUESTS", "0")]
-                pool.minProcesses = 1
-                pool.maxProcesses = 1
-                pool.killGrace = .milliseconds(200)
-                var mount = FastCGIMountConfiguration(urlPath: "/unmounted", backend: .pool(pool))
-                mount.name = "php"
-                mount.isMounted = false
-                configuration.fastCGIMounts = [mount]
-            }
+            if temperature == .warm { configuration.fastCGIMounts = [Self.phpPool] }
         }, logger: capture.logger())
+    }
+
+    /// One php-cgi worker, named `php` for `scripts:`, at no URL of its own.
+    static var phpPool: FastCGIMountConfiguration {
+        var pool = WorkerPoolConfiguration(command: ["/usr/bin/php-cgi"])
+        pool.environment = [("PATH", "/usr/bin:/bin"), ("PHP_FCGI_MAX_REQUESTS", "0")]
+        pool.minProcesses = 1
+        pool.maxProcesses = 1
+        pool.killGrace = .milliseconds(200)
+        var mount = FastCGIMountConfiguration(urlPath: "/unmounted", backend: .pool(pool))
+        mount.name = "php"
+        mount.isMounted = false
+        return mount
     }
 
     static func variables(_ response: RawResponse) -> [String: String] {

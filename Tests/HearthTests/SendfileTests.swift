@@ -59,17 +59,7 @@ struct SendfileTests {
             files.scripts = ["cgi": .cgi, "php": warm ? .fastCGI("php") : .interpreter("/usr/bin/php-cgi")]
             files.sendfileRoots = [fixture.downloads.path]
             configuration.staticMounts = [files]
-            if warm {
-                var pool = WorkerPoolConfiguration(command: ["/usr/bin/php-cgi"])
-                pool.environment = [("PATH", "/usr/bin:/bin"), ("PHP_FCGI_MAX_REQUESTS", "0")]
-                pool.minProcesses = 1
-                pool.maxProcesses = 1
-                pool.killGrace = .milliseconds(200)
-                var mount = FastCGIMountConfiguration(urlPath: "/unmounted", backend: .pool(pool))
-                mount.name = "php"
-                mount.isMounted = false
-                configuration.fastCGIMounts = [mount]
-            }
+            if warm { configuration.fastCGIMounts = [DocumentRootTests.phpPool] }
         }, logger: capture.logger())
     }
 
