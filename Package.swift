@@ -121,8 +121,9 @@ let package = Package(
         // to the client, whichever door it came through: a cold script's
         // stdout or a FastCGI worker's STDOUT records. Head parsing, the
         // response-field rules, the output cap, HEAD, the end of a cut-off
-        // answer and local redirects live here once, below both doors, so
-        // neither imports the other for them.
+        // answer, local redirects and X-Sendfile (through the
+        // `ScriptFileSender` seam HearthStatic fills) live here once, below
+        // both doors, so neither imports the other for them.
         .target(name: "HearthRelay", dependencies: [
             "HearthHTTP", "HearthCGI", .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),

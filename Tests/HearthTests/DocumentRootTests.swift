@@ -308,6 +308,24 @@ struct DocumentRootTests {
         }
     }
 
+    @Test("hearth explain says which file of the tree runs, how, and with what PATH_INFO; and which is sent")
+    func explain() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("www/doku.php", Self.appPHP)
+        try directory.write("www/logo.png", Self.png)
+        try directory.write("site.yaml", "cgi: []\nstatic:\n  - root: www\n    scripts: {php: /usr/bin/php-cgi}\n    fallback: /doku.php\n")
+        let real = URL(fileURLWithPath: directory.path).resolvingSymlinksInPath().path
+        let script = try await ExplainTests.explain(["/doku.php/wiki/start?do=edit", "--config", "site.yaml"], in: directory.path)
+        #expect(script.status == 0, "\(script.errors)")
+        #expect(script.output.contains("runs: interpreter /usr/bin/php-cgi, run once per request (CGI)\nfile: \(real)/www/doku.php\n"), "\(script.output)")
+        #expect(script.environment["SCRIPT_NAME"] == "/doku.php" && script.environment["PATH_INFO"] == "/wiki/start")
+        #expect(script.environment["REDIRECT_STATUS"] == "200")
+        let pretty = try await ExplainTests.explain(["/wiki/start", "--config", "site.yaml"], in: directory.path)
+        #expect(pretty.environment["SCRIPT_NAME"] == "/doku.php" && pretty.environment["REQUEST_URI"] == "/wiki/start", "\(pretty.output)")
+        let file = try await ExplainTests.explain(["/logo.png", "--config", "site.yaml"], in: directory.path)
+        #expect(file.output.contains("runs: static file\nfile: \(real)/www/logo.png\n"), "\(file.output)")
+    }
+
     @Test("the static responder alone never sends a mapped file's bytes, by name or through a link")
     func staticResponderRefusesScripts() async throws {
         let root = try Self.tree()
