@@ -121,8 +121,9 @@ let package = Package(
         // to the client, whichever door it came through: a cold script's
         // stdout or a FastCGI worker's STDOUT records. Head parsing, the
         // response-field rules, the output cap, HEAD, the end of a cut-off
-        // answer and local redirects live here once, below both doors, so
-        // neither imports the other for them.
+        // answer, local redirects and X-Sendfile (through the
+        // `ScriptFileSender` seam HearthStatic fills) live here once, below
+        // both doors, so neither imports the other for them.
         .target(name: "HearthRelay", dependencies: [
             "HearthHTTP", "HearthCGI", .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -208,6 +209,9 @@ let package = Package(
                 // HearthCGI is layer 0: its RFC 3986 percent-decoder is shared,
                 // so a URL path is decoded the same way for scripts and files.
                 "HearthHTTP", "HearthCGI", "CLibMagic",
+                // HearthRelay: the seam through which a script's X-Sendfile
+                // reaches the static rules (`ScriptFileSender`).
+                "HearthRelay",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

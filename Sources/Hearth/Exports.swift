@@ -12,3 +12,5 @@
 // HearthStatic (`configuration.staticMounts`); the rest of that target
 // stays internal to the server.
 @_exported import struct HearthStatic.StaticFilesConfiguration
+// How a static mount runs the scripts it holds (`scripts:`).
+@_exported import enum HearthStatic.StaticScriptRunner

@@ -122,6 +122,7 @@ public struct SiteBuilder {
             let summary = "CGI scripts in \(cgi.directory); *.fcgi files as FastCGI pools of \(template.minProcesses)–\(template.maxProcesses) workers each"
             mounts.append(try guards.protect(Site.Mount(prefix: cgi.urlPath, responder: gateway, summary: summary), key: "cgi[\(index)]"))
         }
+        var namedPools: [String: FastCGIResponder] = [:]
         for (index, var fastCGI) in configuration.fastCGIMounts.enumerated() {
             fastCGI.directory = try fastCGI.directory.map { try resolveDirectory($0, key: "fastcgi[\(index)].directory") }
             if case .pool(var pool) = fastCGI.backend {
@@ -136,6 +137,11 @@ public struct SiteBuilder {
                 fastCGI.backend = .pool(pool)
             }
             let responder = workers.responder(for: fastCGI, server: server, redirector: redirector)
+            if let name = fastCGI.name {
+                guard namedPools[name] == nil else { throw configuration.origin(of: "fastcgi[\(index)].name").error("another fastcgi item is named \(name)") }
+                namedPools[name] = responder
+            }
+            guard fastCGI.isMounted else { continue }
             let mount = Site.Mount(prefix: fastCGI.urlPath, responder: responder, summary: Self.summary(of: fastCGI))
             mounts.append(try guards.protect(mount, key: "fastcgi[\(index)]"))
         }
@@ -147,10 +153,18 @@ public struct SiteBuilder {
             // authentication above all), never by a mount whose root
             // happens to contain it.
             files.forbiddenRoots += scriptDirectories + Self.nested(in: files.root, among: staticRoots)
-            let responder: any Responder = files.pages
+            let fileResponder: any ExplainingResponder = files.pages
                 ? pageSetup.responder(for: files, server: server, sessions: pageSessions(sessions), logger: logger)
                 : StaticFileResponder(configuration: files, logger: logger)
-            let summary = "static files in \(files.root)" + (files.pages ? ", with server pages" : "")
+            var responder: any Responder = fileResponder
+            var summary = "static files in \(files.root)" + (files.pages ? ", with server pages" : "")
+            if !files.scripts.isEmpty || files.fallback != nil {
+                let scripts = DocumentRootScripts(
+                    server: server, limiter: limiter, redirector: redirector, pools: namedPools, logger: logger, resolveDirectory: resolveDirectory
+                )
+                responder = try scripts.responder(for: &files, files: fileResponder, key: "static[\(index)]", configuration: configuration)
+                summary += "; " + DocumentRootScripts.summary(of: files.scripts)
+            }
             mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder, summary: summary), key: "static[\(index)]"))
         }
         try guards.checkAllUsed()

@@ -39,7 +39,14 @@ public struct CGIGateway: ExplainingResponder {
     }
 
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
-        let script = try resolve(request)
+        try await respond(to: request, script: resolve(request), writer: writer)
+    }
+
+    /// Runs `script`, already resolved by the caller (a document root's
+    /// responder, which decides once per request which file runs), as it
+    /// runs a script this gateway resolved: the same environment, input,
+    /// slots and relay.
+    public func respond(to request: Request, script: CGIScript, writer: consuming ResponseWriter) async throws {
         if let warm, warm.runsWarm(script) { return try await warm.respond(to: request, script: script, mount: mount, writer: writer) }
         let input = try await ScriptInput.prepare(
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
@@ -114,7 +121,11 @@ extension CGIGateway {
     /// length is the request's `Content-Length` (a chunked body's is known
     /// only once it is read).
     public func explain(_ request: Request) throws -> Explanation {
-        let script = try resolve(request)
+        try explain(request, script: resolve(request))
+    }
+
+    /// What `respond(to:script:writer:)` would run; nothing is started.
+    public func explain(_ request: Request, script: CGIScript) -> Explanation {
         if let warm, warm.runsWarm(script) { return warm.explain(request, script: script, mount: mount) }
         let handler = script.interpreter.map { "interpreter \($0), run once per request (CGI)" } ?? (script.isNPH ? "CGI script (non-parsed headers)" : "CGI script")
         return Explanation(

@@ -1,4 +1,5 @@
 import HearthCGI
+import HearthRelay
 import HearthProcess
 
 /// One script directory and how its scripts run. Every field has a default.
@@ -68,6 +69,10 @@ public struct CGIMountConfiguration: Sendable {
     /// The mount's control group, made at start-up by the site builder
     /// when `limits` caps `memory` or `processes`. Default nil.
     public var controlGroup: ControlGroup? = nil
+    /// What sends the files scripts name (`X-Sendfile`), given by the site
+    /// builder for a `static` item with `sendfile_roots`. Default nil:
+    /// such an answer is a 502.
+    package var sendfile: (any ScriptFileSender)? = nil
 
     public init() {}
 

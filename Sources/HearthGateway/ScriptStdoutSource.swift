@@ -68,7 +68,8 @@ extension ScriptRun {
         defer { process.stdout.close() }
         var source = ScriptStdoutSource(process: process, script: script, grace: mount.killGrace, activity: activity)
         let relay = ScriptResponseRelay(
-            label: script.filePath, request: request, headerRules: mount.headerRules, maxOutputBytes: mount.maxOutputBytes, logger: logger
+            label: script.filePath, request: request, headerRules: mount.headerRules, maxOutputBytes: mount.maxOutputBytes, sendfile: mount.sendfile,
+            logger: logger
         )
         if script.isNPH {
             try await relay.runUnparsed(&source, to: slot.take()!.takeOverConnection())

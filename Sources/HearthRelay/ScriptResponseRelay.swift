@@ -18,13 +18,19 @@ package struct ScriptResponseRelay {
     /// Body bytes allowed before the response is given up (SECURITY.md,
     /// "runaway output"); nil for no cap.
     package let maxOutputBytes: Int?
+    /// Sends the file an `X-Sendfile` or `X-Accel-Redirect` names; nil
+    /// where the mount allows none (then such an answer is a 502).
+    package let sendfile: (any ScriptFileSender)?
     package let logger: Logger
 
-    package init(label: String, request: Request, headerRules: CGIHeaderRules, maxOutputBytes: Int?, logger: Logger) {
+    package init(
+        label: String, request: Request, headerRules: CGIHeaderRules, maxOutputBytes: Int?, sendfile: (any ScriptFileSender)? = nil, logger: Logger
+    ) {
         self.label = label
         self.request = request
         self.headerRules = headerRules
         self.maxOutputBytes = maxOutputBytes
+        self.sendfile = sendfile
         self.logger = logger
     }
 
@@ -77,6 +83,7 @@ package struct ScriptResponseRelay {
             case .success(let valid): headers = valid
             }
             if let error = source.interruption() { return .failed(error) }
+            if let target = ScriptFileTarget(headers) { return try await sendFile(target, headers: headers, source: &source, slot: &slot) }
             let code = HTTPResponseStatus(statusCode: status.code)
             let reasonPhrase = status.reason.isEmpty ? nil : status.reason
             if let error = overCap(body.count) {
@@ -138,6 +145,28 @@ package struct ScriptResponseRelay {
         if let error = await source.endVerdict() { throw error }
         try await writer.finish()
         return sent
+    }
+
+    /// The file a script named goes out instead of its body, which is read
+    /// and dropped (as a local redirect's); the naming field never reaches
+    /// the client. Without `sendfile` (a mount with no `sendfile_roots`),
+    /// a 502 and a log line: a script cannot make the server send a file
+    /// the configuration did not allow.
+    private func sendFile(
+        _ target: ScriptFileTarget, headers: HTTPHeaders, source: inout some ScriptOutputSource, slot: inout ResponseWriter?
+    ) async throws -> ScriptRelayOutcome {
+        while try await source.next() != nil {}
+        if let error = await source.endVerdict() { return .failed(error) }
+        guard let sendfile else {
+            logger.error("script named a file to send; its mount has no sendfile_roots", metadata: ["script": "\(label)", "field": "\(target)"])
+            return .failed(HTTPError(.badGateway, "\(label): \(target) on a mount without sendfile_roots"))
+        }
+        var rest = headers
+        for field in headers where field.name.lowercased().hasPrefix("x-accel-") || ScriptFileTarget.fieldNames.contains(field.name.lowercased()) {
+            rest.remove(name: field.name)
+        }
+        try await sendfile.send(target, request: request, headers: rest, label: label, writer: slot.take()!)
+        return .responded
     }
 
     private func warnIfShort(_ sent: Int, headers: HTTPHeaders) {

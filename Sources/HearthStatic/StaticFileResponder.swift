@@ -15,11 +15,14 @@ public struct StaticFileResponder: ExplainingResponder {
     package let mountPath: RequestPath
     let logger: Logger
     let types = SniffedTypes()
+    /// What is never served as bytes: templates and the mount's scripts.
+    let sources: SourceFiles
 
     public init(configuration: StaticFilesConfiguration, logger: Logger) {
         self.configuration = configuration
         self.mountPath = RequestPath.mount(configuration.urlPath)
         self.resolver = FileResolver(root: configuration.root, forbiddenRoots: configuration.forbiddenRoots)
+        self.sources = SourceFiles(scriptExtensions: configuration.scripts.keys)
         self.logger = logger
     }
 
@@ -67,12 +70,14 @@ public struct StaticFileResponder: ExplainingResponder {
         return try reply(file, request: request)
     }
 
-    /// The file `segments` name, unless it is a template's source: by the
-    /// name asked for or by the file a symlink leads to, whatever its case.
+    /// The file `segments` name, unless it is a template's or a script's
+    /// source: by the name asked for or by the file a symlink leads to,
+    /// however it is spelt. The one place the byte path refuses them.
     private func servable(_ segments: [String]) throws(HTTPError) -> FileResolver.Target {
         let target = try resolver.resolve(segments)
-        if TemplateSource.isTemplate(target.requested) || TemplateSource.isTemplate(target.resolved) {
-            throw HTTPError(.notFound, "\(target.resolved) is a page template, whose source is never served")
+        if sources.contains(target.requested) || sources.contains(target.resolved) {
+            let what = TemplateSource.isTemplate(target.requested) || TemplateSource.isTemplate(target.resolved) ? "a page template" : "a script"
+            throw HTTPError(.notFound, "\(target.resolved) is \(what), whose source is never served")
         }
         return target
     }
@@ -98,7 +103,7 @@ public struct StaticFileResponder: ExplainingResponder {
         throw HTTPError(.forbidden, "directory without an index file")
     }
 
-    private func reply(_ file: OpenFile, request: Request) throws(HTTPError) -> StaticReply {
+    func reply(_ file: OpenFile, request: Request) throws(HTTPError) -> StaticReply {
         guard file.status.isRegularFile else { throw HTTPError(.forbidden, "not a regular file") }
         let headers = request.head.headers
         var fields = HTTPHeaders([("ETag", file.status.entityTag), ("Last-Modified", file.status.lastModified)])

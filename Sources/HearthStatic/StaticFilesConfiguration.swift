@@ -28,6 +28,21 @@ public struct StaticFilesConfiguration: Sendable {
     /// (uploads, a mirror) must not start rendering what lands in it. A
     /// template's source is never served, on or off. Default `false`.
     public var pages: Bool = false
+    /// How files run by extension (`scripts:`, Apache's `AddHandler` and
+    /// `Action` inside a `DocumentRoot`), keyed by the extension in lower
+    /// case without the dot. A file with one of these extensions is never
+    /// served as bytes, whatever the spelling of its URL (`SourceFiles`);
+    /// the site builder mounts a responder that runs it instead
+    /// (docs/legacy-apps.md). Default none.
+    public var scripts: [String: StaticScriptRunner] = [:]
+    /// A script run for a URL that names nothing (`fallback:`, Apache's
+    /// `FallbackResource`): a path below the mount's URL, such as
+    /// `/index.php`, whose extension is in `scripts`. Default nil: 404.
+    public var fallback: String? = nil
+    /// Directories whose files a script may hand back to be sent
+    /// (`X-Sendfile`, `X-Accel-Redirect`). Default none: such a header
+    /// is refused (502).
+    public var sendfileRoots: [String] = []
 
     public init(urlPath: String = "/", root: String = "public", indexFiles: [String] = ["index.html"], forbiddenRoots: [String] = [], pages: Bool = false) {
         self.urlPath = urlPath
@@ -36,4 +51,16 @@ public struct StaticFilesConfiguration: Sendable {
         self.forbiddenRoots = forbiddenRoots
         self.pages = pages
     }
+}
+
+/// How a file of a mapped extension runs.
+public enum StaticScriptRunner: Sendable, Equatable {
+    /// An executable run as a CGI program (`AddHandler cgi-script`).
+    case cgi
+    /// An interpreter run once per request with the file as its script
+    /// (`Action`; REDIRECT_STATUS=200 for php-cgi).
+    case interpreter(String)
+    /// The `fastcgi` item of that `name:`, fed SCRIPT_FILENAME
+    /// (mod_fcgid's `FcgidWrapper`).
+    case fastCGI(String)
 }

@@ -15,6 +15,8 @@ struct FastCGIDispatch {
     let headerRules: CGIHeaderRules
     /// The body bytes an answer may have (`max_output`); nil for no cap.
     let maxOutputBytes: Int?
+    /// Sends the files the application names (`X-Sendfile`); nil: none.
+    var sendfile: (any ScriptFileSender)? = nil
     let redirector: LocalRedirector
     let logger: Logger
 
@@ -27,7 +29,8 @@ struct FastCGIDispatch {
             request.notes["fastcgi"] = label
             if let worker = lease.worker { request.notes["worker"] = String(worker) }
             let exchange = FastCGIExchange(
-                lease: lease, request: request, label: label, headerRules: headerRules, maxOutputBytes: maxOutputBytes, redirector: redirector, logger: logger
+                lease: lease, request: request, label: label, headerRules: headerRules, maxOutputBytes: maxOutputBytes, sendfile: sendfile,
+                redirector: redirector, logger: logger
             )
             do {
                 return try await exchange.run(params: params, input: input, slot: &slot)

@@ -21,6 +21,7 @@ struct FastCGIExchange {
     let label: String
     let headerRules: CGIHeaderRules
     let maxOutputBytes: Int?
+    let sendfile: (any ScriptFileSender)?
     let redirector: LocalRedirector
     let logger: Logger
 
@@ -44,7 +45,7 @@ struct FastCGIExchange {
         defer { watch.cancel() }
         var relay = FastCGIResponseRelay(
             connection: lease.connection, host: host, label: label, origin: lease.origin, request: request,
-            headerRules: headerRules, maxOutputBytes: maxOutputBytes, logger: logger, isInterrupted: { interruption.interruption != nil },
+            headerRules: headerRules, maxOutputBytes: maxOutputBytes, sendfile: sendfile, logger: logger, isInterrupted: { interruption.interruption != nil },
             onEnd: { [lease] in
                 // The request is over for the application: watch ended
                 // first, as below, then the connection given back clean.

@@ -14,6 +14,13 @@ public struct FastCGIMountConfiguration: Sendable {
 
     /// URL prefix, without a trailing slash. Default `/app`.
     public var urlPath: String = "/app"
+    /// The name a static item's `scripts:` uses for this application
+    /// (`php: {fastcgi: NAME}`). Default nil: unnamed.
+    public var name: String? = nil
+    /// Whether the application answers at `urlPath` too. False for an item
+    /// with a `name` and no `url`: a pool that only runs a document root's
+    /// scripts. Default true.
+    public var isMounted: Bool = true
     public var backend: Backend
     /// With a directory, the URL names a file in it (SCRIPT_FILENAME, as
     /// php-cgi and php-fpm expect), and only files with one of `extensions`

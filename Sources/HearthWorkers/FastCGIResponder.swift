@@ -32,14 +32,30 @@ public struct FastCGIResponder: ExplainingResponder {
     }
 
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
-        let script = try resolve(request)
+        try await respond(to: request, script: resolve(request), writer: writer)
+    }
+
+    /// Hands `script`, already resolved by the caller (a document root's
+    /// responder with `scripts: {php: {fastcgi: NAME}}`), to this mount's
+    /// application as a file it resolved would be: the same PARAMS, input
+    /// and relay.
+    public func respond(to request: Request, script: CGIScript, writer: consuming ResponseWriter) async throws {
+        try await respond(to: request, script: script, sendfile: nil, writer: writer)
+    }
+
+    /// The same, with the files the application names (`X-Sendfile`) sent
+    /// by `sendfile`: the calling mount's, since a pool may serve several.
+    package func respond(to request: Request, script: CGIScript, sendfile: (any ScriptFileSender)?, writer: consuming ResponseWriter) async throws {
         if !script.filePath.isEmpty { request.notes["script"] = script.filePath }
         let input = try await ScriptInput.prepare(
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
         )
         defer { input.close() }
         let params = params(request, script: script, bodyLength: input.length)
-        let dispatch = FastCGIDispatch(backend: backend, label: backend.name, headerRules: mount.headerRules, maxOutputBytes: mount.maxOutputBytes, redirector: redirector, logger: logger)
+        let dispatch = FastCGIDispatch(
+            backend: backend, label: backend.name, headerRules: mount.headerRules, maxOutputBytes: mount.maxOutputBytes, sendfile: sendfile,
+            redirector: redirector, logger: logger
+        )
         try await dispatch.run(request, params: params, input: input, writer: writer)
     }
 
@@ -69,7 +85,11 @@ extension FastCGIResponder {
     /// would be sent, resolved as `respond` resolves it; no worker is
     /// started or asked, no server connected to.
     public func explain(_ request: Request) throws -> Explanation {
-        let script = try resolve(request)
+        try explain(request, script: resolve(request))
+    }
+
+    /// What `respond(to:script:writer:)` would send; nothing is asked.
+    public func explain(_ request: Request, script: CGIScript) -> Explanation {
         let handler: String
         var notes: [String] = []
         switch mount.backend {
@@ -88,7 +108,7 @@ extension FastCGIResponder {
         FastCGIParams.build(
             request: request, script: script, bodyLength: bodyLength, server: server,
             policy: CGIEnvironmentPolicy(passAuthorization: mount.passAuthorization, baseVariables: []),
-            redirectStatus: mount.directory != nil, params: mount.params
+            redirectStatus: !script.filePath.isEmpty, params: mount.params
         )
     }
 

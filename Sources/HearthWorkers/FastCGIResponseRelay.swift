@@ -30,13 +30,15 @@ struct FastCGIResponseRelay {
     /// arrives. `onEnd`: see `FastCGIOutputSource.onEnd`.
     init(
         connection: FastCGIConnection, host: FastCGIHostRequest, label: String, origin: String, request: Request,
-        headerRules: CGIHeaderRules, maxOutputBytes: Int?, logger: Logger, isInterrupted: @escaping @Sendable () -> Bool, onEnd: @escaping () -> Void
+        headerRules: CGIHeaderRules, maxOutputBytes: Int?, sendfile: (any ScriptFileSender)?, logger: Logger, isInterrupted: @escaping @Sendable () -> Bool, onEnd: @escaping () -> Void
     ) {
         let labelled = "\(label) (\(origin))"
         source = FastCGIOutputSource(
             connection: connection, host: host, label: labelled, stderrLabel: label, logger: logger, isInterrupted: isInterrupted, onEnd: onEnd
         )
-        relay = ScriptResponseRelay(label: labelled, request: request, headerRules: headerRules, maxOutputBytes: maxOutputBytes, logger: logger)
+        relay = ScriptResponseRelay(
+            label: labelled, request: request, headerRules: headerRules, maxOutputBytes: maxOutputBytes, sendfile: sendfile, logger: logger
+        )
     }
 
     /// The writer stays in `slot` unless the response was written.

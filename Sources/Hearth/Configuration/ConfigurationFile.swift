@@ -64,6 +64,7 @@ public enum ConfigurationFile {
         try MountURL.checkUnique(
             MountURL.claims(configuration.cgiMounts.map(\.urlPath), from: cgiItems, section: "cgi")
                 + MountURL.claims(configuration.fastCGIMounts.map(\.urlPath), from: fastCGIItems, section: "fastcgi")
+                    .enumerated().filter { configuration.fastCGIMounts[$0.offset].isMounted }.map(\.element)
                 + MountURL.claims(configuration.staticMounts.map(\.urlPath), from: staticItems, section: "static")
         )
         return configuration
@@ -77,9 +78,18 @@ public enum ConfigurationFile {
         for key in ["user", "group"] {
             if let value = document.child("server")?.child(key) { found.append(("server.\(key)", value)) }
         }
-        for (section, key) in [("cgi", "directory"), ("fastcgi", "directory"), ("static", "root")] {
+        for (section, key) in [("cgi", "directory"), ("fastcgi", "directory"), ("fastcgi", "name"), ("static", "root"), ("static", "fallback")] {
             for (index, item) in ((try? document.child(section)?.items()) ?? []).enumerated() {
                 if let value = item.child(key) { found.append(("\(section)[\(index)].\(key)", value)) }
+            }
+        }
+        // A document root's interpreters, pools and sendfile roots.
+        for (index, item) in ((try? document.child("static")?.items()) ?? []).enumerated() {
+            for entry in (try? item.child("scripts")?.entries()) ?? [] {
+                found.append(("static[\(index)].scripts.\(entry.name.lowercased())", entry.value))
+            }
+            for (number, root) in ((try? item.child("sendfile_roots")?.items()) ?? []).enumerated() {
+                found.append(("static[\(index)].sendfile_roots[\(number)]", root))
             }
         }
         // Limits are checked against the host at start-up (SiteLimits).

@@ -13,10 +13,14 @@ enum FastCGISection {
         var connect: FastCGIAddress?
         var maxConnections = RemoteBackendConfiguration(address: .unix("/")).maxConnections
         var auth: BasicAuthConfiguration?
+        var hasURL = false
     }
 
     static func read(_ node: ConfigurationNode) throws -> AuthSection.Protected<FastCGIMountConfiguration> {
         var item = try node.read(Item(), keys: itemKeys)
+        // A named item without a URL is a pool for a document root's
+        // `scripts:` alone.
+        item.mount.isMounted = item.hasURL || item.mount.name == nil
         switch (item.pool.command.isEmpty, item.connect) {
         case (true, nil):
             throw node.error("needs either command (a program Hearth runs as a pool of workers) or connect (a running FastCGI server)")
@@ -35,7 +39,11 @@ enum FastCGISection {
     }
 
     static let itemKeys: [ConfigurationKey<Item>] = [
-        .init("url") { $0.mount.urlPath = try MountURL.read($1) },
+        .init("url") {
+            $0.mount.urlPath = try MountURL.read($1)
+            $0.hasURL = true
+        },
+        .init("name") { $0.mount.name = try name($1) },
         .init("command") { $0.pool.command = try command($1) },
         .init("connect") { $0.connect = try address($1) },
         .init("directory") { $0.mount.directory = try $1.path() },
@@ -99,6 +107,15 @@ enum FastCGISection {
             params.append((entry.name, value))
         }
         return params
+    }
+
+    /// `php`, `dokuwiki-pool`: what `scripts:` calls the item.
+    private static func name(_ node: ConfigurationNode) throws -> String {
+        let name = try node.text(expecting: "a name")
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+            throw node.error("a name is letters, digits, -, _ and ., found \(node.found)")
+        }
+        return name
     }
 
     /// `[/usr/bin/php-cgi, -d, opcache.enable=1]` or one absolute path.
