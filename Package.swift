@@ -153,7 +153,9 @@ let package = Package(
         .target(
             name: "HearthWeb",
             dependencies: [
-                "HearthCGI", "HearthHTTP",
+                // HearthRelay: X-Sendfile from a hot handler is sent as a
+                // script's is (ScriptFileSender).
+                "HearthCGI", "HearthHTTP", "HearthRelay",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

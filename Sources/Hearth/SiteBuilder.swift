@@ -18,7 +18,7 @@ import Logging
 public struct SiteBuilder {
     public var configuration: HearthConfiguration
     private var extraMounts: [Site.Mount] = []
-    private var handlerMounts: [(prefix: String, handler: any HearthHandler, sessions: Bool)] = []
+    private var handlerMounts: [(prefix: String, handler: any HearthHandler, sessions: Bool, sendfileRoots: [String])] = []
     private var warmUps: [Site.WarmUp] = []
     /// The sessions of the mounts that use them. nil (the default): made
     /// by `build` from `configuration.sessions`. Set it to share a
@@ -52,7 +52,18 @@ public struct SiteBuilder {
     public mutating func mount(
         _ prefix: String, handler: some HearthHandler, sessions: Bool, warmUp: (@Sendable () async throws -> Void)? = nil
     ) {
-        handlerMounts.append((prefix, handler, sessions))
+        mount(prefix, handler: handler, sessions: sessions, sendfileRoots: [], warmUp: warmUp)
+    }
+
+    /// The same, and the handler may answer with `X-Sendfile: /path` or
+    /// `X-Accel-Redirect: /uri` for a file under `sendfileRoots` (a static
+    /// mount's `sendfile_roots`): the server sends it with the static
+    /// rules (type, ranges, 304) and the field never reaches the client.
+    public mutating func mount(
+        _ prefix: String, handler: some HearthHandler, sessions: Bool = false, sendfileRoots: [String],
+        warmUp: (@Sendable () async throws -> Void)? = nil
+    ) {
+        handlerMounts.append((prefix, handler, sessions, sendfileRoots))
         if let warmUp { warmUps.append(Site.WarmUp(prefix: prefix, run: warmUp)) }
     }
 
@@ -90,9 +101,10 @@ public struct SiteBuilder {
         let guards = AuthenticationGuards(configuration.authentication, logger: logger)
         var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
         let sessions = siteSessions(logger: logger)
-        for (prefix, handler, wantsSessions) in handlerMounts {
+        for (prefix, handler, wantsSessions, sendfileRoots) in handlerMounts {
             let wrapped: any HearthHandler = if wantsSessions, let sessions { SessionHandler(handler, sessions: sessions) } else { handler }
-            let responder = HandlerResponder(handler: wrapped, mountedAt: prefix, server: server, logger: logger)
+            var responder = HandlerResponder(handler: wrapped, mountedAt: prefix, server: server, logger: logger)
+            responder.sendfile = try hotFileSender(prefix: prefix, roots: sendfileRoots, logger: logger)
             let summary = "Swift handler \(type(of: handler))" + (wantsSessions ? ", with sessions" : "")
             mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder, summary: summary), key: "mount \(prefix)"))
         }
@@ -171,6 +183,17 @@ public struct SiteBuilder {
         let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: policies, controlGroups: limits.groups)
         redirector.route(to: site)
         return site
+    }
+
+    /// A hot mount's `sendfileRoots`, each resolved (an error names it),
+    /// sent with the static rules; nil for none.
+    private func hotFileSender(prefix: String, roots: [String], logger: Logger) throws -> StaticFileSender? {
+        guard !roots.isEmpty else { return nil }
+        let resolved = try roots.enumerated().map { try resolveDirectory($1, key: "mount \(prefix) sendfileRoots[\($0)]") }
+        var files = StaticFilesConfiguration()
+        files.urlPath = prefix
+        files.root = resolved[0]
+        return StaticFileSender(roots: resolved, files: StaticFileResponder(configuration: files, logger: logger), logger: logger)
     }
 
     /// The given `sessions`, else ones made from `configuration.sessions`

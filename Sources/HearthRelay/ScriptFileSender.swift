@@ -13,7 +13,7 @@ package enum ScriptFileTarget: Sendable, Equatable, CustomStringConvertible {
     static let fieldNames: Set<String> = ["x-sendfile", "x-accel-redirect"]
 
     /// The target the script's fields name; nil when none does.
-    init?(_ headers: HTTPHeaders) {
+    package init?(_ headers: HTTPHeaders) {
         if let path = headers.first(name: "x-sendfile") {
             self = .path(path)
         } else if let uri = headers.first(name: "x-accel-redirect") {
@@ -21,6 +21,16 @@ package enum ScriptFileTarget: Sendable, Equatable, CustomStringConvertible {
         } else {
             return nil
         }
+    }
+
+    /// The script's other fields, kept beside the file's own: every
+    /// field that names a file, and nginx's other `X-Accel-*`, removed.
+    package static func otherFields(of headers: HTTPHeaders) -> HTTPHeaders {
+        var rest = headers
+        for field in headers where field.name.lowercased().hasPrefix("x-accel-") || fieldNames.contains(field.name.lowercased()) {
+            rest.remove(name: field.name)
+        }
+        return rest
     }
 
     package var description: String {

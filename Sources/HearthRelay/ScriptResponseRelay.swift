@@ -161,11 +161,7 @@ package struct ScriptResponseRelay {
             logger.error("script named a file to send; its mount has no sendfile_roots", metadata: ["script": "\(label)", "field": "\(target)"])
             return .failed(HTTPError(.badGateway, "\(label): \(target) on a mount without sendfile_roots"))
         }
-        var rest = headers
-        for field in headers where field.name.lowercased().hasPrefix("x-accel-") || ScriptFileTarget.fieldNames.contains(field.name.lowercased()) {
-            rest.remove(name: field.name)
-        }
-        try await sendfile.send(target, request: request, headers: rest, label: label, writer: slot.take()!)
+        try await sendfile.send(target, request: request, headers: ScriptFileTarget.otherFields(of: headers), label: label, writer: slot.take()!)
         return .responded
     }
 

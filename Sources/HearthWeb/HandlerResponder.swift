@@ -1,6 +1,7 @@
 import HTTPTypes
 import HearthCGI
 import HearthHTTP
+import HearthRelay
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -20,6 +21,10 @@ public struct HandlerResponder: ExplainingResponder {
     /// Most request-body bytes read, as for a CGI mount. Default 16 MiB.
     public let maxBodyBytes: Int
     let logger: Logger
+    /// Sends the file a handler names with `X-Sendfile` or
+    /// `X-Accel-Redirect`, from the mount's `sendfileRoots` only
+    /// (SiteBuilder); nil: such a field is a 502, as for a script.
+    package var sendfile: (any ScriptFileSender)? = nil
 
     public init(
         handler: any HearthHandler, mountedAt prefix: String, server: CGIServer,
@@ -46,7 +51,23 @@ public struct HandlerResponder: ExplainingResponder {
                 "mount": "\(scriptName.isEmpty ? "/" : scriptName)", "request": "\(request.requestLine)", "status": "\(response.status.code)",
             ])
         }
+        if let target = ScriptFileTarget(HTTPHeaders(response.headerFields.map { ($0.name.rawName, $0.value) })) {
+            return try await sendFile(target, response: response, request: request, writer: writer)
+        }
         try await write(response, to: writer)
+    }
+
+    /// The file goes out with the static rules instead of the handler's
+    /// body, as for a cold or warm script (HearthRelay), and the naming
+    /// field never reaches the client.
+    private func sendFile(_ target: ScriptFileTarget, response: HearthResponse, request: Request, writer: consuming ResponseWriter) async throws {
+        let mount = scriptName.isEmpty ? "/" : scriptName
+        guard let sendfile else {
+            logger.error("handler named a file to send; its mount has no sendfile roots", metadata: ["mount": "\(mount)", "field": "\(target)"])
+            throw HTTPError(.badGateway, "\(mount): \(target) on a mount without sendfile roots")
+        }
+        let headers = HTTPHeaders(response.headerFields.map { ($0.name.rawName, $0.value) })
+        try await sendfile.send(target, request: request, headers: ScriptFileTarget.otherFields(of: headers), label: "handler at \(mount)", writer: writer)
     }
 
     /// A hot handler runs in-process: its type, and the SCRIPT_NAME and
