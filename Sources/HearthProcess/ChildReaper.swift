@@ -137,9 +137,9 @@ public final class ChildReaper: Sendable {
 
     /// How a child ended, looked at before it is reaped.
     public enum Ending: Sendable, Equatable {
-        /// Still running (or reaped elsewhere already).
+        /// Still running.
         case running
-        /// Exited with a status.
+        /// Exited with a status (or was reaped elsewhere: its status is gone).
         case exited
         /// Killed by this signal.
         case killed(Int32)
@@ -148,19 +148,16 @@ public final class ChildReaper: Sendable {
     /// How `pid` ended, looked at without reaping it (waitid with WNOWAIT).
     public static func ending(of pid: pid_t) -> Ending {
         var info = siginfo_t()
-        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._kill.si_pid == pid else { return .running }
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return errno == ECHILD ? .exited : .running }
+        // WNOHANG with nothing to report leaves si_pid zero (the struct was zeroed).
+        guard info._sifields._kill.si_pid == pid else { return .running }
         let code = info.si_code
         return code == Int32(CLD_KILLED) || code == Int32(CLD_DUMPED) ? .killed(info._sifields._sigchld.si_status) : .exited
     }
 
     /// Whether `pid` has exited (or was reaped elsewhere), leaving it to be
-    /// reaped: waitid(2) with WNOWAIT.
-    private static func hasExited(_ pid: pid_t) -> Bool {
-        var info = siginfo_t()
-        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return errno == ECHILD }
-        // WNOHANG with nothing to report leaves si_pid zero (the struct was zeroed).
-        return info._sifields._kill.si_pid == pid
-    }
+    /// reaped.
+    private static func hasExited(_ pid: pid_t) -> Bool { ending(of: pid) != .running }
 
     /// How `pid` ended if it has exited (status 0 and no cost if it was
     /// reaped elsewhere), nil while it runs.

@@ -83,12 +83,13 @@ public enum Privileges {
     /// True when the process runs as root (and so would its scripts).
     public static var isRoot: Bool { geteuid() == 0 }
 
-    static func lookUpUser(_ name: String) -> (uid: uid_t, gid: gid_t)? {
+    /// passwd(5)'s entry for `name`: its ids and home directory.
+    static func lookUpUser(_ name: String) -> (uid: uid_t, gid: gid_t, home: String)? {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16384)
         guard getpwnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
-        return (entry.pw_uid, entry.pw_gid)
+        return (entry.pw_uid, entry.pw_gid, entry.pw_dir.map { String(cString: $0) } ?? "/")
     }
 
     static func lookUpGroup(_ name: String) -> gid_t? {

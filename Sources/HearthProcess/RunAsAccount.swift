@@ -41,7 +41,7 @@ public struct RunAsAccount: Sendable, Equatable {
         guard let user = parts.first, !user.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
             throw Refusal(description: "expected user or user:group, found \(text.debugDescription)")
         }
-        guard let entry = lookUpPasswd(user) else { throw Refusal(description: "no user named \(user.debugDescription)") }
+        guard let entry = Privileges.lookUpUser(user) else { throw Refusal(description: "no user named \(user.debugDescription)") }
         var gid = entry.gid
         if parts.count == 2 {
             guard let named = Privileges.lookUpGroup(parts[1]) else { throw Refusal(description: "no group named \(parts[1].debugDescription)") }
@@ -55,14 +55,6 @@ public struct RunAsAccount: Sendable, Equatable {
         }
         let groups = supplementaryGroups(of: user, primary: gid)
         return RunAsAccount(user: user, credentials: SpawnCredentials(uid: entry.uid, gid: gid, groups: groups), home: entry.home)
-    }
-
-    private static func lookUpPasswd(_ name: String) -> (uid: uid_t, gid: gid_t, home: String)? {
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 16384)
-        guard getpwnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
-        return (entry.pw_uid, entry.pw_gid, entry.pw_dir.map { String(cString: $0) } ?? "/")
     }
 
     /// initgroups' list: every group naming the user, and `primary`.
