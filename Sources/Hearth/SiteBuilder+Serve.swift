@@ -9,9 +9,19 @@ extension SiteBuilder {
     /// first connection is accepted (a failure stops here, with its error),
     /// in-flight requests finish, then the workers stop. SIGHUP is not
     /// handled here; `hearth serve` adds reloads and the access log.
+    /// With `configuration.admin`, the admin listener runs beside the site,
+    /// counting into `monitoring` (a new one if that is nil).
     public func serve(logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })) async throws {
-        let site = try build(logger: logger)
-        try await site.run(HTTPServer(configuration: configuration.server, responder: site, logger: logger), logger: logger)
+        var builder = self
+        if configuration.admin != nil, builder.monitoring == nil { builder.monitoring = Monitoring() }
+        let site = try builder.build(logger: logger)
+        let server = HTTPServer(configuration: configuration.server, responder: site, logger: logger, observer: builder.monitoring?.serverObserver)
+        var admin: HTTPServer?
+        if let configuration = configuration.admin, let monitoring = builder.monitoring {
+            admin = try AdminListener.server(configuration, monitoring: monitoring, logger: logger)
+            monitoring.serve(site, on: server, configurationFile: self.configuration.file)
+        }
+        try await site.run(server, admin: admin, logger: logger)
     }
 }
 
@@ -51,8 +61,11 @@ extension Site {
     /// `afterBinding` runs once the listening socket is bound and before
     /// anything else starts (warm-ups, worker pools, the first accept):
     /// where `hearth serve` gives up root.
-    public func run(_ server: HTTPServer, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
+    /// `admin`, the admin listener (`AdminListener`), binds with the
+    /// site's server and runs beside it.
+    public func run(_ server: HTTPServer, admin: HTTPServer? = nil, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
         let services = (sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
+            + (admin.map { [.init(service: $0)] } ?? [])
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
@@ -61,11 +74,13 @@ extension Site {
         logMounts(logger)
         try await server.bindListener()
         do {
+            try await admin?.bindListener()
             try startPrivilegedSpawner(logger: logger)
             try await afterBinding()
             try await start(logger: logger)
         } catch {
             server.abandon(error)
+            admin?.abandon(error)
             throw error
         }
         do {

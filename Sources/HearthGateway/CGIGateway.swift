@@ -59,14 +59,24 @@ public struct CGIGateway: ExplainingResponder {
         defer { limiter.release(script.filePath) }
         let process: ScriptProcess
         let limits = LimitWatch(limits: mount.limits, group: mount.controlGroup)
+        let observer = request.notes.observer as? any ScriptRunObserver
+        let tail = observer.map { _ in StderrTail() }
         do {
             process = try await ScriptProcess.start(spawnRequest(script, request: request, input: input), group: group) { [logger] line in
                 logger.warning("\(line)", metadata: ["script": "\(script.filePath)", "stream": "stderr"])
+                tail?.append(line)
             }
         } catch {
             throw HTTPError(.internalServerError, "cannot start \(script.filePath): \(error)")
         }
-        let run = ScriptRun(process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger, limits: limits)
+        // The status page shows it beside the request in flight; the access
+        // log can print it (`%{pid}n`).
+        request.notes["pid"] = String(process.pid)
+        observer?.scriptStarted(script.filePath, pid: process.pid)
+        let run = ScriptRun(
+            process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger, limits: limits,
+            observer: observer, stderrTail: tail
+        )
         try await run.run(input: input, writer: writer)
     }
 

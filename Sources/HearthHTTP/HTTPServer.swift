@@ -19,6 +19,7 @@ public final class HTTPServer: Service {
         let accessLog: (any AccessLogSink)?
         let accessLogFormat: AccessLogFormat
         let registry: ConnectionRegistry
+        let observer: (any HTTPServerObserver)?
     }
 
     private let context: Context
@@ -29,6 +30,7 @@ public final class HTTPServer: Service {
     private let bound = Mutex<NIOAsyncChannel<AcceptedConnection, Never>?>(nil)
     /// The graceful shutdown's deadline (`shutdownTimeout`), once it began.
     private let shutdownDeadline = Mutex<Scheduled<Void>?>(nil)
+    private let accepting = Atomic<Bool>(false)
 
     public init(
         configuration: HTTPServerConfiguration,
@@ -36,11 +38,12 @@ public final class HTTPServer: Service {
         logger: Logger,
         accessLog: (any AccessLogSink)? = nil,
         accessLogFormat: AccessLogFormat = .combined,
+        observer: (any HTTPServerObserver)? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.context = Context(
             configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, accessLogFormat: accessLogFormat,
-            registry: ConnectionRegistry()
+            registry: ConnectionRegistry(), observer: observer
         )
         self.group = group
         self.listening = group.next().makePromise()
@@ -50,6 +53,10 @@ public final class HTTPServer: Service {
     public var listeningAddress: SocketAddress {
         get async throws { try await listening.futureResult.get() }
     }
+
+    /// True from the moment the server accepts connections until its
+    /// graceful shutdown begins: what a readiness check (`/readyz`) asks.
+    public var isAccepting: Bool { accepting.load(ordering: .relaxed) }
 
     /// Binds the listening socket now, before `run`: a server started as
     /// root binds its port, then gives up root (`Privileges`), then runs.
@@ -84,6 +91,7 @@ public final class HTTPServer: Service {
         }
         let address = server.channel.localAddress!
         listening.succeed(address)
+        accepting.store(true, ordering: .relaxed)
         context.logger.info("listening on http://\(Self.authority(host: context.configuration.host, port: address.port ?? 0))/")
         try await withGracefulShutdownHandler {
             // The accept loop runs on the listening socket's event loop, not
@@ -94,6 +102,7 @@ public final class HTTPServer: Service {
                 try await acceptConnections(server)
             }
         } onGracefulShutdown: { [context, self] in
+            accepting.store(false, ordering: .relaxed)
             context.logger.info("shutting down: no new connections; in-flight requests finish")
             server.channel.close(promise: nil)
             context.registry.drain()
@@ -104,6 +113,7 @@ public final class HTTPServer: Service {
             }
         }
         shutdownDeadline.withLock { $0?.cancel() }
+        accepting.store(false, ordering: .relaxed)
         context.logger.info("stopped")
     }
 

@@ -36,16 +36,21 @@ struct Serve: AsyncParsableCommand {
         var configuration = try options.configuration(user: user)
         let logger = Logging.bootstrap(level: configuration.logLevel)
         DefaultDirectories.skipMissing(in: &configuration, logger: logger)
-        let site = try SiteBuilder(configuration: configuration).build(logger: logger)
+        let monitoring = configuration.admin.map { _ in MetricsBootstrap.start() }
+        var builder = SiteBuilder(configuration: configuration)
+        builder.monitoring = monitoring
+        let site = try builder.build(logger: logger)
         let server = HTTPServer(
             configuration: configuration.server, responder: site, logger: logger,
             accessLog: try Logging.accessLog(configuration.accessLog, origin: configuration.origin(of: "access_log")),
-            accessLogFormat: configuration.accessLogFormat
+            accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver
         )
+        let admin = try configuration.admin.map { try AdminListener.server($0, monitoring: monitoring!, logger: logger) }
+        monitoring?.serve(site, on: server, configurationFile: configuration.file)
         let reloads = ReloadSignal { site.reload() }
         defer { reloads.cancel() }
         let identity = ServerIdentity(configuration: configuration)
-        try await site.run(server, logger: logger) { try await identity.take(logger: logger) }
+        try await site.run(server, admin: admin, logger: logger) { try await identity.take(logger: logger) }
     }
 }
 

@@ -25,7 +25,9 @@ public enum ConfigurationFile {
             throw ConfigurationError(key: ConfigurationNode.documentKey, message: "\(path): is not UTF-8 text", position: nil)
         }
         let directory = absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)]
-        return try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "/" : String(directory))
+        var configuration = try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "/" : String(directory))
+        configuration.file = absolute
+        return configuration
     }
 
     /// Parses YAML text. `file` only labels error positions; relative paths
@@ -137,6 +139,7 @@ public enum ConfigurationFile {
             for item in items { configuration.authentication[item.mount.urlPath] = item.auth }
         },
         .init("sessions") { $0.sessions = try SessionsSection.read($1) },
+        .init("admin") { $0.admin = try $1.read(AdminConfiguration(), keys: AdminSection.keys) },
     ]
 
     /// `"-"` (standard output), `off`, or a file path. A bare `no` or

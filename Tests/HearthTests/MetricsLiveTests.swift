@@ -1,0 +1,103 @@
+import Foundation
+import Hearth
+import HearthHTTP
+import HearthTesting
+import HearthWorkers
+import Testing
+
+/// `/metrics` on the admin listener (issue 24, item 1): a real site serves
+/// real requests, then its admin listener is scraped and the exact series
+/// that should have moved are read back.
+@Suite struct MetricsLiveTests {
+    static let hello = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nhello\\n'\n"
+    /// A space in a field name: RFC 3875 §6.3 (a token), refused with 502.
+    static let broken = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\nBad Name: x\\r\\n\\r\\nbody\\n'\n"
+    static let worker = #"""
+        #!/usr/bin/perl
+        use CGI::Fast;
+        while (my $q = CGI::Fast->new) { print "Content-Type: text/plain\r\n\r\nwarm\n"; }
+        """#
+
+    @Test func aScrapeShowsTheSeriesThatRequestsMoved() async throws {
+        let monitoring = Monitoring()
+        let site = try await CGITestSite.start(
+            scripts: ["hello.sh": Self.hello, "broken.sh": Self.broken, "work.fcgi": Self.worker],
+            site: {
+                var pool = WorkerPoolConfiguration()
+                pool.minProcesses = 1
+                pool.maxProcesses = 1
+                $0.scriptPools = pool
+            },
+            monitoring: monitoring
+        )
+        try await site.whileServing { site in
+            #expect(FileManager.default.createFile(atPath: site.documentRoot + "/file.txt", contents: Data("12345".utf8)))
+            let answers = [
+                try await site.get("/cgi-bin/hello.sh").status, try await site.get("/file.txt").status,
+                try await site.get("/missing.txt").status, try await site.get("/cgi-bin/broken.sh").status,
+                try await site.get("/cgi-bin/work.fcgi").status,
+            ]
+            #expect(answers == [200, 200, 404, 502, 200])
+            let response = try await site.adminGet("/metrics")
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
+            let scrape = PrometheusScrape(response.text)
+            let requests = "http_server_request_duration_seconds_count"
+            let get = ["http_request_method": "GET"]
+            #expect(scrape.value(requests, get.merging(["mount": "/cgi-bin", "http_response_status_code": "2xx"]) { $1 }) == 2)
+            #expect(scrape.value(requests, get.merging(["mount": "/cgi-bin", "http_response_status_code": "5xx"]) { $1 }) == 1)
+            #expect(scrape.value(requests, get.merging(["mount": "/", "http_response_status_code": "2xx"]) { $1 }) == 1)
+            #expect(scrape.value(requests, get.merging(["mount": "/", "http_response_status_code": "4xx"]) { $1 }) == 1)
+            #expect(scrape.types["http_server_request_duration_seconds"] == "histogram")
+            #expect(scrape.value("hearth_static_sent_bytes_total", ["mount": "/"]) == 5)
+            let hello = ["mount": "/cgi-bin", "script": site.scriptDirectory + "/hello.sh"]
+            let broken = ["mount": "/cgi-bin", "script": site.scriptDirectory + "/broken.sh"]
+            #expect(scrape.value("hearth_cgi_runs_started_total", hello) == 1)
+            #expect(scrape.value("hearth_cgi_run_duration_seconds_count", hello) == 1)
+            #expect(scrape.value("hearth_cgi_cpu_seconds_total", hello) != nil)
+            #expect(scrape.value("hearth_cgi_max_rss_bytes_count", hello) == 1)
+            #expect(scrape.value("hearth_cgi_failed_runs_total", hello) == nil, "hello.sh never failed: no series")
+            #expect(scrape.value("hearth_cgi_failed_runs_total", broken) == 1, "an answer refused is a failed run")
+            #expect(scrape.value("hearth_script_output_refused_total", ["mount": "/cgi-bin", "rule": "invalid_field_name"]) == 1)
+            let pool = site.scriptDirectory + "/work.fcgi"
+            #expect(scrape.value("hearth_pool_workers", ["pool": pool, "state": "idle"]) == 1)
+            #expect(scrape.value("hearth_pool_workers", ["pool": pool, "state": "busy"]) == 0)
+            #expect(scrape.value("hearth_pool_queue_depth", ["pool": pool]) == 0)
+            #expect(scrape.value("hearth_pool_failed", ["pool": pool]) == 0)
+            #expect(scrape.value("hearth_build_info", ["version": HearthVersion.number]) == 1)
+            // Nothing raw in a label: no path a client chose, no query.
+            #expect(!response.text.contains("missing.txt"))
+        }
+    }
+
+    /// A second scrape sees only what happened in between: counters move by
+    /// exactly the requests made, and the admin listener's own requests are
+    /// never counted.
+    @Test func countersMoveByExactlyTheRequestsMade() async throws {
+        let monitoring = Monitoring()
+        let site = try await CGITestSite.start(scripts: ["hello.sh": Self.hello], monitoring: monitoring)
+        try await site.whileServing { site in
+            let series = ["mount": "/cgi-bin", "http_request_method": "GET", "http_response_status_code": "2xx"]
+            _ = try await site.get("/cgi-bin/hello.sh")
+            let before = PrometheusScrape(try await site.adminGet("/metrics").text)
+            for _ in 0..<3 { _ = try await site.get("/cgi-bin/hello.sh") }
+            _ = try await site.adminGet("/server-status?json")
+            let after = PrometheusScrape(try await site.adminGet("/metrics").text)
+            #expect(before.value("http_server_request_duration_seconds_count", series) == 1)
+            #expect(after.value("http_server_request_duration_seconds_count", series) == 4)
+            #expect(after.series("http_server_request_duration_seconds_count").map(\.value).reduce(0, +) == 4)
+        }
+    }
+
+    /// Off unless configured: a site built without monitoring leaves no
+    /// observer in its requests' notes and counts nothing.
+    @Test func withoutMonitoringNothingIsObserved() async throws {
+        let site = try await CGITestSite.start(scripts: ["hello.sh": Self.hello])
+        try await site.whileServing { site in
+            #expect(site.admin == nil)
+            #expect(site.site.mounts.allSatisfy { $0.observer == nil })
+            let answer = try await site.get("/cgi-bin/hello.sh")
+            #expect(answer.status == 200)
+        }
+    }
+}
