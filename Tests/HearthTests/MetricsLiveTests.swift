@@ -56,7 +56,7 @@ import Testing
             #expect(scrape.value("hearth_cgi_run_duration_seconds_count", hello) == 1)
             #expect(scrape.value("hearth_cgi_cpu_seconds_total", hello) != nil)
             #expect(scrape.value("hearth_cgi_max_rss_bytes_count", hello) == 1)
-            #expect(scrape.value("hearth_cgi_failed_runs_total", hello) == nil, "hello.sh never failed: no series")
+            #expect(scrape.value("hearth_cgi_failed_runs_total", hello) == 0, "made with the script's other series, at 0")
             #expect(scrape.value("hearth_cgi_failed_runs_total", broken) == 1, "an answer refused is a failed run")
             #expect(scrape.value("hearth_script_output_refused_total", ["mount": "/cgi-bin", "rule": "invalid_field_name"]) == 1)
             let pool = site.scriptDirectory + "/work.fcgi"
@@ -86,6 +86,77 @@ import Testing
             #expect(before.value("http_server_request_duration_seconds_count", series) == 1)
             #expect(after.value("http_server_request_duration_seconds_count", series) == 4)
             #expect(after.series("http_server_request_duration_seconds_count").map(\.value).reduce(0, +) == 4)
+        }
+    }
+
+    /// Timeouts and kills by reason: a script silent past `io_timeout` is
+    /// stopped (504) and counted as a `timeout`, and as a failed run.
+    @Test func aTimedOutScriptIsCountedByReason() async throws {
+        let monitoring = Monitoring()
+        let site = try await CGITestSite.start(
+            scripts: ["silent.sh": "#!/bin/sh\nsleep 30\n"],
+            mount: { $0.ioTimeout = .milliseconds(300); $0.killGrace = .milliseconds(100) }, monitoring: monitoring
+        )
+        try await site.whileServing { site in
+            #expect(try await site.get("/cgi-bin/silent.sh").status == 504)
+            let stops = ["mount": "/cgi-bin", "reason": "timeout"]
+            let silent = ["mount": "/cgi-bin", "script": site.scriptDirectory + "/silent.sh"]
+            #expect(await Processes.eventually { PrometheusScrape(monitoring.registry.emitToString()).value("hearth_cgi_failed_runs_total", silent) == 1 })
+            let scrape = PrometheusScrape(try await site.adminGet("/metrics").text)
+            #expect(scrape.value("hearth_cgi_stops_total", stops) == 1)
+            #expect(scrape.series("hearth_cgi_stops_total").count == 1, "no other reason moved")
+        }
+    }
+
+    /// A pool's own events: a worker recycled after `max_requests`, a
+    /// request refused with the queue full, a worker that crashes and is
+    /// restarted, a reload.
+    @Test func poolEventsAreCounted() async throws {
+        let monitoring = Monitoring()
+        let worker = #"""
+            #!/usr/bin/perl
+            use CGI::Fast;
+            while (my $q = CGI::Fast->new) {
+                my $query = $ENV{QUERY_STRING} // '';
+                sleep 2 if $query eq 'slow';
+                print "Content-Type: text/plain\r\n\r\n$$\n";
+                exit 3 if $query eq 'crash';
+            }
+            """#
+        let site = try await CGITestSite.start(
+            scripts: ["work.fcgi": worker],
+            site: {
+                var pool = WorkerPoolConfiguration()
+                pool.maxProcesses = 1
+                pool.maxQueue = 0
+                pool.maxRequests = 3
+                $0.scriptPools = pool
+            },
+            monitoring: monitoring
+        )
+        try await site.whileServing { site in
+            let name = site.scriptDirectory + "/work.fcgi"
+            let pool = try #require(site.site.workers?.all[name])
+            let scrape = { PrometheusScrape(monitoring.registry.emitToString()) }
+            for _ in 0..<3 { #expect(try await site.get("/cgi-bin/work.fcgi").status == 200) }
+            #expect(await Processes.eventually { scrape().value("hearth_pool_recycled_total", ["pool": name, "reason": "max_requests"]) == 1 })
+            #expect(await Processes.eventually { pool.snapshot().idle == 1 })
+            async let slow = site.get("/cgi-bin/work.fcgi?slow")
+            #expect(await Processes.eventually { pool.snapshot().busy == 1 })
+            #expect(try await site.get("/cgi-bin/work.fcgi").status == 503)
+            #expect(try await slow.status == 200)
+            #expect(scrape().value("hearth_pool_rejected_total", ["pool": name, "reason": "queue_full"]) == 1)
+            #expect(await Processes.eventually { pool.snapshot().idle == 1 })
+            // Its second request: the worker answers, then exits with 3.
+            _ = try await site.get("/cgi-bin/work.fcgi?crash")
+            #expect(await Processes.eventually { scrape().value("hearth_pool_restarts_total", ["pool": name]) == 1 })
+            #expect(scrape().value("hearth_pool_crashes_total", ["pool": name]) == 1)
+            site.site.reload()
+            #expect(scrape().value("hearth_pool_reloads_total", ["pool": name]) == 1)
+            let failures = PrometheusScrape(try await site.adminGet("/metrics").text)
+            #expect(failures.value("hearth_pool_failed", ["pool": name]) == 0)
+            let status = try await site.adminGet("/server-status?json").text
+            #expect(status.contains("\"outcome\" : \"worker exited with status 3\""), "the crash is among the failed runs: \(status)")
         }
     }
 

@@ -15,7 +15,7 @@ extension StatusReport {
             <dt>Started</dt><dd>\(Self.escape(Self.time(started)))</dd>
             <dt>Configuration</dt><dd id="configuration">\(Self.escape(configuration.file ?? "none (flags and defaults)"))</dd>
             <dt>Loaded</dt><dd>\(Self.escape(configuration.loaded.map(Self.time) ?? "-"))</dd>
-            <dt>Requests</dt><dd>\(totals.requests), \(totals.busyConnections) in flight, \(totals.openConnections) connections open</dd>
+            <dt>Requests</dt><dd>\(totals.requests), \(totals.busyConnections) in flight, \(Self.count(totals.openConnections, "connection")) open</dd>
             </dl>
 
             """
@@ -55,6 +55,11 @@ extension StatusReport {
         html += columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
         for row in rows { html += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }
         return html + "</table>\n"
+    }
+
+    /// `1 connection`, `3 connections`.
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)" + (number == 1 ? "" : "s")
     }
 
     /// The five characters that can change an HTML document's structure.

@@ -48,7 +48,7 @@ extension StatusReport {
     /// `1 day 2 hours 3 minutes 4 seconds`, the parts that are not zero.
     static func spelledOut(seconds: Int) -> String {
         let parts = [(seconds / 86400, "day"), (seconds / 3600 % 24, "hour"), (seconds / 60 % 60, "minute"), (seconds % 60, "second")]
-        let words = parts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" + ($0.0 == 1 ? "" : "s") }
+        let words = parts.filter { $0.0 > 0 }.map { count($0.0, $0.1) }
         return words.isEmpty ? "0 seconds" : words.joined(separator: " ")
     }
 }

@@ -74,8 +74,11 @@ extension Monitoring {
         )
     }
 
+    /// Every mount that has a prefix, and `(none)` once a request reached
+    /// no mount.
     private func mountReports() -> [StatusReport.Mount] {
-        (allMounts() + [connections.unroutedMetrics]).map { metrics in
+        let unrouted = connections.unroutedMetrics.tally.snapshot.requests > 0 ? [connections.unroutedMetrics] : []
+        return (allMounts() + unrouted).map { metrics in
             let (requests, errors, total) = metrics.tally.snapshot
             let average = requests == 0 ? 0 : total.seconds * 1000 / Double(requests)
             return StatusReport.Mount(mount: metrics.mount, requests: requests, errors: errors, averageMilliseconds: (average * 1000).rounded() / 1000)
