@@ -16,10 +16,10 @@ extension SiteBuilder {
         if configuration.admin != nil, builder.monitoring == nil { builder.monitoring = Monitoring() }
         let site = try builder.build(logger: logger)
         let server = HTTPServer(configuration: configuration.server, responder: site, logger: logger, observer: builder.monitoring?.serverObserver)
-        var admin: HTTPServer?
-        if let configuration = configuration.admin, let monitoring = builder.monitoring {
-            admin = try AdminListener.server(configuration, monitoring: monitoring, logger: logger)
-            monitoring.serve(site, on: server, configurationFile: self.configuration.file)
+        let admin = try builder.monitoring.flatMap { monitoring in
+            try configuration.admin.map {
+                try AdminListener.server($0, monitoring: monitoring, showing: site, servedBy: server, configurationFile: configuration.file, logger: logger)
+            }
         }
         try await site.run(server, admin: admin, logger: logger)
     }

@@ -45,8 +45,11 @@ struct Serve: AsyncParsableCommand {
             accessLog: try Logging.accessLog(configuration.accessLog, origin: configuration.origin(of: "access_log")),
             accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver
         )
-        let admin = try configuration.admin.map { try AdminListener.server($0, monitoring: monitoring!, logger: logger) }
-        monitoring?.serve(site, on: server, configurationFile: configuration.file)
+        let admin = try monitoring.flatMap { monitoring in
+            try configuration.admin.map {
+                try AdminListener.server($0, monitoring: monitoring, showing: site, servedBy: server, configurationFile: configuration.file, logger: logger)
+            }
+        }
         let reloads = ReloadSignal { site.reload() }
         defer { reloads.cancel() }
         let identity = ServerIdentity(configuration: configuration)

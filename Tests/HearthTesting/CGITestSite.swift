@@ -49,10 +49,12 @@ public final class CGITestSite: Sendable {
         )
         var adminServer: LiveServer?
         if let monitoring {
-            monitoring.serve(built, on: server.server, configurationFile: configuration.file)
             var admin = admin
             admin.port = 0
-            adminServer = try await LiveServer.start(AdminListener.server(admin, monitoring: monitoring, logger: logger), host: admin.host, logger: logger)
+            let listener = try AdminListener.server(
+                admin, monitoring: monitoring, showing: built, servedBy: server.server, configurationFile: configuration.file, logger: logger
+            )
+            adminServer = try await LiveServer.start(listener, host: admin.host, logger: logger)
         }
         return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, site: built, server: server, admin: adminServer)
     }

@@ -7,9 +7,15 @@ import Logging
 /// server in the same service group and is not counted in the site's
 /// metrics.
 public enum AdminListener {
-    /// Throws a `ConfigurationError` naming `admin.auth.…` when its
-    /// password or group file cannot be read.
-    public static func server(_ configuration: AdminConfiguration, monitoring: Monitoring, logger: Logger) throws -> HTTPServer {
+    /// The listener showing `site`, served by `server` from the config
+    /// file `configurationFile` (if any), as `monitoring` counts it. Throws
+    /// a `ConfigurationError` naming `admin.auth.…` when its password or
+    /// group file cannot be read.
+    public static func server(
+        _ configuration: AdminConfiguration, monitoring: Monitoring, showing site: Site, servedBy server: HTTPServer, configurationFile: String?,
+        logger: Logger
+    ) throws -> HTTPServer {
+        monitoring.serve(site, on: server, configurationFile: configurationFile)
         var responder: any Responder = AdminResponder(monitoring: monitoring)
         if let auth = configuration.auth {
             do {
@@ -18,9 +24,9 @@ public enum AdminListener {
                 throw ConfigurationError(key: "admin.auth.\(error.key)", message: error.message, position: nil)
             }
         }
-        var server = HTTPServerConfiguration()
-        server.host = configuration.host
-        server.port = configuration.port
-        return HTTPServer(configuration: server, responder: AdminNetworkGuard(allow: configuration.allow, next: responder), logger: logger)
+        var listener = HTTPServerConfiguration()
+        listener.host = configuration.host
+        listener.port = configuration.port
+        return HTTPServer(configuration: listener, responder: AdminNetworkGuard(allow: configuration.allow, next: responder), logger: logger)
     }
 }

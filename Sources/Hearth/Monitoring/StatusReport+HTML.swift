@@ -1,4 +1,5 @@
 import Foundation
+import HearthHTTP
 
 /// `/server-status` for a person: one page, every value escaped (a path,
 /// a client, a script's stderr are anyone's text), no script, no outside
@@ -62,21 +63,8 @@ extension StatusReport {
         "\(number) \(noun)" + (number == 1 ? "" : "s")
     }
 
-    /// The five characters that can change an HTML document's structure.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        HTMLText.escape(text)
     }
 
     private static func time(_ date: Date) -> String {
