@@ -92,7 +92,8 @@ public final class HTTPServer: Service {
         let address = server.channel.localAddress!
         listening.succeed(address)
         accepting.store(true, ordering: .relaxed)
-        context.logger.info("listening on http://\(Self.authority(host: context.configuration.host, port: address.port ?? 0))/")
+        let url = "http://\(Self.authority(host: context.configuration.host, port: address.port ?? 0))/"
+        context.logger.info("\(context.configuration.listenerName.map { "\($0) on" } ?? "listening on") \(url)")
         try await withGracefulShutdownHandler {
             // The accept loop runs on the listening socket's event loop, not
             // on Swift's cooperative pool: a program embedding the server

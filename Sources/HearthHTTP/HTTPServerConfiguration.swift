@@ -39,6 +39,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var group: String? = nil
     /// Listen backlog. Default 256.
     public var backlog: Int32 = 256
+    /// What the start-up line calls a second listener (`admin listener on
+    /// http://127.0.0.1:9180/`), so that the site's own line, `listening on
+    /// http://…/`, stays the one a supervisor or a test waits for. Default
+    /// nil: the site's.
+    public var listenerName: String? = nil
 
     public init() {}
 }

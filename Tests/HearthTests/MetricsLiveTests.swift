@@ -160,6 +160,28 @@ import Testing
         }
     }
 
+    /// The real `hearth` executable with `admin:`: swift-metrics is
+    /// bootstrapped once, with a Prometheus factory, and the admin listener
+    /// says where it listens beside the site's own line.
+    @Test func theExecutableServesItsMetrics() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("cgi-bin/hello.sh", Self.hello, mode: 0o755)
+        try directory.write("hearth.yaml", "access_log: off\ncgi:\n  - directory: cgi-bin\nstatic: []\nadmin:\n  port: 0\n")
+        let server = try await HearthProcess.start(["--config", "hearth.yaml"], workingDirectory: directory.path)
+        let line = #"admin listener \(metrics, status, health\) on http://127\.0\.0\.1:(\d+)/"#
+        #expect(await Processes.eventually { server.errors.range(of: line, options: .regularExpression) != nil }, "\(server.errors)")
+        let found = server.errors.range(of: line, options: .regularExpression).map { server.errors[$0] } ?? ""
+        let adminPort = try #require(Int(found.dropLast().reversed().prefix { $0.isNumber }.reversed().map(String.init).joined()))
+        let answer = try await rawRequest("GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: server.port)
+        #expect(answer.status == 200)
+        let metrics = try await rawRequest("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: adminPort)
+        let scrape = PrometheusScrape(metrics.text)
+        let series = ["mount": "/cgi-bin", "http_request_method": "GET", "http_response_status_code": "2xx"]
+        #expect(scrape.value("http_server_request_duration_seconds_count", series) == 1)
+        #expect(scrape.value("hearth_build_info", ["version": HearthVersion.number]) == 1)
+        #expect(try await server.terminate() == 0)
+    }
+
     /// Off unless configured: a site built without monitoring leaves no
     /// observer in its requests' notes and counts nothing.
     @Test func withoutMonitoringNothingIsObserved() async throws {

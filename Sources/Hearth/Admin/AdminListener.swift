@@ -27,6 +27,7 @@ public enum AdminListener {
         var listener = HTTPServerConfiguration()
         listener.host = configuration.host
         listener.port = configuration.port
+        listener.listenerName = "admin listener (metrics, status, health)"
         return HTTPServer(configuration: listener, responder: AdminNetworkGuard(allow: configuration.allow, next: responder), logger: logger)
     }
 }
