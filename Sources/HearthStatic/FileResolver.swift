@@ -6,14 +6,26 @@ import HearthHTTP
 /// Maps checked path segments to a real file, refusing what escapes the
 /// root (SECURITY.md, path traversal): the path is resolved with
 /// realpath(3), every symlink followed, and the result must lie under
-/// realpath(root) and outside every forbidden root.
+/// realpath(root), outside every forbidden root and outside every path
+/// the mount's `deny` list names.
 package struct FileResolver: Sendable {
     package let root: String
     package let forbiddenRoots: [String]
+    /// Absolute paths under `root` that are never served nor run.
+    package let denied: [String]
 
-    package init(root: String, forbiddenRoots: [String]) {
+    package init(root: String, forbiddenRoots: [String], denied: [String] = []) {
         self.root = root
         self.forbiddenRoots = forbiddenRoots
+        self.denied = denied
+    }
+
+    /// The resolver of a static item: its root, the other mounts'
+    /// directories, and its `deny` list (paths below the mount's URL,
+    /// hence below its root).
+    package init(configuration: StaticFilesConfiguration) {
+        let root = configuration.root.hasSuffix("/") ? String(configuration.root.dropLast()) : configuration.root
+        self.init(root: configuration.root, forbiddenRoots: configuration.forbiddenRoots, denied: configuration.deny.map { root + $0 })
     }
 
     /// A file to open: `resolved` has no symlinks left; `requested` is the
@@ -42,6 +54,14 @@ package struct FileResolver: Sendable {
             let realForbidden = Self.realPath(forbidden) ?? forbidden
             if Self.relative(resolved, under: realForbidden) != nil {
                 throw HTTPError(.forbidden, "\(requested) lies in \(realForbidden), the directory of another mount")
+            }
+        }
+        // Compared after every symlink is followed, so no other name for a
+        // denied file (a symlink, `a/../inc`) reaches it.
+        for path in denied {
+            let realDenied = Self.realPath(path) ?? path
+            if Self.relative(resolved, under: realDenied) != nil {
+                throw HTTPError(.forbidden, "\(requested) lies in \(realDenied), which the mount's deny list names")
             }
         }
         return Target(resolved: resolved, requested: requested)

@@ -308,7 +308,34 @@ struct DocumentRootTests {
         }
     }
 
-    @Test("hearth explain says which file of the tree runs, how, and with what PATH_INFO; and which is sent")
+    /// DokuWiki's `inc/`, `bin/` and `install.php` (nginx's `location ~
+    /// /(inc|bin)/ { deny all; }`): refused by whatever name leads there.
+    @Test("deny: a denied directory or file is 403 for files and scripts, by any name, cold and warm", arguments: Temperature.allCases)
+    func deny(_ temperature: Temperature) async throws {
+        let root = try Self.tree()
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/shortcut", withDestinationPath: "lib/tpl")
+        let capture = LogCapture()
+        let site = try await Self.start(root, temperature, capture: capture) { files in
+            files.deny = ["/lib/tpl", "/index.php"]
+            files.indexFiles = ["index.php"]
+        }
+        try await site.whileServing { site in
+            for path in ["/lib/tpl/main.php", "/lib/tpl/main.php/x", "/lib/tpl/images/icon.png", "/lib/tpl/", "/shortcut/main.php",
+                         "/shortcut/images/icon.png", "/lib/%74pl/main.php", "/index.php", "/"] {
+                let response = try await site.get(path)
+                #expect(response.status == 403, "\(path): \(response.statusLine)")
+                #expect(!response.text.contains("ran app.php") && !response.text.contains(Self.marker), "\(path)")
+            }
+            // Dot segments are refused before any file is looked at.
+            #expect(try await site.get("/lib/x/../tpl/main.php").status == 400)
+            // What the list does not name is served as before.
+            #expect(try await site.get("/app.php").text.hasPrefix("ran app.php"))
+            #expect(try await site.get("/logo.png").body == Self.png)
+        }
+        #expect(capture.records.contains { record in ([record.message] + record.metadata.values).contains { $0.contains("which the mount's deny list names") } })
+    }
+
+        @Test("hearth explain says which file of the tree runs, how, and with what PATH_INFO; and which is sent")
     func explain() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("www/doku.php", Self.appPHP)

@@ -12,7 +12,18 @@ enum StaticSection {
         .init("scripts") { $0.scripts = try scripts($1) },
         .init("fallback") { $0.fallback = try fallback($1) },
         .init("sendfile_roots") { $0.sendfileRoots = try $1.items().map { try $0.path() } },
+        .init("deny") { $0.deny = try $1.items().map(deniedPath) },
     ]
+
+    /// `/inc` or `/install.php`: a path below the mount, read as request
+    /// paths are, kept without a trailing slash.
+    private static func deniedPath(_ node: ConfigurationNode) throws -> String {
+        let text = try node.text(expecting: "a URL path below the mount, such as /inc")
+        guard text.hasPrefix("/"), case .success(let path) = RequestPath.parse(text), !path.segments.isEmpty else {
+            throw node.error("expected a URL path below the mount, such as /inc, found \(node.found)")
+        }
+        return "/" + path.segments.joined(separator: "/")
+    }
 
     /// `{cgi: cgi, php: /usr/bin/php-cgi, php5: {fastcgi: php}}`: an
     /// extension without the dot (any case; matched in any case) to `cgi`,
