@@ -50,6 +50,13 @@ public struct StaticFilesConfiguration: Sendable {
     /// tree that are libraries, command-line tools or installers. Default
     /// none.
     public var deny: [String] = []
+    /// Absolute directories outside `root` that the tree's symlinks may
+    /// lead into (`symlink_roots:`): Debian's packaged applications link
+    /// their writable parts out of /usr/share (DokuWiki's `lib/tpl` →
+    /// /var/lib/dokuwiki/lib/tpl). Apache follows any link with
+    /// `Options FollowSymLinks`; here only into these. Default none: a
+    /// link that leads out of `root` is 403.
+    public var symlinkRoots: [String] = []
 
     public init(urlPath: String = "/", root: String = "public", indexFiles: [String] = ["index.html"], forbiddenRoots: [String] = [], pages: Bool = false) {
         self.urlPath = urlPath
