@@ -1,5 +1,6 @@
 import HearthAuth
 import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthProcess
 import HearthSessions

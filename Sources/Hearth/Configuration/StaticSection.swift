@@ -1,5 +1,6 @@
 import HearthCGI
 import HearthGateway
+import HearthScripts
 import HearthStatic
 
 /// One item of the `static:` list → `StaticFilesConfiguration`.

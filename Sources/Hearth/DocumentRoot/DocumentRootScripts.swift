@@ -3,6 +3,7 @@ import Glibc
 #endif
 import HearthCGI
 import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthRelay
 import HearthStatic
