@@ -39,21 +39,18 @@ struct Serve: AsyncParsableCommand {
         let monitoring = configuration.admin.map { _ in MetricsBootstrap.start() }
         var builder = SiteBuilder(configuration: configuration)
         builder.monitoring = monitoring
-        let site = try builder.build(logger: logger)
+        let live = LiveSite(try builder.build(logger: logger))
         let server = HTTPServer(
-            configuration: configuration.server, responder: site, logger: logger,
+            configuration: configuration.server, responder: live, logger: logger,
             accessLog: try Logging.accessLog(configuration.accessLog, origin: configuration.origin(of: "access_log")),
             accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver
         )
-        let admin = try monitoring.flatMap { monitoring in
-            try configuration.admin.map {
-                try AdminListener.server($0, monitoring: monitoring, showing: site, servedBy: server, configurationFile: configuration.file, logger: logger)
-            }
-        }
-        let reloads = ReloadSignal { site.reload() }
+        let admin = try AdminListener.server(for: configuration, monitoring: monitoring, showing: live, servedBy: server, logger: logger)
+        let reload = ConfigurationReload(options: options, user: user, live: live, applied: configuration, monitoring: monitoring, logger: logger)
+        let reloads = ReloadSignal { Task { await reload.reload() } }
         defer { reloads.cancel() }
         let identity = ServerIdentity(configuration: configuration)
-        try await site.run(server, admin: admin, logger: logger) { try await identity.take(logger: logger) }
+        try await live.run(server, admin: admin, logger: logger) { try await identity.take(logger: logger) }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hearth
 import HearthGateway
+import HearthScripts
 import HearthHTTP
 import Logging
 
@@ -52,7 +53,7 @@ public final class CGITestSite: Sendable {
             var admin = admin
             admin.port = 0
             let listener = try AdminListener.server(
-                admin, monitoring: monitoring, showing: built, servedBy: server.server, configurationFile: configuration.file, logger: logger
+                admin, monitoring: monitoring, showing: LiveSite(built), servedBy: server.server, configurationFile: configuration.file, logger: logger
             )
             adminServer = try await LiveServer.start(listener, host: admin.host, logger: logger)
         }

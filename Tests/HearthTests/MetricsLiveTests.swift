@@ -38,6 +38,7 @@ import Testing
                 try await site.get("/cgi-bin/work.fcgi").status,
             ]
             #expect(answers == [200, 200, 404, 502, 200])
+            #expect(await Processes.eventually { monitoring.requestsCounted == 5 })
             let response = try await site.adminGet("/metrics")
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
@@ -79,9 +80,11 @@ import Testing
         try await site.whileServing { site in
             let series = ["mount": "/cgi-bin", "http_request_method": "GET", "http_response_status_code": "2xx"]
             _ = try await site.get("/cgi-bin/hello.sh")
+            #expect(await Processes.eventually { monitoring.requestsCounted == 1 })
             let before = PrometheusScrape(try await site.adminGet("/metrics").text)
             for _ in 0..<3 { _ = try await site.get("/cgi-bin/hello.sh") }
             _ = try await site.adminGet("/server-status?json")
+            #expect(await Processes.eventually { monitoring.requestsCounted == 4 })
             let after = PrometheusScrape(try await site.adminGet("/metrics").text)
             #expect(before.value("http_server_request_duration_seconds_count", series) == 1)
             #expect(after.value("http_server_request_duration_seconds_count", series) == 4)
@@ -151,7 +154,7 @@ import Testing
             _ = try await site.get("/cgi-bin/work.fcgi?crash")
             #expect(await Processes.eventually { scrape().value("hearth_pool_restarts_total", ["pool": name]) == 1 })
             #expect(scrape().value("hearth_pool_crashes_total", ["pool": name]) == 1)
-            site.site.reload()
+            site.site.workers?.reload()
             #expect(scrape().value("hearth_pool_reloads_total", ["pool": name]) == 1)
             let failures = PrometheusScrape(try await site.adminGet("/metrics").text)
             #expect(failures.value("hearth_pool_failed", ["pool": name]) == 0)
@@ -161,25 +164,49 @@ import Testing
     }
 
     /// The real `hearth` executable with `admin:`: swift-metrics is
-    /// bootstrapped once, with a Prometheus factory, and the admin listener
-    /// says where it listens beside the site's own line.
-    @Test func theExecutableServesItsMetrics() async throws {
+    /// bootstrapped once, with a Prometheus factory; the admin listener
+    /// says where it listens beside the site's own line; and a SIGHUP
+    /// reload builds a new site that counts into the same series.
+    @Test func theExecutableCountsAcrossAReload() async throws {
         let directory = try TemporaryDirectory()
-        try directory.write("cgi-bin/hello.sh", Self.hello, mode: 0o755)
-        try directory.write("hearth.yaml", "access_log: off\ncgi:\n  - directory: cgi-bin\nstatic: []\nadmin:\n  port: 0\n")
+        for letter in ["a", "b"] {
+            try directory.write("cgi-\(letter)/hello.sh", Self.hello, mode: 0o755)
+            try directory.write("\(letter).yaml", "access_log: off\ncgi:\n  - directory: cgi-\(letter)\nstatic: []\nadmin:\n  port: 0\n")
+        }
+        try FileManager.default.copyItem(atPath: directory.path + "/a.yaml", toPath: directory.path + "/hearth.yaml")
         let server = try await HearthProcess.start(["--config", "hearth.yaml"], workingDirectory: directory.path)
         let line = #"admin listener \(metrics, status, health\) on http://127\.0\.0\.1:(\d+)/"#
         #expect(await Processes.eventually { server.errors.range(of: line, options: .regularExpression) != nil }, "\(server.errors)")
         let found = server.errors.range(of: line, options: .regularExpression).map { server.errors[$0] } ?? ""
-        let adminPort = try #require(Int(found.dropLast().reversed().prefix { $0.isNumber }.reversed().map(String.init).joined()))
-        let answer = try await rawRequest("GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: server.port)
-        #expect(answer.status == 200)
-        let metrics = try await rawRequest("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: adminPort)
-        let scrape = PrometheusScrape(metrics.text)
+        let adminPort = try #require(Int(String(found.dropLast().reversed().prefix { $0.isNumber }.reversed())))
+        let get = { (path: String, port: Int) in try await rawRequest("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port) }
+        #expect(try await get("/cgi-bin/hello.sh", server.port).status == 200)
+        let loaded = try await get("/server-status?json", adminPort).text
+        try FileManager.default.removeItem(atPath: directory.path + "/hearth.yaml")
+        try FileManager.default.copyItem(atPath: directory.path + "/b.yaml", toPath: directory.path + "/hearth.yaml")
+        kill(server.pid, SIGHUP)
+        #expect(await Processes.eventually(seconds: 30) { server.errors.contains("reload: configuration 2 serves from now on") })
+        #expect(try await get("/cgi-bin/hello.sh", server.port).status == 200)
         let series = ["mount": "/cgi-bin", "http_request_method": "GET", "http_response_status_code": "2xx"]
-        #expect(scrape.value("http_server_request_duration_seconds_count", series) == 1)
+        var scrape = PrometheusScrape("")
+        let counted = await Processes.eventually(asking: {
+            scrape = PrometheusScrape((try? await get("/metrics", adminPort).text) ?? "")
+            return scrape.value("http_server_request_duration_seconds_count", series) == 2
+        })
+        #expect(counted, "one series across the reload: \(scrape.series("http_server_request_duration_seconds_count"))")
+        #expect(scrape.value("hearth_cgi_runs_started_total", ["mount": "/cgi-bin", "script": directory.path + "/cgi-b/hello.sh"]) == 1)
         #expect(scrape.value("hearth_build_info", ["version": HearthVersion.number]) == 1)
+        let reloaded = try await get("/server-status?json", adminPort).text
+        #expect(reloaded.contains("\"file\" : \"\(directory.path)/hearth.yaml\""))
+        let before = try #require(Self.loaded(in: loaded)), after = try #require(Self.loaded(in: reloaded))
+        #expect(after >= before, "ISO 8601 times compare as text")
         #expect(try await server.terminate() == 0)
+    }
+
+    /// The status page's `configuration.loaded`.
+    static func loaded(in json: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return nil }
+        return (object["configuration"] as? [String: Any])?["loaded"] as? String
     }
 
     /// Off unless configured: a site built without monitoring leaves no

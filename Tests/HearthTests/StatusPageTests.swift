@@ -25,13 +25,15 @@ import Testing
     /// A site with one finished request, one failed run and the slow
     /// script in flight; `body` looks at it; then the slow script is let go.
     func withSlowRequestInFlight(_ body: (CGITestSite, Int32) async throws -> Void) async throws {
+        let monitoring = Monitoring()
         let site = try await CGITestSite.start(
             scripts: ["hello.sh": MetricsLiveTests.hello, "fail.sh": Self.failing, "slow.sh": Self.slow],
-            mount: { $0.ioTimeout = .seconds(120) }, site: { $0.file = "/srv/site/hearth.yaml" }, monitoring: Monitoring()
+            mount: { $0.ioTimeout = .seconds(120) }, site: { $0.file = "/srv/site/hearth.yaml" }, monitoring: monitoring
         )
         try await site.whileServing { site in
             #expect(try await site.get("/cgi-bin/hello.sh").status == 200)
             #expect(try await site.get("/cgi-bin/fail.sh").status == 500)
+            #expect(await Processes.eventually { monitoring.requestsCounted == 2 })
             async let slowAnswer = site.get("/cgi-bin/slow.sh?secret=1")
             let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/slow.pid"))
             let gate = site.scriptDirectory + "/gate"

@@ -7,15 +7,25 @@ import Logging
 /// server in the same service group and is not counted in the site's
 /// metrics.
 public enum AdminListener {
-    /// The listener showing `site`, served by `server` from the config
+    /// The listener `site.admin` asks for, showing `live` served by
+    /// `server` as `monitoring` counts it; nil when the configuration has
+    /// no `admin` (or nothing counts).
+    public static func server(
+        for site: HearthConfiguration, monitoring: Monitoring?, showing live: LiveSite, servedBy server: HTTPServer, logger: Logger
+    ) throws -> HTTPServer? {
+        guard let configuration = site.admin, let monitoring else { return nil }
+        return try self.server(configuration, monitoring: monitoring, showing: live, servedBy: server, configurationFile: site.file, logger: logger)
+    }
+
+    /// The listener showing `live`, served by `server` from the config
     /// file `configurationFile` (if any), as `monitoring` counts it. Throws
     /// a `ConfigurationError` naming `admin.auth.…` when its password or
     /// group file cannot be read.
     public static func server(
-        _ configuration: AdminConfiguration, monitoring: Monitoring, showing site: Site, servedBy server: HTTPServer, configurationFile: String?,
+        _ configuration: AdminConfiguration, monitoring: Monitoring, showing live: LiveSite, servedBy server: HTTPServer, configurationFile: String?,
         logger: Logger
     ) throws -> HTTPServer {
-        monitoring.serve(site, on: server, configurationFile: configurationFile)
+        monitoring.serve(live, on: server, configurationFile: configurationFile)
         var responder: any Responder = AdminResponder(monitoring: monitoring)
         if let auth = configuration.auth {
             do {

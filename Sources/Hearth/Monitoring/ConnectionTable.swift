@@ -115,11 +115,15 @@ final class ServerTotals: Sendable {
     private let bytes = Atomic<Int>(0)
     private let nanoseconds = Atomic<Int>(0)
 
+    /// The last thing counted of a request: once `accesses` shows it
+    /// (read with `acquiring`), so does every series it moved.
     func add(bytes sent: Int, elapsed: Duration) {
-        accesses.add(1, ordering: .relaxed)
         bytes.add(sent, ordering: .relaxed)
         nanoseconds.add(Int(elapsed.nanoseconds), ordering: .relaxed)
+        accesses.add(1, ordering: .releasing)
     }
+
+    var requests: Int { accesses.load(ordering: .acquiring) }
 
     var snapshot: (accesses: Int, bytes: Int, total: Duration) {
         (accesses.load(ordering: .relaxed), bytes.load(ordering: .relaxed), .nanoseconds(nanoseconds.load(ordering: .relaxed)))

@@ -24,12 +24,15 @@ public final class Monitoring: Sendable {
     private let mounts = Mutex<[String: MountMetrics]>([:])
     private let serving = Mutex<Serving?>(nil)
 
-    /// What is being served now: set at start, and again by a reload.
+    /// What is being served: set at start; a reload swaps the live site's
+    /// current site and says when (`configurationLoaded`).
     struct Serving: Sendable {
-        var site: Site
+        var live: LiveSite
         var server: HTTPServer
         var configurationFile: String?
         var loadedAt: Date
+
+        var site: Site { live.current }
     }
 
     /// Series are made through `factory`: by default a Prometheus factory
@@ -74,6 +77,11 @@ public final class Monitoring: Sendable {
         }
     }
 
+    /// Requests counted so far. A request is counted once its response is
+    /// done, a moment after its last byte went out: a client that scrapes
+    /// right after an answer may not see it yet; this says when it will.
+    public var requestsCounted: Int { connections.totals.requests }
+
     /// Every mount's series, by prefix.
     func allMounts() -> [MountMetrics] {
         mounts.withLock { $0.values.sorted { $0.mount < $1.mount } }
@@ -82,10 +90,18 @@ public final class Monitoring: Sendable {
     /// The site server's observer: give it to its `HTTPServer`.
     public var serverObserver: any HTTPServerObserver { connections }
 
-    /// Records what is served now, and when its configuration was loaded:
-    /// at start, and after each reload.
-    public func serve(_ site: Site, on server: HTTPServer, configurationFile: String?) {
-        serving.withLock { $0 = Serving(site: site, server: server, configurationFile: configurationFile, loadedAt: Date()) }
+    /// Records what is served, from which config file, loaded now.
+    public func serve(_ live: LiveSite, on server: HTTPServer, configurationFile: String?) {
+        serving.withLock { $0 = Serving(live: live, server: server, configurationFile: configurationFile, loadedAt: Date()) }
+    }
+
+    /// A reload put a site built from `file` in place: the status page
+    /// says when.
+    public func configurationLoaded(from file: String?) {
+        serving.withLock { serving in
+            serving?.configurationFile = file
+            serving?.loadedAt = Date()
+        }
     }
 
     var current: Serving? { serving.withLock { $0 } }
