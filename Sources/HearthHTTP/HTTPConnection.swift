@@ -63,7 +63,7 @@ struct HTTPConnection {
                 requestStream: stream, registry: context.registry
             )
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection)
-            watcher?.requestStarted(request)
+            watcher?.requestStarted(request, received: exchange.received)
             if let error = HeadValidation.check(head, configuration: context.configuration) {
                 exchange.keepAlive = false
                 await answer(request, exchange: exchange, with: error)

@@ -12,7 +12,8 @@ public protocol HTTPServerObserver: Sendable {
 /// again once its response is done (or given up), in that order, by the
 /// connection's own task.
 public protocol HTTPConnectionObserver: AnyObject, Sendable {
-    func requestStarted(_ request: Request)
+    /// `received`: when its head was read.
+    func requestStarted(_ request: Request, received: ContinuousClock.Instant)
     /// `status` is what went out (0 if nothing did); `bodyBytes` the body
     /// bytes written; `elapsed` counts from the head's arrival, as the
     /// access log's `%D` does.
@@ -27,4 +28,8 @@ public protocol HTTPConnectionObserver: AnyObject, Sendable {
 /// its own that the observer adopts (`ScriptRunObserver`,
 /// `ScriptOutputObserver`, `StaticFileObserver`). Nothing below the site
 /// knows what the observer is.
-public protocol RequestObserver: AnyObject, Sendable {}
+public protocol RequestObserver: AnyObject, Sendable {
+    /// The request ended (the connection's observer tells it): `status`
+    /// as `HTTPConnectionObserver.requestFinished` has it.
+    func requestFinished(_ request: Request, status: Int, bodyBytes: Int, elapsed: Duration)
+}

@@ -1,5 +1,6 @@
 import HearthHTTP
 import Logging
+import NIOPosix
 
 /// The admin listener: a second `HTTPServer`, on `admin.host` and
 /// `admin.port`, answering with `AdminResponder` behind the network check
@@ -38,6 +39,14 @@ public enum AdminListener {
         listener.host = configuration.host
         listener.port = configuration.port
         listener.listenerName = "admin listener (metrics, status, health)"
-        return HTTPServer(configuration: listener, responder: AdminNetworkGuard(allow: configuration.allow, next: responder), logger: logger)
+        return HTTPServer(
+            configuration: listener, responder: AdminNetworkGuard(allow: configuration.allow, next: responder), logger: logger, group: loop
+        )
     }
+
+    /// The admin listeners' own event loop, a thread apart from the site's
+    /// loops: a site saturated with work (64 scripts starting) would
+    /// otherwise queue a scrape or the status page behind it, tens of
+    /// milliseconds (bench/RESULTS-metrics.md). One for the process.
+    static let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 }

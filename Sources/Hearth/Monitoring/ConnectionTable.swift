@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import HearthHTTP
+import NIOHTTP1
 import Synchronization
 
 /// The site server's observer (`HTTPServerObserver`): knows every open
@@ -11,13 +12,12 @@ import Synchronization
 /// What it costs: a lock on the table per connection (opened, closed), and
 /// per request one store and one clear of the connection's own slot (a
 /// lock nobody else takes but the status page), one histogram observation
-/// and three atomic additions.
+/// and four atomic additions (`MountTally`).
 final class ConnectionTable: HTTPServerObserver, Sendable {
     private let connections = Mutex<[ObjectIdentifier: WatchedConnection]>([:])
     private let open: Meter
     /// Where a request no mount answered is counted.
     let unroutedMetrics: MountMetrics
-    let totals = ServerTotals()
 
     init(factory: any MetricsFactory, unrouted: MountMetrics) {
         self.open = Meter(label: MetricNames.openConnections, dimensions: [], factory: factory)
@@ -36,10 +36,11 @@ final class ConnectionTable: HTTPServerObserver, Sendable {
         open.decrement()
     }
 
+    /// Counted to the mount that answered (the observer the site left in
+    /// the request's notes), else to `(none)`.
     fileprivate func finished(_ request: Request, status: Int, bodyBytes: Int, elapsed: Duration) {
-        let mount = request.notes.observer as? MountMetrics ?? unroutedMetrics
-        mount.requestFinished(method: request.head.method.rawValue, status: status, elapsed: elapsed)
-        totals.add(bytes: bodyBytes, elapsed: elapsed)
+        let mount = request.notes.observer ?? unroutedMetrics
+        mount.requestFinished(request, status: status, bodyBytes: bodyBytes, elapsed: elapsed)
     }
 
     /// The requests being served now, the longest-running first.
@@ -62,17 +63,26 @@ final class ConnectionTable: HTTPServerObserver, Sendable {
 
 /// One connection's request in flight, if any.
 private final class WatchedConnection: HTTPConnectionObserver, Sendable {
+    /// What the status page shows of a request: its head (method and
+    /// target), its notes (its mount, its script's pid), since when.
+    private struct Current {
+        var head: HTTPRequestHead
+        var notes: RequestNotes
+        var since: ContinuousClock.Instant
+    }
+
     private let table: ConnectionTable
     private let client: String
-    private let request = Mutex<(request: Request, since: ContinuousClock.Instant)?>(nil)
+    private let request = Mutex<Current?>(nil)
 
     init(table: ConnectionTable, client: String) {
         self.table = table
         self.client = client
     }
 
-    func requestStarted(_ request: Request) {
-        self.request.withLock { $0 = (request, .now) }
+    func requestStarted(_ request: Request, received: ContinuousClock.Instant) {
+        let current = Current(head: request.head, notes: request.notes, since: received)
+        self.request.withLock { $0 = current }
     }
 
     func requestFinished(_ request: Request, status: Int, bodyBytes: Int, elapsed: Duration) {
@@ -87,11 +97,12 @@ private final class WatchedConnection: HTTPConnectionObserver, Sendable {
     var isBusy: Bool { request.withLock { $0 != nil } }
 
     func current(now: ContinuousClock.Instant) -> InFlightRequest? {
-        guard let (request, since) = self.request.withLock({ $0 }) else { return nil }
-        let notes = request.notes
+        guard let current = self.request.withLock({ $0 }) else { return nil }
+        let notes = current.notes
+        let target = current.head.uri
         return InFlightRequest(
-            method: request.head.method.rawValue, path: String(request.rawPath), client: client,
-            elapsedSeconds: (now - since).seconds, mount: (notes.observer as? MountMetrics)?.mount,
+            method: current.head.method.rawValue, path: String(target[..<(target.firstIndex(of: "?") ?? target.endIndex)]), client: client,
+            elapsedSeconds: (now - current.since).seconds, mount: (notes.observer as? MountMetrics)?.mount,
             pid: (notes["pid"] ?? notes["worker"]).flatMap { Int32($0) }
         )
     }
@@ -107,25 +118,4 @@ struct InFlightRequest: Sendable, Codable, Equatable {
     var mount: String?
     /// The script's process, or the worker's, while one runs it.
     var pid: Int32?
-}
-
-/// The server's totals since start, for mod_status's `?auto` lines.
-final class ServerTotals: Sendable {
-    private let accesses = Atomic<Int>(0)
-    private let bytes = Atomic<Int>(0)
-    private let nanoseconds = Atomic<Int>(0)
-
-    /// The last thing counted of a request: once `accesses` shows it
-    /// (read with `acquiring`), so does every series it moved.
-    func add(bytes sent: Int, elapsed: Duration) {
-        bytes.add(sent, ordering: .relaxed)
-        nanoseconds.add(Int(elapsed.nanoseconds), ordering: .relaxed)
-        accesses.add(1, ordering: .releasing)
-    }
-
-    var requests: Int { accesses.load(ordering: .acquiring) }
-
-    var snapshot: (accesses: Int, bytes: Int, total: Duration) {
-        (accesses.load(ordering: .relaxed), bytes.load(ordering: .relaxed), .nanoseconds(nanoseconds.load(ordering: .relaxed)))
-    }
 }

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// Every series the admin listener's `/metrics` exports, by name, with its
 /// labels: in one place so the code, docs/operations.md and the tests say
 /// the same. Names follow Prometheus (base units, `_total` on counters)
@@ -48,11 +50,21 @@ enum MetricNames {
     /// `http.response.status_code` by class; `none` when no response went out.
     static let statusClasses = ["none", "1xx", "2xx", "3xx", "4xx", "5xx"]
 
-    static func methodIndex(_ method: String) -> Int {
-        methodIndices[method] ?? methods.count - 1
+    /// The method's place in `methods`: a switch, no string compared.
+    static func methodIndex(_ method: HTTPMethod) -> Int {
+        switch method {
+        case .GET: 0
+        case .HEAD: 1
+        case .POST: 2
+        case .PUT: 3
+        case .DELETE: 4
+        case .CONNECT: 5
+        case .OPTIONS: 6
+        case .TRACE: 7
+        case .PATCH: 8
+        default: 9
+        }
     }
-
-    private static let methodIndices = Dictionary(uniqueKeysWithValues: methods.enumerated().map { ($1, $0) })
 
     static func statusClassIndex(_ status: Int) -> Int {
         (100..<600).contains(status) ? status / 100 : 0

@@ -80,7 +80,7 @@ public final class Monitoring: Sendable {
     /// Requests counted so far. A request is counted once its response is
     /// done, a moment after its last byte went out: a client that scrapes
     /// right after an answer may not see it yet; this says when it will.
-    public var requestsCounted: Int { connections.totals.requests }
+    public var requestsCounted: Int { (allMounts() + [connections.unroutedMetrics]).map(\.tally.snapshot.requests).reduce(0, +) }
 
     /// Every mount's series, by prefix.
     func allMounts() -> [MountMetrics] {

@@ -53,11 +53,12 @@ final class MountMetrics: RequestObserver, ScriptRunObserver, ScriptOutputObserv
     /// `limits:` key that ended it).
     static let stopReasons = ["timeout", "client_gone", "cancelled", "cpu", "memory", "processes", "file_size", "other"]
 
-    /// A request of this mount ended (`ConnectionWatch`).
-    func requestFinished(method: String, status: Int, elapsed: Duration) {
-        let index = MetricNames.methodIndex(method) * MetricNames.statusClasses.count + MetricNames.statusClassIndex(status)
+    /// A request of this mount ended (`ConnectionTable`): one histogram
+    /// observation and the tally's atomics.
+    func requestFinished(_ request: Request, status: Int, bodyBytes: Int, elapsed: Duration) {
+        let index = MetricNames.methodIndex(request.head.method) * MetricNames.statusClasses.count + MetricNames.statusClassIndex(status)
         durations[index].value.recordNanoseconds(elapsed.nanoseconds)
-        tally.add(status: status, elapsed: elapsed)
+        tally.add(status: status, bodyBytes: bodyBytes, elapsed: elapsed)
     }
 
     func fileBodySent(bytes: Int) {
@@ -86,20 +87,26 @@ final class MountMetrics: RequestObserver, ScriptRunObserver, ScriptOutputObserv
     }
 }
 
-/// A mount's totals for the status page: plain atomics, no lock.
+/// A mount's totals for the status page (the server's are their sum):
+/// plain atomics, no lock.
 final class MountTally: Sendable {
     private let requests = Atomic<Int>(0)
     private let errors = Atomic<Int>(0)
+    private let bytes = Atomic<Int>(0)
     private let nanoseconds = Atomic<Int>(0)
 
-    /// An error is a 5xx, or a response that never went out.
-    func add(status: Int, elapsed: Duration) {
-        requests.add(1, ordering: .relaxed)
+    /// An error is a 5xx, or a response that never went out. `requests`
+    /// is added to last, releasing: once it shows a request (read
+    /// acquiring), so does every series that request moved.
+    func add(status: Int, bodyBytes: Int, elapsed: Duration) {
         if status >= 500 || status == 0 { errors.add(1, ordering: .relaxed) }
+        bytes.add(bodyBytes, ordering: .relaxed)
         nanoseconds.add(Int(elapsed.nanoseconds), ordering: .relaxed)
+        requests.add(1, ordering: .releasing)
     }
 
-    var snapshot: (requests: Int, errors: Int, total: Duration) {
-        (requests.load(ordering: .relaxed), errors.load(ordering: .relaxed), .nanoseconds(nanoseconds.load(ordering: .relaxed)))
+    var snapshot: (requests: Int, errors: Int, bytes: Int, total: Duration) {
+        let requests = requests.load(ordering: .acquiring)
+        return (requests, errors.load(ordering: .relaxed), bytes.load(ordering: .relaxed), .nanoseconds(nanoseconds.load(ordering: .relaxed)))
     }
 }

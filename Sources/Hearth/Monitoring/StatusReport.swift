@@ -60,14 +60,14 @@ extension Monitoring {
     /// The report as things stand.
     func statusReport(now: ContinuousClock.Instant = .now) -> StatusReport {
         let serving = current
-        let totals = connections.totals.snapshot
+        let tallies = (allMounts() + [connections.unroutedMetrics]).map(\.tally.snapshot)
         let counts = connections.counts()
         return StatusReport(
             version: HearthVersion.number, started: startedAt, uptimeSeconds: (now - started).seconds,
             configuration: .init(file: serving?.configurationFile, loaded: serving?.loadedAt),
             totals: .init(
-                requests: totals.accesses, bodyBytes: totals.bytes, durationSeconds: totals.total.seconds,
-                openConnections: counts.open, busyConnections: counts.busy
+                requests: tallies.map(\.requests).reduce(0, +), bodyBytes: tallies.map(\.bytes).reduce(0, +),
+                durationSeconds: tallies.map(\.total.seconds).reduce(0, +), openConnections: counts.open, busyConnections: counts.busy
             ),
             mounts: mountReports(), inFlight: connections.inFlight(now: now),
             pools: (serving?.site.workers?.snapshots() ?? []).map(Self.poolReport), failures: failures.newestFirst
@@ -79,7 +79,7 @@ extension Monitoring {
     private func mountReports() -> [StatusReport.Mount] {
         let unrouted = connections.unroutedMetrics.tally.snapshot.requests > 0 ? [connections.unroutedMetrics] : []
         return (allMounts() + unrouted).map { metrics in
-            let (requests, errors, total) = metrics.tally.snapshot
+            let (requests, errors, _, total) = metrics.tally.snapshot
             let average = requests == 0 ? 0 : total.seconds * 1000 / Double(requests)
             return StatusReport.Mount(mount: metrics.mount, requests: requests, errors: errors, averageMilliseconds: (average * 1000).rounded() / 1000)
         }
