@@ -19,7 +19,9 @@ final class ScriptSeriesTable: Sendable {
     /// Most scripts with series of their own. Default 500.
     let capacity: Int
     private let factory: any MetricsFactory
-    private let table = Mutex<[String: ScriptSeries]>([:])
+    /// By mount, then script: looked up with the strings as they come, no
+    /// key built per run.
+    private let table = Mutex<(byMount: [String: [String: ScriptSeries]], count: Int)>(([:], 0))
 
     init(factory: any MetricsFactory, capacity: Int = 500) {
         self.factory = factory
@@ -27,14 +29,14 @@ final class ScriptSeriesTable: Sendable {
     }
 
     func series(mount: String, script: String) -> ScriptSeries {
-        let key = mount + "\u{0}" + script
-        if let found = table.withLock({ $0[key] }) { return found }
-        let full = table.withLock { $0.count >= capacity }
-        let name = full ? MetricNames.otherScripts : script
-        let made = make(dimensions: [("mount", mount), ("script", name)])
+        let (found, full) = table.withLock { ($0.byMount[mount]?[script], $0.count >= capacity) }
+        if let found { return found }
+        let made = make(dimensions: [("mount", mount), ("script", full ? MetricNames.otherScripts : script)])
         return table.withLock { table in
-            if let found = table[key] { return found }
-            if !full { table[key] = made }
+            if let found = table.byMount[mount]?[script] { return found }
+            guard !full else { return made }
+            table.byMount[mount, default: [:]][script] = made
+            table.count += 1
             return made
         }
     }
