@@ -84,8 +84,9 @@ struct ScriptRun {
         var limit: String?
         if Self.failed(cost, stopReason: stopReason) {
             var metadata = Self.failureMetadata(script: script, pid: process.pid, stopReason: stopReason, cost: cost)
-            limit = limits.verdict(for: cost.exit)
-            metadata["limit"] = "\(limit!)"
+            let verdict = limits.verdict(for: cost.exit)
+            metadata["limit"] = "\(verdict)"
+            limit = verdict
             logger.notice("script exited", metadata: metadata)
         }
         observer?.scriptEnded(ScriptRunReport(
