@@ -50,9 +50,15 @@ extension Site {
     /// requests still have their store.
     /// `afterBinding` runs once the listening socket is bound and before
     /// anything else starts (warm-ups, worker pools, the first accept):
-    /// where `hearth serve` gives up root.
-    public func run(_ server: HTTPServer, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
+    /// where `hearth serve` gives up root. `services` run beside the
+    /// server and, listed after it, are told of a graceful shutdown before
+    /// it (`hearth serve`'s systemd notifications: STOPPING=1 goes out as
+    /// the stop begins, not once requests in flight have finished).
+    public func run(
+        _ server: HTTPServer, logger: Logger, alongside services: [any Service] = [], afterBinding: () async throws -> Void = {}
+    ) async throws {
         let services = (sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
+            + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
