@@ -42,9 +42,10 @@ struct Check: AsyncParsableCommand {
 
     /// `hearth doctor` over each script directory, with its interpreters.
     private static func scriptFindings(_ configuration: HearthConfiguration) -> [String] {
-        configuration.cgiMounts.flatMap { mount in
+        configuration.cgiMounts.flatMap { mount -> [String] in
             let doctor = ScriptDoctor(interpreterExtensions: Set(mount.interpreters.keys))
-            return ((try? doctor.examine(directory: mount.directory)) ?? []).map(\.description)
+            let findings: [DoctorFinding] = (try? doctor.examine(directory: mount.directory)) ?? []
+            return findings.map { "\($0)" }
         }
     }
 }
