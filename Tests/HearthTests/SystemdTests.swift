@@ -68,24 +68,28 @@ struct SocketActivationTests {
     @Test func servesOnTheSocketSystemdPasses() async throws {
         let directory = try ExecutableTests.makeSite()
         let (port, unused) = (try RawConnection.unusedPort(), try RawConnection.unusedPort())
-        async let started = HearthProcess.launch(
-            Self.activator, arguments: ["-l", "127.0.0.1:\(port)", HearthProcess.executable, "serve", "--config", "hearth.yaml", "--port", "\(unused)"],
-            workingDirectory: directory.path
-        )
+        // A shell stays between this process and the activator, which closes
+        // every other descriptor and execs Hearth: Foundation's Process takes
+        // the closing of its own descriptor for an exit and waits for the
+        // pid, blocking every other Process of the test run meanwhile.
+        let command = "\(Self.activator) -l 127.0.0.1:\(port) \(HearthProcess.executable) serve --config hearth.yaml --port \(unused); exit $?"
+        async let started = HearthProcess.launch("/bin/sh", arguments: ["-c", command], workingDirectory: directory.path)
         // systemd-socket-activate starts Hearth on the first connection.
         #expect(await Processes.eventually(seconds: 30) { (try? RawConnection(port: port, timeoutSeconds: 1))?.close() != nil })
-        let hearth = try await started
-        #expect(hearth.port == port)
+        let shell = try await started
+        let hearth = try #require(Processes.children(of: shell.pid).first)
+        #expect(shell.port == port)
         let response = try await rawRequest("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi", port: port)
         #expect(response.status == 200)
         #expect(response.text == "hi")
-        #expect(hearth.errors.contains("socket activation: 1 listening socket(s) from systemd"))
-        #expect(hearth.errors.contains("listening on http://127.0.0.1:\(port)/ (an inherited socket)"))
+        #expect(shell.errors.contains("socket activation: 1 listening socket(s) from systemd"))
+        #expect(shell.errors.contains("listening on http://127.0.0.1:\(port)/ (an inherited socket)"))
         await #expect(throws: (any Error).self) { try await rawRequest("GET / HTTP/1.1\r\nHost: t\r\n\r\n", port: unused) }
-        let listener = try #require(Self.listeningDescriptor(of: hearth.pid, port: port))
+        let listener = try #require(Self.listeningDescriptor(of: hearth, port: port))
         #expect(listener.number >= 64, "moved out of the slots' way")
         #expect(listener.flags & 0o2000000 != 0, "O_CLOEXEC")
-        #expect(try await hearth.terminate() == 0)
+        kill(hearth, SIGTERM)
+        #expect(try await shell.exitStatus() == 0)
     }
 
     /// `LISTEN_PID` naming another process: the sockets are not Hearth's,
