@@ -52,6 +52,8 @@ struct HTTPConnection {
             guard var head = next else { return false }
             served += 1
             RequestTarget.normalize(&head)
+            // Checked as the client sent it, before the id's field is set.
+            let refusal = HeadValidation.check(head, configuration: context.configuration)
             let id = RequestID.assign(to: &head, client: connection.remoteAddress, trusted: context.configuration.trustedProxies)
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
             let exchange = Exchange(
@@ -62,7 +64,7 @@ struct HTTPConnection {
             // Every log record the responder makes in this task carries the
             // id (`RequestID.metadataProvider`).
             await RequestID.$current.withValue(id) {
-                if let error = HeadValidation.check(head, configuration: context.configuration) {
+                if let error = refusal {
                     exchange.keepAlive = false
                     await answer(request, exchange: exchange, with: error)
                 } else {

@@ -72,7 +72,7 @@ struct SocketActivationTests {
         // every other descriptor and execs Hearth: Foundation's Process takes
         // the closing of its own descriptor for an exit and waits for the
         // pid, blocking every other Process of the test run meanwhile.
-        let command = "\(Self.activator) -l 127.0.0.1:\(port) \(HearthProcess.executable) serve --config hearth.yaml --port \(unused); exit $?"
+        let command = "\(Self.activator) -l 127.0.0.1:\(port) --fdname=web \(HearthProcess.executable) serve --config hearth.yaml --port \(unused); exit $?"
         async let started = HearthProcess.launch("/bin/sh", arguments: ["-c", command], workingDirectory: directory.path)
         // systemd-socket-activate starts Hearth on the first connection.
         #expect(await Processes.eventually(seconds: 30) { (try? RawConnection(port: port, timeoutSeconds: 1))?.close() != nil })
@@ -82,14 +82,54 @@ struct SocketActivationTests {
         let response = try await rawRequest("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi", port: port)
         #expect(response.status == 200)
         #expect(response.text == "hi")
-        #expect(shell.errors.contains("socket activation: 1 listening socket(s) from systemd"))
+        #expect(shell.errors.contains("socket activation: 1 listening socket(s) from systemd (web); server.host and server.port are not bound"))
         #expect(shell.errors.contains("listening on http://127.0.0.1:\(port)/ (an inherited socket)"))
         await #expect(throws: (any Error).self) { try await rawRequest("GET / HTTP/1.1\r\nHost: t\r\n\r\n", port: unused) }
-        let listener = try #require(Self.listeningDescriptor(of: hearth, port: port))
+        let listener = try #require(
+            Self.listeningDescriptor(of: hearth, port: port),
+            "\(Processes.descriptorTargets(of: hearth)); \((try? String(contentsOfFile: "/proc/\(hearth)/cmdline", encoding: .utf8)) ?? "?")"
+        )
         #expect(listener.number >= 64, "moved out of the slots' way")
         #expect(listener.flags & 0o2000000 != 0, "O_CLOEXEC")
         kill(hearth, SIGTERM)
         #expect(try await shell.exitStatus() == 0)
+    }
+
+    /// A socket Hearth cannot serve HTTP on (a datagram socket here) stops
+    /// the start-up with a line naming it, and exit status 1.
+    @Test func aSocketThatIsNotListeningTCPIsRefused() async throws {
+        let directory = try ExecutableTests.makeSite()
+        let port = try RawConnection.unusedPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\(Self.activator) --datagram -l 127.0.0.1:\(port) \(HearthProcess.executable) serve --config hearth.yaml; exit $?"]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        // A datagram starts Hearth once the activator listens (one sent
+        // before is lost: UDP), so one goes every poll until the exit.
+        #expect(await Processes.eventually(seconds: 30) {
+            Self.sendDatagram(to: port)
+            return !process.isRunning
+        })
+        if process.isRunning { process.terminate() }
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("hearth: LISTEN_FDS: socket 1 of 1 is not a listening TCP socket"), "\(text)")
+    }
+
+    /// One UDP datagram to 127.0.0.1:`port`.
+    static func sendDatagram(to port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, "x", 1, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
     }
 
     /// `LISTEN_PID` naming another process: the sockets are not Hearth's,
@@ -108,7 +148,9 @@ struct SocketActivationTests {
     /// The descriptor of `pid` that is the TCP socket listening on `port`
     /// (from /proc/net/tcp's inode), and its open flags (/proc/PID/fdinfo).
     static func listeningDescriptor(of pid: Int32, port: Int) -> (number: Int, flags: Int)? {
-        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        // Read to its end: procfs files have no size, and String(contentsOfFile:)
+        // stops after a page when the table is longer (a busy test run).
+        let table = String(decoding: FileHandle(forReadingAtPath: "/proc/net/tcp")?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
         let hexPort = String(format: ":%04X", port)
         guard let row = table.split(separator: "\n").map({ $0.split(separator: " ") }).first(where: { $0.count > 9 && $0[1].hasSuffix(hexPort) && $0[3] == "0A" })
         else { return nil }
