@@ -27,12 +27,9 @@ struct Check: AsyncParsableCommand {
     /// Stops at the first error of the file or of the site (as `serve`
     /// would), else every problem of the files and scripts.
     static func problems(_ options: SiteOptions) -> [String] {
-        var configuration: HearthConfiguration
+        let configuration: HearthConfiguration
         do {
-            configuration = try options.configuration()
-            let logger = Logging.bootstrap(level: .error)
-            DefaultDirectories.skipMissing(in: &configuration, logger: logger)
-            _ = try SiteBuilder(configuration: configuration).buildForExplaining(logger: logger)
+            configuration = try options.unstartedSite(logLevel: .error).configuration
         } catch {
             return ["\(error)"]
         }

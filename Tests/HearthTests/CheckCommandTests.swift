@@ -6,17 +6,7 @@ import Testing
 /// `hearth --version` and `hearth check`, as a user runs them.
 @Suite struct CheckCommandTests {
     static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: HearthProcess.executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try ProgramOutput.run(HearthProcess.executable, arguments, in: directory)
     }
 
     static func config(_ directory: TemporaryDirectory) -> String {

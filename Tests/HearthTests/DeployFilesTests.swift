@@ -25,16 +25,8 @@ import Testing
             try directory.write("hearth.service", unit.replacingOccurrences(of: "/usr/local/bin/hearth", with: HearthProcess.executable)),
             try directory.write("hearth.socket", socket),
         ]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = ["verify"] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let complaints = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, complaints) = try ProgramOutput.run("/usr/bin/systemd-analyze", ["verify"] + files)
+        #expect(status == 0)
         #expect(complaints.isEmpty, "\(complaints)")
     }
 
