@@ -9,7 +9,7 @@ extension SiteBuilder {
     /// first connection is accepted (a failure stops here, with its error),
     /// in-flight requests finish, then the workers stop. SIGHUP is not
     /// handled here; `hearth serve` adds reloads and the access log.
-    public func serve(logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })) async throws {
+    public func serve(logger: Logger = .siteDefault) async throws {
         let site = try build(logger: logger)
         try await site.run(HTTPServer(configuration: configuration.server, responder: site, logger: logger), logger: logger)
     }
@@ -25,7 +25,7 @@ extension SiteBuilder {
     /// `arguments`.
     public func serveProgram(
         arguments: ProgramArguments? = nil, usage: String? = nil,
-        logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })
+        logger: Logger = .siteDefault
     ) async {
         let usage = usage ?? """
             usage: \(ProgramExit.programName) [--port N]
@@ -81,5 +81,14 @@ extension Site {
             throw error
         }
         await shutdown()
+    }
+}
+
+extension Logger {
+    /// Standard error, each record made while a request is served with its
+    /// `request_id` (`RequestID.metadataProvider`): the logger `serve` and
+    /// `serveProgram` use unless given one.
+    public static var siteDefault: Logger {
+        Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0, metadataProvider: RequestID.metadataProvider) })
     }
 }
