@@ -19,6 +19,7 @@ import Testing
             ["--config", "hearth.yaml"], workingDirectory: directory.path,
             environment: ProcessInfo.processInfo.environment.merging(["NOTIFY_SOCKET": notify.name]) { $1 }
         )
+        defer { Processes.killSurvivors([hearth.pid]) }
         let ready = try #require(try await notify.receive())
         let logAtReady = hearth.errors
         #expect(ready == "READY=1\nSTATUS=serving on 127.0.0.1:\(hearth.port), 2 mounts")
@@ -78,6 +79,7 @@ struct SocketActivationTests {
         #expect(await Processes.eventually(seconds: 30) { (try? RawConnection(port: port, timeoutSeconds: 1))?.close() != nil })
         let shell = try await started
         let hearth = try #require(Processes.children(of: shell.pid).first)
+        defer { Processes.killSurvivors([hearth, shell.pid]) }
         #expect(shell.port == port)
         let response = try await rawRequest("POST /cgi-bin/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi", port: port)
         #expect(response.status == 200)
