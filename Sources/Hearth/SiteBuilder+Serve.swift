@@ -9,7 +9,7 @@ extension SiteBuilder {
     /// first connection is accepted (a failure stops here, with its error),
     /// in-flight requests finish, then the workers stop. SIGHUP is not
     /// handled here; `hearth serve` adds reloads and the access log.
-    public func serve(logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })) async throws {
+    public func serve(logger: Logger = .siteDefault) async throws {
         let site = try build(logger: logger)
         try await site.run(HTTPServer(configuration: configuration.server, responder: site, logger: logger), logger: logger)
     }
@@ -25,7 +25,7 @@ extension SiteBuilder {
     /// `arguments`.
     public func serveProgram(
         arguments: ProgramArguments? = nil, usage: String? = nil,
-        logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })
+        logger: Logger = .siteDefault
     ) async {
         let usage = usage ?? """
             usage: \(ProgramExit.programName) [--port N]
@@ -58,10 +58,16 @@ extension LiveSite {
     /// in reverse order), so in-flight requests still have their store.
     /// `afterBinding` runs once the listening socket is bound and before
     /// anything else starts (warm-ups, worker pools, the first accept):
-    /// where `hearth serve` gives up root.
-    public func run(_ server: HTTPServer, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
+    /// where `hearth serve` gives up root. `services` run beside the
+    /// server and, listed after it, are told of a graceful shutdown before
+    /// it (`hearth serve`'s systemd notifications: STOPPING=1 goes out as
+    /// the stop begins, not once requests in flight have finished).
+    public func run(
+        _ server: HTTPServer, logger: Logger, alongside services: [any Service] = [], afterBinding: () async throws -> Void = {}
+    ) async throws {
         let site = current
         let services = (site.sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
+            + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
@@ -92,5 +98,14 @@ extension LiveSite {
     private func stop() async {
         await retirements()
         await current.shutdown()
+    }
+}
+
+extension Logger {
+    /// Standard error, each record made while a request is served with its
+    /// `request_id` (`RequestID.metadataProvider`): the logger `serve` and
+    /// `serveProgram` use unless given one.
+    public static var siteDefault: Logger {
+        Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0, metadataProvider: RequestID.metadataProvider) })
     }
 }

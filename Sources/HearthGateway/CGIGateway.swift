@@ -60,14 +60,21 @@ public struct CGIGateway: ExplainingResponder {
         defer { limiter.release(script.filePath) }
         let process: ScriptProcess
         let limits = LimitWatch(limits: mount.limits, group: mount.controlGroup)
+        let stderrTail = OutputTail()
         do {
+            // Read on an event loop, outside the request's task: the id is
+            // given here, not by the task's metadata provider.
+            let metadata: Logger.Metadata = ["script": "\(script.filePath)", "stream": "stderr", RequestID.metadataKey: "\(request.id)"]
             process = try await ScriptProcess.start(spawnRequest(script, request: request, input: input), group: group) { [logger] line in
-                logger.warning("\(line)", metadata: ["script": "\(script.filePath)", "stream": "stderr"])
+                logger.warning("\(line)", metadata: metadata)
+                stderrTail.append(line)
             }
         } catch {
             throw HTTPError(.internalServerError, "cannot start \(script.filePath): \(error)")
         }
-        let run = ScriptRun(process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger, limits: limits)
+        let run = ScriptRun(
+            process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger, limits: limits, stderrTail: stderrTail
+        )
         try await run.run(input: input, writer: writer)
     }
 

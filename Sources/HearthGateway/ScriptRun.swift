@@ -20,13 +20,15 @@ struct ScriptRun {
     let logger: Logger
     /// Which limit stopped the script, for the log line of a failed run.
     let limits: LimitWatch
+    /// The last lines of its stderr, for the same line.
+    let stderrTail: OutputTail
 
     typealias Outcome = ScriptRelayOutcome
 
     func run(input: ScriptInput, writer: consuming ResponseWriter) async throws {
         let activity = Activity()
-        let watch = ScriptWatch(process: process, activity: activity, mount: mount, eventLoop: process.eventLoop) { [logger, script, process] in
-            logger.error("script timed out", metadata: ["script": "\(script.filePath)", "pid": "\(process.pid)"])
+        let watch = ScriptWatch(process: process, activity: activity, mount: mount, eventLoop: process.eventLoop) { [logger, script, process, request] in
+            logger.error("script timed out", metadata: ["script": "\(script.filePath)", "pid": "\(process.pid)", RequestID.metadataKey: "\(request.id)"])
         }
         watch.start(client: request.connection)
         defer { watch.end() }
@@ -79,6 +81,11 @@ struct ScriptRun {
         if Self.failed(cost, stopReason: stopReason) {
             var metadata = Self.failureMetadata(script: script, pid: process.pid, stopReason: stopReason, cost: cost)
             metadata["limit"] = "\(limits.verdict(for: cost.exit))"
+            // Why it failed, as the script said it, without searching the
+            // log for its stderr lines (which carry the same request_id).
+            let tail = stderrTail.text
+            if !tail.isEmpty { metadata["stderr_tail"] = "\(tail)" }
+            metadata[RequestID.metadataKey] = "\(request.id)"
             logger.notice("script exited", metadata: metadata)
         }
     }

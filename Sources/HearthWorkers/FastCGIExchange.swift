@@ -198,10 +198,10 @@ struct FastCGIExchange {
     /// The busy timeout kills the worker (or closes a remote connection); a
     /// client that leaves gets FCGI_ABORT_REQUEST sent on its behalf (§5.4).
     private func startWatch(host: FastCGIHostRequest, interruption: ExchangeFlags) -> ExchangeWatch {
-        let lease = self.lease, label = self.label, logger = self.logger
+        let lease = self.lease, label = self.label, logger = self.logger, id = request.id
         let timer = lease.connection.channel.eventLoop.scheduleTask(in: TimeAmount(lease.busyTimeout)) {
             interruption.interrupt(.timedOut) {}
-            logger.error("FastCGI request over its busy timeout; stopping", metadata: ["fastcgi": "\(label)"])
+            logger.error("FastCGI request over its busy timeout; stopping", metadata: ["fastcgi": "\(label)", RequestID.metadataKey: "\(id)"])
             lease.timedOut()
         }
         let client = request.connection.onClientClose {

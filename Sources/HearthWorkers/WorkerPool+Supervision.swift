@@ -166,7 +166,7 @@ extension WorkerPool {
             return
         }
         let how = signal != 0 ? "was killed by signal \(signal)" : "exited with status \(exitCode)"
-        let output = worker.output.last.suffix(3).joined(separator: " | ")
+        let output = worker.output.text
         let limit = worker.limits.verdict(for: exit)
         metadata["last_output"] = "\(output)"
         metadata["limit"] = "\(limit)"
