@@ -61,6 +61,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         state.withLock { $0.slots[id]?.connection = connection }
         return BackendLease(
             connection: connection, busyTimeout: configuration.busyTimeout, origin: "worker \(slot.worker.pid)", worker: slot.worker.pid,
+            leftByItself: { [worker = slot.worker] in await worker.leftByItself() },
             onRelease: { [self] connection, outcome in finish(id, connection: connection, outcome: outcome) },
             onTimeout: { [self] in killBusy(id) }
         )

@@ -57,8 +57,9 @@ struct GitwebTests {
                 if let type { #expect(file.header("Content-Type")?.hasPrefix(type) == true, "\(path): \(file.header("Content-Type") ?? "none")") }
                 #expect(file.header("ETag") != nil)
             }
-            let range = try await site.get("/static/gitweb.css", headers: ["Range: bytes=0-1"])
-            #expect(range.status == 206 && range.text == "/*")
+            let range = try await site.get("/static/gitweb.css", headers: ["Range: bytes=0-3"])
+            let css = try Data(contentsOf: URL(fileURLWithPath: GitwebSite.tree + "/static/gitweb.css"))
+            #expect(range.status == 206 && range.body == Array(css.prefix(4)))
         }
     }
 
@@ -137,7 +138,10 @@ struct GitwebTests {
         }
     }
 
-    @Test("warm: gitweb's worker leaves after each error page and is replaced, never counted as a crash")
+    /// gitweb's FastCGI loop ends its process after each error page; the
+    /// next request, sent at once, may reach it as it leaves. A POST there
+    /// was a 502 (16 in 20) until such a request went to a fresh worker.
+    @Test("warm: gitweb's worker leaves after each error page; the next request, even a POST, reaches a fresh one")
     func workersThatLeaveAreReplaced() async throws {
         let site = try await GitwebSite.start(.warm)
         try await site.whileServing { site in
@@ -145,11 +149,12 @@ struct GitwebTests {
             for _ in 0..<7 {
                 let unknown = try await site.get("/?p=nothere.git;a=summary")
                 #expect(unknown.status == 404 && unknown.text.contains("404 - No such project"), "\(unknown.statusLine)")
+                let search = try await site.request(
+                    "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 14\r\nConnection: close\r\n\r\na=project_list")
+                #expect(search.status == 200 && search.text.contains(GitwebSite.projectDescription), "\(search.statusLine)")
             }
-            #expect(try await site.get("/").text.contains(GitwebSite.projectDescription))
         }
-        #expect(site.hearth.errors.components(separatedBy: "worker exited").count > 7, "\(site.hearth.errors)")
-        #expect(!site.hearth.errors.contains("crash"), "\(site.hearth.errors)")
+        #expect(!site.hearth.errors.contains("crash") && !site.hearth.errors.contains("status=502"), "\(site.hearth.errors)")
         let workers = Set(site.accessLog.filter { $0.hasPrefix("/?p=nothere.git") }.compactMap { $0.split(separator: " ").last })
         #expect(workers.count == 7, "\(site.accessLog)")
     }
@@ -171,7 +176,8 @@ struct GitwebTests {
     func debianDefault() async throws {
         let site = try await GitwebSite.start(.debianDefault)
         try await site.whileServing { site in
-            #expect(try await site.get("/").text.contains(#"<meta name="generator" content="gitweb/"#))
+            let list = try await site.get("/")
+            #expect(list.text.contains(#"<meta name="generator" content="gitweb/"#))
             #expect(try await site.get("/static/gitweb.css").header("Content-Type")?.hasPrefix("text/css") == true)
             #expect(!(try await site.get("/gitweb.cgi.")).text.contains("use CGI qw("))
         }
