@@ -24,6 +24,8 @@ struct FastCGIDispatch {
     let logger: Logger
 
     func run(_ request: Request, params: [(String, String)], input: ScriptInput, writer: consuming ResponseWriter) async throws {
+        // A small body is read whole first, so a second try has it.
+        let input = try await input.inHandIfSmall()
         var slot: ResponseWriter? = consume writer
         var attempt = 1
         while true {

@@ -49,7 +49,7 @@ public struct FastCGIResponder: ExplainingResponder {
         if !script.filePath.isEmpty { request.notes["script"] = script.filePath }
         let input = try await ScriptInput.prepare(
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies
-        ).inHandIfSmall()
+        )
         defer { input.close() }
         let params = params(request, script: script, bodyLength: input.length)
         let dispatch = FastCGIDispatch(

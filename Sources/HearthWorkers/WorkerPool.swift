@@ -39,8 +39,25 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         Task { await housekeeping() }
     }
 
-    /// Waits for a free worker (FastCGIBackend).
+    /// Waits for a free worker (FastCGIBackend). A worker that refuses the
+    /// connection has exited (by itself, between requests) before the pool
+    /// saw it: nothing was sent, so it is retired and one more is tried.
     func lease() async throws -> BackendLease {
+        do {
+            return try await leaseOnce()
+        } catch let refused as Refused {
+            logger.notice("worker refused the connection; trying another", metadata: ["fastcgi": "\(name)", "pid": "\(refused.pid)"])
+            do { return try await leaseOnce() } catch let again as Refused { throw again.error }
+        }
+    }
+
+    /// A worker that could not be connected to; `error` is the answer.
+    private struct Refused: Error {
+        var pid: pid_t
+        var error: HTTPError
+    }
+
+    private func leaseOnce() async throws -> BackendLease {
         guard let id = try await acquireWorker() else {
             throw unavailable()
         }
@@ -48,14 +65,15 @@ public final class WorkerPool: FastCGIBackend, Sendable {
             throw HTTPError(.badGateway, "\(name): worker vanished before the request started")
         }
         let connection: FastCGIConnection
-        if let kept = slot.connection, kept.isReusable {
+        // A kept connection the worker closed is not reused: it may have left.
+        if let kept = slot.connection, kept.isReusable, kept.channel.isActive {
             connection = kept
         } else {
             do {
                 connection = try await FastCGIConnection.open(.unix(slot.worker.socketPath))
             } catch {
-                finish(id, connection: nil, outcome: .broken)
-                throw HTTPError(.badGateway, "\(name): cannot connect to worker \(slot.worker.pid): \(error)")
+                finish(id, connection: nil, outcome: .vanished)
+                throw Refused(pid: slot.worker.pid, error: HTTPError(.badGateway, "\(name): cannot connect to worker \(slot.worker.pid): \(error)"))
             }
         }
         state.withLock { $0.slots[id]?.connection = connection }

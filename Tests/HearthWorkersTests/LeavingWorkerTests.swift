@@ -13,64 +13,83 @@ import Testing
 @Suite("Workers that leave by themselves", .serialized)
 struct LeavingWorkerTests {
     /// Answers every request; after `?leave` it finishes the request, waits
-    /// 300 ms (a request sent meanwhile is never read) and exits 0;
-    /// after `?crash` it does the same but dies by SIGKILL.
+    /// 300 ms (a request sent meanwhile is never read) and exits 0; after
+    /// `?crash` the same, but it dies by SIGKILL; after `?close=PATH` it
+    /// closes its listening socket and connection, writes its pid to PATH
+    /// and lingers 2 s.
     static let perlLeaving = #"""
         #!/usr/bin/perl
         use FCGI;
+        use POSIX ();
         my $request = FCGI::Request();
         my $count = 0;
         while ($request->Accept() >= 0) {
             $count++;
             print "Content-Type: text/plain\r\n\r\ncount=$count pid=$$ method=$ENV{REQUEST_METHOD}\n";
             my $query = $ENV{QUERY_STRING} // '';
-            next unless $query eq 'leave' || $query eq 'crash';
+            next unless $query =~ /^(leave|crash|close=(.+))$/;
             $request->Finish();
+            if ($2) {
+                POSIX::close($_) for 0, 3 .. 63;
+                open(my $f, '>', $2) or die; print $f $$; close $f;
+                sleep 2;
+                exit 0;
+            }
             select(undef, undef, undef, 0.3);
             kill 'KILL', $$ if $query eq 'crash';
             exit 0;
         }
         """#
 
-    static func start(_ capture: LogCapture) async throws -> (CGITestSite, TemporaryDirectory) {
-        let app = try TemporaryDirectory()
-        let program = try app.write("leaving.fcgi", Self.perlLeaving, mode: 0o755)
-        let site = try await CGITestSite.start(scripts: [:], site: { configuration in
-            configuration.fastCGIMounts = [FastCGIMountConfiguration(urlPath: "/app", backend: .pool(testPool { $0.command = [program] }))]
-        }, logger: WarmApps.logger(capture))
-        return (site, app)
+    /// What the worker answers to `GET ?last`, to the POST sent right
+    /// after it, and to a GET after that; and the log.
+    static func postAfter(
+        _ last: String, then wait: () async -> Void = {}
+    ) async throws -> (last: RawResponse, post: RawResponse, next: RawResponse, log: LogCapture) {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(
+            scripts: ["leaving.fcgi": Self.perlLeaving], site: { $0.scriptPools = testPool() }, logger: WarmApps.logger(capture))
+        let first = try await site.get("/cgi-bin/leaving.fcgi?\(last)")
+        await wait()
+        let post = try await site.request(
+            "POST /cgi-bin/leaving.fcgi HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\nConnection: close\r\n\r\nx=1")
+        let next = try await site.get("/cgi-bin/leaving.fcgi")
+        try await site.stop()
+        return (first, post, next, capture)
     }
 
-    static let post = "POST /app HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\nConnection: close\r\n\r\nx=1"
+    static func retries(_ log: LogCapture) -> [LogCapture.Record] {
+        log.records.filter { $0.message.hasPrefix("FastCGI connection closed before an answer") }
+    }
 
     @Test("a POST sent to a worker as it leaves by itself (status 0) is answered by a fresh worker")
     func postToALeavingWorker() async throws {
-        let capture = LogCapture()
-        let (site, app) = try await Self.start(capture)
-        try await site.whileServing { site in
-            let last = try await site.get("/app?leave")
-            #expect(last.text.hasPrefix("count=1 "))
-            let post = try await site.request(Self.post)
-            #expect(post.status == 200, "\(post.statusLine)")
-            #expect(post.text.hasPrefix("count=1 ") && post.text.hasSuffix("method=POST\n"), "\(post.text)")
-            #expect(post.text.components(separatedBy: " ")[1] != last.text.components(separatedBy: " ")[1])
-        }
-        let retry = capture.records.first { $0.message.hasPrefix("FastCGI connection closed before an answer") }
-        #expect(retry?.metadata["because"] == "the worker had left by itself (status 0)", "\(capture.records.map(\.message))")
-        _ = app
+        let (last, post, _, log) = try await Self.postAfter("leave")
+        #expect(last.text.hasPrefix("count=1 "))
+        #expect(post.status == 200, "\(post.statusLine)")
+        #expect(post.text.hasPrefix("count=1 ") && post.text.hasSuffix("method=POST\n"), "\(post.text)")
+        #expect(post.text.components(separatedBy: " ")[1] != last.text.components(separatedBy: " ")[1])
+        #expect(Self.retries(log).map { $0.metadata["because"] } == ["the worker had left by itself (status 0)"], "\(log.records.map { "\($0.message) \($0.metadata)" }) \(last.text) \(post.text)")
     }
 
     @Test("a POST sent to a worker that is then killed is not sent again: 502")
     func postToAKilledWorkerIsNotRepeated() async throws {
-        let capture = LogCapture()
-        let (site, app) = try await Self.start(capture)
-        try await site.whileServing { site in
-            let last = try await site.get("/app?crash")
-            #expect(last.status == 200)
-            #expect(try await site.request(Self.post).status == 502)
-            #expect(try await site.get("/app").status == 200)
+        let (last, post, next, log) = try await Self.postAfter("crash")
+        #expect(last.status == 200)
+        #expect(post.status == 502)
+        #expect(next.status == 200)
+        #expect(Self.retries(log).isEmpty)
+    }
+
+    @Test("a POST to a worker that no longer listens (it left before the pool saw it) goes to a fresh worker")
+    func postToAWorkerThatNoLongerListens() async throws {
+        let marks = try TemporaryDirectory()
+        let (last, post, _, log) = try await Self.postAfter("close=\(marks.path)/closed") {
+            _ = await Processes.readPid(at: marks.path + "/closed")
         }
-        #expect(!capture.records.contains { $0.message.hasPrefix("FastCGI connection closed before an answer") })
-        _ = app
+        #expect(last.status == 200)
+        #expect(post.status == 200 && post.text.hasPrefix("count=1 "), "\(post.statusLine) \(post.text)")
+        #expect(log.records.contains { $0.message == "worker refused the connection; trying another" }, "\(log.records.map(\.message))")
+        #expect(Self.retries(log).isEmpty)
     }
 }
