@@ -12,11 +12,11 @@ import Testing
 /// page).
 @Suite("Workers that leave by themselves", .serialized)
 struct LeavingWorkerTests {
-    /// Answers every request; after `?leave` it finishes the request, waits
-    /// 300 ms (a request sent meanwhile is never read) and exits 0; after
-    /// `?crash` the same, but it dies by SIGKILL; after `?close=PATH` it
-    /// closes its listening socket and connection, writes its pid to PATH
-    /// and lingers 2 s.
+    /// Answers every request. After `?leave` it finishes the request, waits
+    /// for the next one to arrive (data on its connection or its listening
+    /// socket), never reads it and exits 0; after `?crash` the same, but
+    /// it dies by SIGKILL. After `?close=PATH` it closes its listening
+    /// socket and connection, writes its pid to PATH and lingers.
     static let perlLeaving = #"""
         #!/usr/bin/perl
         use FCGI;
@@ -32,10 +32,12 @@ struct LeavingWorkerTests {
             if ($2) {
                 POSIX::close($_) for 0, 3 .. 63;
                 open(my $f, '>', $2) or die; print $f $$; close $f;
-                sleep 2;
+                sleep 30;
                 exit 0;
             }
-            select(undef, undef, undef, 0.3);
+            my $sockets = '';
+            for my $fd (0, 3 .. 63) { vec($sockets, $fd, 1) = 1 if -e "/proc/self/fd/$fd"; }
+            select(my $ready = $sockets, undef, undef, 30);
             kill 'KILL', $$ if $query eq 'crash';
             exit 0;
         }
