@@ -41,7 +41,11 @@ final class GitwebSite: Sendable {
     /// it), an access log of `path status script worker` lines added.
     static func start(_ configuration: Configuration, edit: (String) -> String = { $0 }) async throws -> GitwebSite {
         let directory = try TemporaryDirectory()
-        let commit = try makeRepository(in: directory)
+        // git runs and is waited for on a thread of its own, never on the
+        // cooperative pool that the servers of the other suites share.
+        let commit = try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try makeRepository(in: directory) }) }.start()
+        }
         let page = try DocumentationPage.section("gitweb, cold and warm", of: "docs/legacy-apps.md")
         let local = { (text: String) in
             text.replacingOccurrences(of: "/etc/hearth/", with: directory.path + "/")
