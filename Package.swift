@@ -129,20 +129,28 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Layer 1½: what both doors of a script share on the way in: a
+        // CGI mount's settings (`CGIMountConfiguration`), the request as
+        // RFC 3875 sees it (`CGIRequestMapping`), the body's preparation
+        // (`ScriptInput`, `BodySpool`), the slot limiter, and the seam by
+        // which a CGI directory hands its `*.fcgi` scripts to the pools
+        // (`WarmScripts`). Below both doors, so neither imports the other.
+        .target(name: "HearthScripts", dependencies: [
+            "HearthHTTP", "HearthCGI", "HearthRelay", "HearthProcess", "CHearthSpawn",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
         // Layer 2: responders.
         .target(
             name: "HearthGateway",
-            dependencies: ["HearthHTTP", "HearthCGI", "HearthRelay", "HearthProcess", "CHearthSpawn"]
+            dependencies: ["HearthHTTP", "HearthCGI", "HearthRelay", "HearthScripts", "HearthProcess", "CHearthSpawn"]
         ),
-        // Layer 2½: warm pools. The answer goes out through HearthRelay, as a
-        // cold script's does. HearthGateway is still imported, not for the
-        // relay but for what the gateway's `*.fcgi` hook hands over (its
-        // `WarmScripts` seam and mount configuration) and the request body's
-        // preparation (`ScriptInput`) and slot limiter both doors share.
+        // Layer 2: warm pools. The answer goes out through HearthRelay and
+        // the request comes in through HearthScripts, as a cold script's do.
         .target(
             name: "HearthWorkers",
             dependencies: [
-                "HearthGateway", "HearthRelay", "HearthHTTP", "HearthCGI", "HearthFastCGI", "HearthProcess", "CHearthSpawn",
+                "HearthScripts", "HearthRelay", "HearthHTTP", "HearthCGI", "HearthFastCGI", "HearthProcess", "CHearthSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -239,7 +247,7 @@ let package = Package(
         .target(
             name: "Hearth",
             dependencies: [
-                "HearthHTTP", "HearthGateway", "HearthRelay", "HearthWorkers", "HearthStatic", "HearthCGI", "HearthProcess", "CLibMagic",
+                "HearthHTTP", "HearthGateway", "HearthScripts", "HearthRelay", "HearthWorkers", "HearthStatic", "HearthCGI", "HearthProcess", "CLibMagic",
                 "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -321,7 +329,7 @@ let package = Package(
         .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
         .testTarget(
             name: "HearthGatewayTests",
-            dependencies: ["HearthGateway", "HearthProcess", "CHearthSpawn", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: ["HearthGateway", "HearthScripts", "HearthProcess", "CHearthSpawn", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "HearthProcessTests", dependencies: ["HearthProcess", "CHearthSpawn", "HearthTesting"]),
         .testTarget(name: "HearthWorkersTests", dependencies: ["HearthWorkers", "HearthFastCGI", "HearthProcess", "HearthTesting"]),

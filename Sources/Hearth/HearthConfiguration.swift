@@ -1,5 +1,6 @@
 import HearthAuth
 import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthProcess
 import HearthSessions
@@ -30,6 +31,12 @@ public struct HearthConfiguration: Sendable {
     /// `auth:` of a `cgi`, `fastcgi` or `static` item; in Swift, any mount
     /// of the site builder, hot handlers included. Default none.
     public var authentication: [String: BasicAuthConfiguration] = [:]
+    /// How the cold scripts of a `static` item with `scripts:` run, by
+    /// the item's URL (`/dokuwiki`): its `cgi:` mapping, the keys of a
+    /// `cgi` item that are about running a script (timeouts, body and
+    /// output limits, `environment`, `limits`, `script_headers`). Default:
+    /// a `cgi` item's defaults.
+    public var documentRootScripts: [String: CGIMountConfiguration] = [:]
     /// Sessions for the hot handlers mounted with `sessions: true` (and
     /// pages): the `sessions:` section (docs/sessions.md). Default nil: no
     /// sessions unless a mount asks for them, then in memory.

@@ -127,17 +127,20 @@ public struct Site: Responder {
         }
     }
 
-    /// SIGHUP: every pool starts a new generation and drains the old one.
-    public func reload() {
-        workers?.reload()
+    /// After the server stopped: retires the site and closes the session
+    /// store.
+    public func shutdown() async {
+        await retire()
+        await sessions?.store.close()
     }
 
-    /// After the server stopped: stops every worker, removes the control
-    /// groups (their processes are gone by now) and closes the session store.
-    public func shutdown() async {
+    /// Once no request uses the site any more (the server stopped, or a
+    /// reload replaced it): stops every worker and removes the control
+    /// groups (their processes are gone by now). The sessions stay: a
+    /// reloaded site keeps its predecessor's.
+    public func retire() async {
         await workers?.shutdown()
         controlGroups?.removeAll()
-        await sessions?.store.close()
     }
 
     /// Chooses the mount on the request's one normalized path

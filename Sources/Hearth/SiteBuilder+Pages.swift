@@ -67,7 +67,8 @@ struct PageSetup {
     /// With `sessions` (the site's, when configured), every page runs in
     /// its `SessionHandler`, outermost so the steps see the session too.
     func responder(for files: StaticFilesConfiguration, server: CGIServer, sessions: Sessions?, logger: Logger) -> PagesResponder {
-        let pages = shared[files.root] ?? make(root: files.root, forbiddenRoots: files.forbiddenRoots)
+        // A page under a path the mount denies is refused as its files are.
+        let pages = shared[files.root] ?? make(root: files.root, forbiddenRoots: files.forbiddenRoots + FileResolver(configuration: files).denied)
         var handler = steps.reduce(PageHandler(pages) as any HearthHandler) { handler, step in step(handler) }
         if let sessions { handler = SessionHandler(handler, sessions: sessions) }
         return PagesResponder(configuration: files, pages: pages, handler: handler, server: server, logger: logger)

@@ -42,38 +42,55 @@ extension SiteBuilder {
 }
 
 extension Site {
-    /// Runs `server` for this site until SIGTERM or SIGINT: the site starts
-    /// (warm-ups, worker pools) before the first connection is accepted,
-    /// in-flight requests finish, then the workers stop. The session
-    /// sweeper runs beside the server; listed first, it stops after it
-    /// (a service group stops its services in reverse order), so in-flight
-    /// requests still have their store.
+    /// Runs `server` for this site until SIGTERM or SIGINT (`LiveSite.run`,
+    /// with a site that is never replaced).
+    public func run(_ server: HTTPServer, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
+        try await LiveSite(self).run(server, logger: logger, afterBinding: afterBinding)
+    }
+}
+
+extension LiveSite {
+    /// Runs `server` until SIGTERM or SIGINT: the site starts (warm-ups,
+    /// worker pools) before the first connection is accepted, in-flight
+    /// requests finish, then the workers of the current site, and of any
+    /// it replaced, stop. The session sweeper runs beside the server;
+    /// listed first, it stops after it (a service group stops its services
+    /// in reverse order), so in-flight requests still have their store.
     /// `afterBinding` runs once the listening socket is bound and before
     /// anything else starts (warm-ups, worker pools, the first accept):
     /// where `hearth serve` gives up root.
     public func run(_ server: HTTPServer, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
-        let services = (sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
+        let site = current
+        let services = (site.sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
         ProcessSettings.prepare()
         logger.info("Hearth \(HearthVersion.number)")
-        logMounts(logger)
+        site.logMounts(logger)
         try await server.bindListener()
         do {
-            try startPrivilegedSpawner(logger: logger)
+            try site.startPrivilegedSpawner(logger: logger)
             try await afterBinding()
-            try await start(logger: logger)
+            try await site.start(logger: logger)
         } catch {
             server.abandon(error)
             throw error
         }
+        await started()
         do {
             try await group.run()
         } catch {
-            await shutdown()
+            await stop()
             throw error
         }
-        await shutdown()
+        await stop()
+    }
+
+    /// After the server stopped: the sites a reload replaced are retired
+    /// (their last requests are done), then the current one shut down.
+    private func stop() async {
+        await retirements()
+        await current.shutdown()
     }
 }

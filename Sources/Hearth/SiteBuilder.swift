@@ -3,6 +3,7 @@ import Glibc
 #endif
 import HearthCGI
 import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthPages
 import HearthProcess
@@ -159,6 +160,7 @@ public struct SiteBuilder {
         }
         for (index, var files) in configuration.staticMounts.enumerated() {
             files.root = staticRoots[index]
+            files.symlinkRoots = try files.symlinkRoots.enumerated().map { try resolveDirectory($1, key: "static[\(index)].symlink_roots[\($0)]") }
             // The bytes of a script are never served (SECURITY.md), even when
             // the script directory lies inside the document root; and a file
             // is served only by its own mount, with that mount's rules (its
@@ -174,7 +176,11 @@ public struct SiteBuilder {
                 let scripts = DocumentRootScripts(
                     server: server, limiter: limiter, redirector: redirector, pools: namedPools, logger: logger, resolveDirectory: resolveDirectory
                 )
-                responder = try scripts.responder(for: &files, files: fileResponder, key: "static[\(index)]", configuration: configuration)
+                var settings = configuration.documentRootScripts[files.urlPath] ?? CGIMountConfiguration()
+                (settings.limits, settings.controlGroup) = try limits.prepare(settings.limits, key: "static[\(index)].cgi.limits", label: "static-\(index)")
+                responder = try scripts.responder(
+                    for: &files, settings: settings, files: fileResponder, key: "static[\(index)]", configuration: configuration
+                )
                 summary += "; " + DocumentRootScripts.summary(of: files.scripts)
             }
             mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder, summary: summary), key: "static[\(index)]"))

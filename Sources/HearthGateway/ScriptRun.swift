@@ -1,5 +1,6 @@
 import HearthCGI
 import HearthHTTP
+import HearthScripts
 import HearthProcess
 import HearthRelay
 import Logging

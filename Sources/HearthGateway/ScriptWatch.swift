@@ -1,4 +1,5 @@
 import HearthHTTP
+import HearthScripts
 import Logging
 import NIOCore
 import Synchronization

@@ -1,6 +1,6 @@
 /// How the HTTP server listens and what it tolerates. Every field has a
 /// default that is safe to expose on a network.
-public struct HTTPServerConfiguration: Sendable {
+public struct HTTPServerConfiguration: Sendable, Equatable {
     /// Address to bind; `"::1"` or `"::"` for IPv6. Default `127.0.0.1`.
     public var host: String = "127.0.0.1"
     /// Port to bind; 0 picks a free one (tests). Default 8080.

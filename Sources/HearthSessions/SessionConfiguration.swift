@@ -1,6 +1,6 @@
 /// How a site's sessions behave: the `sessions:` section of the config
 /// file (docs/configuration.md), key by key. Every field has a default.
-public struct SessionConfiguration: Sendable {
+public struct SessionConfiguration: Sendable, Equatable {
     /// Where sessions are kept.
     public enum Store: Sendable, Equatable {
         /// This process's memory: one process only, lost at restart.

@@ -21,7 +21,7 @@ public struct StaticFileResponder: ExplainingResponder {
     public init(configuration: StaticFilesConfiguration, logger: Logger) {
         self.configuration = configuration
         self.mountPath = RequestPath.mount(configuration.urlPath)
-        self.resolver = FileResolver(root: configuration.root, forbiddenRoots: configuration.forbiddenRoots)
+        self.resolver = FileResolver(configuration: configuration)
         self.sources = SourceFiles(scriptExtensions: configuration.scripts.keys)
         self.logger = logger
     }

@@ -43,6 +43,20 @@ public struct StaticFilesConfiguration: Sendable {
     /// (`X-Sendfile`, `X-Accel-Redirect`). Default none: such a header
     /// is refused (502).
     public var sendfileRoots: [String] = []
+    /// Paths below the mount's URL (`/inc`, `/install.php`) that are
+    /// refused with 403, neither sent nor run, whatever name leads to them
+    /// (`deny:`, nginx's `location ~ /inc/ { deny all; }`, Apache's
+    /// `<Directory …> Require all denied`): the parts of an application's
+    /// tree that are libraries, command-line tools or installers. Default
+    /// none.
+    public var deny: [String] = []
+    /// Absolute directories outside `root` that the tree's symlinks may
+    /// lead into (`symlink_roots:`): Debian's packaged applications link
+    /// their writable parts out of /usr/share (DokuWiki's `lib/tpl` →
+    /// /var/lib/dokuwiki/lib/tpl). Apache follows any link with
+    /// `Options FollowSymLinks`; here only into these. Default none: a
+    /// link that leads out of `root` is 403.
+    public var symlinkRoots: [String] = []
 
     public init(urlPath: String = "/", root: String = "public", indexFiles: [String] = ["index.html"], forbiddenRoots: [String] = [], pages: Bool = false) {
         self.urlPath = urlPath

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import HearthCGI
 import HearthFastCGI
-import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthRelay
 import Logging

@@ -1,5 +1,5 @@
 import HearthCGI
-import HearthGateway
+import HearthScripts
 
 /// A URL prefix served by a FastCGI application: a pool of workers Hearth
 /// starts and supervises, or a server already running elsewhere (php-fpm).

@@ -1,5 +1,5 @@
 import HearthCGI
-import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthRelay
 import Logging

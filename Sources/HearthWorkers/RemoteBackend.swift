@@ -1,4 +1,4 @@
-import HearthGateway
+import HearthScripts
 import HearthHTTP
 import NIOCore
 import NIOPosix

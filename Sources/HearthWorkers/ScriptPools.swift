@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import HearthCGI
-import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthRelay
 

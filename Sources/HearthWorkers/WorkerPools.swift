@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import HearthCGI
-import HearthGateway
+import HearthScripts
 import HearthRelay
 import Logging
 import Synchronization

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hearth
 import HearthGateway
+import HearthScripts
 import HearthProcess
 
 /// `hearth doctor [DIR]`: what would break each script under CGI.

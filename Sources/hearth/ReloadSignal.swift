@@ -3,8 +3,10 @@ import Glibc
 #endif
 @preconcurrency import Dispatch
 
-/// SIGHUP, the conventional "reload" of a Unix server: each worker pool
-/// starts a new generation and drains the old one.
+/// SIGHUP, the conventional "reload" of a Unix server: the whole
+/// configuration is read again (`ConfigurationReload`). Installed before
+/// the server listens, so a SIGHUP during start-up is not lost (nor does
+/// it kill the server, SIGHUP's default).
 final class ReloadSignal: @unchecked Sendable {
     // @unchecked: the source is set once in init and only cancelled after.
     private let source: any DispatchSourceSignal

@@ -36,16 +36,17 @@ struct Serve: AsyncParsableCommand {
         var configuration = try options.configuration(user: user)
         let logger = Logging.bootstrap(level: configuration.logLevel)
         DefaultDirectories.skipMissing(in: &configuration, logger: logger)
-        let site = try SiteBuilder(configuration: configuration).build(logger: logger)
+        let live = LiveSite(try SiteBuilder(configuration: configuration).build(logger: logger))
         let server = HTTPServer(
-            configuration: configuration.server, responder: site, logger: logger,
+            configuration: configuration.server, responder: live, logger: logger,
             accessLog: try Logging.accessLog(configuration.accessLog, origin: configuration.origin(of: "access_log")),
             accessLogFormat: configuration.accessLogFormat
         )
-        let reloads = ReloadSignal { site.reload() }
+        let reload = ConfigurationReload(options: options, user: user, live: live, applied: configuration, logger: logger)
+        let reloads = ReloadSignal { Task { await reload.reload() } }
         defer { reloads.cancel() }
         let identity = ServerIdentity(configuration: configuration)
-        try await site.run(server, logger: logger) { try await identity.take(logger: logger) }
+        try await live.run(server, logger: logger) { try await identity.take(logger: logger) }
     }
 }
 

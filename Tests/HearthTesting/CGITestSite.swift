@@ -1,6 +1,7 @@
 import Foundation
 import Hearth
 import HearthGateway
+import HearthScripts
 import HearthHTTP
 import Logging
 

@@ -1,5 +1,6 @@
 import Foundation
 import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthStatic
 import HearthTesting

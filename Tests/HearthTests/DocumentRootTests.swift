@@ -1,5 +1,7 @@
 import Foundation
 import Hearth
+import HearthGateway
+import HearthScripts
 import HearthStatic
 import HearthTesting
 import HearthWorkers
@@ -308,7 +310,85 @@ struct DocumentRootTests {
         }
     }
 
-    @Test("hearth explain says which file of the tree runs, how, and with what PATH_INFO; and which is sent")
+    /// Debian links a packaged application's writable parts out of its
+    /// tree (DokuWiki's lib/tpl → /var/lib/dokuwiki/lib/tpl).
+    @Test("symlink_roots: a link out of the root is followed into the listed directories only, for files and scripts", arguments: Temperature.allCases)
+    func symlinkRoots(_ temperature: Temperature) async throws {
+        let root = try Self.tree()
+        let outside = try TemporaryDirectory()
+        try outside.write("linked/logo.png", Self.png)
+        try outside.write("linked/run.php", Self.appPHP)
+        try outside.write("elsewhere/logo.png", Self.png)
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/linked", withDestinationPath: outside.path + "/linked")
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/elsewhere", withDestinationPath: outside.path + "/elsewhere")
+        let site = try await Self.start(root, temperature) { $0.symlinkRoots = [outside.path + "/linked"] }
+        try await site.whileServing { site in
+            #expect(try await site.get("/linked/logo.png").body == Self.png)
+            let script = try await site.get("/linked/run.php")
+            #expect(script.text.contains("ran app.php\nSCRIPT_NAME=/linked/run.php\n"), "\(script.statusLine) \(script.text)")
+            #expect(try await site.get("/elsewhere/logo.png").status == 403)
+        }
+        let strict = try await Self.start(root, temperature)
+        try await strict.whileServing { site in
+            let file = try await site.get("/linked/logo.png")
+            let script = try await site.get("/linked/run.php")
+            #expect(file.status == 403 && script.status == 403, "\(file.statusLine), \(script.statusLine)")
+        }
+    }
+
+    /// A static item's `cgi:` (its scripts' environment, timeouts,
+    /// limits) reaches its cold scripts as a `cgi` item's does.
+    @Test("cgi: on a static item sets its cold scripts' environment and timeouts")
+    func scriptSettings() async throws {
+        let root = try Self.tree()
+        try root.write("sleeper.cgi", "#!/bin/sh\nsleep 30\nprintf 'Content-Type: text/plain\\r\\n\\r\\nawake\\n'\n", mode: 0o755)
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: [:], site: { configuration in
+            var files = StaticFilesConfiguration(urlPath: "/", root: root.path)
+            files.scripts = ["cgi": .cgi]
+            configuration.staticMounts = [files]
+            configuration.cgiMounts = []
+            var settings = CGIMountConfiguration()
+            settings.environment = [("PATH", "/usr/bin:/bin"), ("GREETING", "from the static item")]
+            settings.ioTimeout = .milliseconds(500)
+            settings.killGrace = .milliseconds(100)
+            configuration.documentRootScripts["/"] = settings
+        }, logger: capture.logger())
+        try await site.whileServing { site in
+            #expect(Self.variables(try await site.get("/env.cgi"))["GREETING"] == "from the static item")
+            let slow = try await site.get("/sleeper.cgi")
+            #expect(slow.status == 504, "\(slow.statusLine)")
+        }
+    }
+
+    /// DokuWiki's `inc/`, `bin/` and `install.php` (nginx's `location ~
+    /// /(inc|bin)/ { deny all; }`): refused by whatever name leads there.
+    @Test("deny: a denied directory or file is 403 for files and scripts, by any name, cold and warm", arguments: Temperature.allCases)
+    func deny(_ temperature: Temperature) async throws {
+        let root = try Self.tree()
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/shortcut", withDestinationPath: "lib/tpl")
+        let capture = LogCapture()
+        let site = try await Self.start(root, temperature, capture: capture) { files in
+            files.deny = ["/lib/tpl", "/index.php"]
+            files.indexFiles = ["index.php"]
+        }
+        try await site.whileServing { site in
+            for path in ["/lib/tpl/main.php", "/lib/tpl/main.php/x", "/lib/tpl/images/icon.png", "/lib/tpl/", "/shortcut/main.php",
+                         "/shortcut/images/icon.png", "/lib/%74pl/main.php", "/index.php", "/"] {
+                let response = try await site.get(path)
+                #expect(response.status == 403, "\(path): \(response.statusLine)")
+                #expect(!response.text.contains("ran app.php") && !response.text.contains(Self.marker), "\(path)")
+            }
+            // Dot segments are refused before any file is looked at.
+            #expect(try await site.get("/lib/x/../tpl/main.php").status == 400)
+            // What the list does not name is served as before.
+            #expect(try await site.get("/app.php").text.hasPrefix("ran app.php"))
+            #expect(try await site.get("/logo.png").body == Self.png)
+        }
+        #expect(capture.records.contains { record in ([record.message] + record.metadata.values).contains { $0.contains("which the mount's deny list names") } })
+    }
+
+        @Test("hearth explain says which file of the tree runs, how, and with what PATH_INFO; and which is sent")
     func explain() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("www/doku.php", Self.appPHP)

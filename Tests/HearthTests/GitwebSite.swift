@@ -5,8 +5,8 @@ import Testing
 /// Debian's gitweb, its tree as installed, served by the real `hearth`
 /// with a configuration of docs/legacy-apps.md ("gitweb, cold and warm"),
 /// as written there but for its paths: a throwaway repository is the
-/// project root, and gitweb's configuration file and the page's wrapper
-/// lie in a temporary directory.
+/// project root, and gitweb's configuration file lies in a temporary
+/// directory.
 final class GitwebSite: Sendable {
     static let tree = "/usr/share/gitweb"
     static let git = "/usr/bin/git"
@@ -36,7 +36,7 @@ final class GitwebSite: Sendable {
         self.directory = directory
     }
 
-    /// Makes the repository, gitweb's configuration and the wrapper, then
+    /// Makes the repository and gitweb's configuration, then
     /// starts `hearth serve` with the page's YAML block (`edit` may change
     /// it), an access log of `path status script worker` lines added.
     static func start(_ configuration: Configuration, edit: (String) -> String = { $0 }) async throws -> GitwebSite {
@@ -52,7 +52,6 @@ final class GitwebSite: Sendable {
                 .replacingOccurrences(of: "/srv/git", with: directory.path + "/projects")
         }
         try directory.write("gitweb.conf", local(try page.block("perl", 0)))
-        try directory.write("gitweb-config", local(try page.block("sh", 0)), mode: 0o755)
         let yaml = local(edit(try page.block("yaml", configuration.rawValue)))
             + "access_log: \(directory.path)/access.log\naccess_log_format: '%U%q %>s %{script}n %{worker}n'\n"
         try directory.write("site.yaml", yaml)

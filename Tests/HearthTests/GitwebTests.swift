@@ -7,8 +7,8 @@ import Testing
 /// (/usr/share/gitweb is the document root), served cold and warm by the
 /// real `hearth` with docs/legacy-apps.md's configuration. A throwaway
 /// repository is its project root, named in its own configuration file,
-/// which GITWEB_CONFIG points to: through the page's wrapper cold, through
-/// the pool's `params` warm.
+/// which GITWEB_CONFIG points to: through the static item's `cgi:
+/// environment` cold, through the pool's `params` warm.
 @Suite("gitweb from Debian's tree, cold and warm", .serialized, .enabled(if: GitwebSite.isInstalled, "needs Debian's git (/usr/share/gitweb) and gitweb"))
 struct GitwebTests {
     static let shapes: [GitwebSite.Configuration] = [.cold, .warm]
@@ -35,8 +35,8 @@ struct GitwebTests {
             #expect(blob.header("Content-Type")?.hasPrefix("text/plain") == true)
             #expect(blob.text == GitwebSite.fileText)
         }
-        // Each of the five answers came from gitweb as the shape says: cold
-        // by the wrapper, one run each; warm from a pool's worker.
+        // Each of the five answers came from gitweb as the shape says: cold,
+        // one run each; warm, from a pool's worker.
         let runs = site.accessLog.filter { $0.contains("/usr/share/gitweb/index.cgi") }
         #expect(runs.count == 5, "\(site.accessLog)")
         let workers = runs.map { String($0.split(separator: " ").last ?? "") }

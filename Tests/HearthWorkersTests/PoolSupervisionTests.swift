@@ -122,7 +122,7 @@ struct PoolSupervisionTests {
             }
             for _ in 0..<3 {
                 try await Task.sleep(for: .milliseconds(150))  // spacing between reloads, not a readiness wait
-                site.site.reload()
+                site.site.workers?.reload()
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }

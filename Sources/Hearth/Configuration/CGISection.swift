@@ -1,5 +1,6 @@
 import HearthCGI
 import HearthGateway
+import HearthScripts
 
 /// One item of the `cgi:` list → `CGIMountConfiguration`.
 enum CGISection {

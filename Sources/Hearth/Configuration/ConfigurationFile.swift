@@ -83,17 +83,20 @@ public enum ConfigurationFile {
                 if let value = item.child(key) { found.append(("\(section)[\(index)].\(key)", value)) }
             }
         }
-        // A document root's interpreters, pools and sendfile roots.
+        // Limits are checked against the host at start-up (SiteLimits).
+        var limits: [(String, ConfigurationNode)] = document.child("fcgi_scripts")?.child("limits").map { [("fcgi_scripts.limits", $0)] } ?? []
+        // A document root's interpreters, pools, sendfile and symlink roots.
         for (index, item) in ((try? document.child("static")?.items()) ?? []).enumerated() {
             for entry in (try? item.child("scripts")?.entries()) ?? [] {
                 found.append(("static[\(index)].scripts.\(entry.name.lowercased())", entry.value))
             }
-            for (number, root) in ((try? item.child("sendfile_roots")?.items()) ?? []).enumerated() {
-                found.append(("static[\(index)].sendfile_roots[\(number)]", root))
+            for key in ["sendfile_roots", "symlink_roots"] {
+                for (number, root) in ((try? item.child(key)?.items()) ?? []).enumerated() {
+                    found.append(("static[\(index)].\(key)[\(number)]", root))
+                }
             }
+            if let value = item.child("cgi")?.child("limits") { limits.append(("static[\(index)].cgi.limits", value)) }
         }
-        // Limits are checked against the host at start-up (SiteLimits).
-        var limits: [(String, ConfigurationNode)] = document.child("fcgi_scripts")?.child("limits").map { [("fcgi_scripts.limits", $0)] } ?? []
         for section in ["cgi", "fastcgi"] {
             for (index, item) in ((try? document.child(section)?.items()) ?? []).enumerated() {
                 if let value = item.child("limits") { limits.append(("\(section)[\(index)].limits", value)) }
@@ -132,9 +135,12 @@ public enum ConfigurationFile {
         },
         .init("fcgi_scripts") { $0.scriptPools = try $1.read(WorkerPoolConfiguration(), keys: FastCGISection.scriptPoolKeys) },
         .init("static") { configuration, node in
-            let items = try node.items().map { try $0.read(AuthSection.Protected(mount: .init()), keys: AuthSection.keys(StaticSection.keys)) }
-            configuration.staticMounts = items.map(\.mount)
-            for item in items { configuration.authentication[item.mount.urlPath] = item.auth }
+            let items = try node.items().map { try $0.read(AuthSection.Protected(mount: .init()), keys: AuthSection.keys(StaticSection.itemKeys)) }
+            configuration.staticMounts = items.map(\.mount.files)
+            for item in items {
+                configuration.authentication[item.mount.files.urlPath] = item.auth
+                configuration.documentRootScripts[item.mount.files.urlPath] = item.mount.scriptSettings
+            }
         },
         .init("sessions") { $0.sessions = try SessionsSection.read($1) },
     ]

@@ -1,8 +1,29 @@
 import HearthCGI
+import HearthGateway
+import HearthScripts
 import HearthStatic
 
 /// One item of the `static:` list → `StaticFilesConfiguration`.
 enum StaticSection {
+    /// A `static` item: its files, and how its cold scripts run.
+    struct Item {
+        var files = StaticFilesConfiguration()
+        var scriptSettings: CGIMountConfiguration?
+    }
+
+    static let itemKeys: [ConfigurationKey<Item>] =
+        keys.map { key in .init(key.name) { try key.store(&$0.files, $1) } } + [.init("cgi") { $0.scriptSettings = try scriptSettings($1) }]
+
+    /// The keys of a `cgi` item that say how a script runs; not where the
+    /// scripts are (`url`, `directory`: the tree is the item's), nor how an
+    /// extension runs (`interpreters`: `scripts:` says it), nor `run_as`
+    /// (suEXEC's rules are checked against one script directory).
+    static let scriptSettingKeys = CGISection.keys.filter { !["url", "directory", "interpreters", "run_as"].contains($0.name) }
+
+    private static func scriptSettings(_ node: ConfigurationNode) throws -> CGIMountConfiguration {
+        try node.read(CGIMountConfiguration(), keys: scriptSettingKeys)
+    }
+
     static let keys: [ConfigurationKey<StaticFilesConfiguration>] = [
         .init("url") { $0.urlPath = try MountURL.read($1) },
         .init("root") { $0.root = try $1.path() },
@@ -12,7 +33,19 @@ enum StaticSection {
         .init("scripts") { $0.scripts = try scripts($1) },
         .init("fallback") { $0.fallback = try fallback($1) },
         .init("sendfile_roots") { $0.sendfileRoots = try $1.items().map { try $0.path() } },
+        .init("symlink_roots") { $0.symlinkRoots = try $1.items().map { try $0.path() } },
+        .init("deny") { $0.deny = try $1.items().map(deniedPath) },
     ]
+
+    /// `/inc` or `/install.php`: a path below the mount, read as request
+    /// paths are, kept without a trailing slash.
+    private static func deniedPath(_ node: ConfigurationNode) throws -> String {
+        let text = try node.text(expecting: "a URL path below the mount, such as /inc")
+        guard text.hasPrefix("/"), case .success(let path) = RequestPath.parse(text), !path.segments.isEmpty else {
+            throw node.error("expected a URL path below the mount, such as /inc, found \(node.found)")
+        }
+        return "/" + path.segments.joined(separator: "/")
+    }
 
     /// `{cgi: cgi, php: /usr/bin/php-cgi, php5: {fastcgi: php}}`: an
     /// extension without the dot (any case; matched in any case) to `cgi`,

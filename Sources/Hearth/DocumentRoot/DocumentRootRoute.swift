@@ -42,7 +42,7 @@ struct DocumentRootRoute: Sendable {
         mountPath = RequestPath.mount(configuration.urlPath)
         scriptPrefix = mountPath.segments.isEmpty ? "" : "/" + mountPath.segments.joined(separator: "/")
         root = configuration.root
-        resolver = FileResolver(root: configuration.root, forbiddenRoots: configuration.forbiddenRoots)
+        resolver = FileResolver(configuration: configuration)
         scripts = configuration.scripts
         indexFiles = configuration.indexFiles
         fallback = configuration.fallback.flatMap { try? RequestPath.parse($0).get().segments }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import HearthCGI
 import HearthGateway
+import HearthScripts
 import HearthHTTP
 import HearthRelay
 import HearthStatic
@@ -22,9 +23,11 @@ struct DocumentRootScripts {
     /// The site builder's: absolute, symlink-free, or an error at `key`.
     let resolveDirectory: (_ path: String, _ key: String) throws -> String
 
-    /// `files.root` is resolved already; its `sendfile_roots` are resolved here.
+    /// `files.root` is resolved already; its `sendfile_roots` are resolved
+    /// here. `settings` is how its cold scripts run (the item's `cgi:`).
     func responder(
-        for files: inout StaticFilesConfiguration, files fileResponder: any ExplainingResponder, key: String, configuration: HearthConfiguration
+        for files: inout StaticFilesConfiguration, settings: CGIMountConfiguration, files fileResponder: any ExplainingResponder, key: String,
+        configuration: HearthConfiguration
     ) throws -> DocumentRootResponder {
         var runners: [String: DocumentRootResponder.Runner] = [:]
         var interpreters: [String: String] = [:]
@@ -51,7 +54,7 @@ struct DocumentRootScripts {
         }
         let sendfile = files.sendfileRoots.isEmpty
             ? nil : StaticFileSender(roots: files.sendfileRoots, files: StaticFileResponder(configuration: files, logger: logger), logger: logger)
-        var mount = CGIMountConfiguration()
+        var mount = settings
         mount.sendfile = sendfile
         mount.urlPath = files.urlPath
         mount.directory = files.root

@@ -1,0 +1,29 @@
+import HearthCGI
+import HearthHTTP
+
+/// The HTTP request as the RFC 3875 model sees it.
+package enum CGIRequestMapping {
+    package static func head(_ request: Request) -> CGIRequestHead {
+        let version = request.head.version
+        return CGIRequestHead(
+            method: request.head.method.rawValue, target: request.head.uri,
+            httpVersion: "HTTP/\(version.major).\(version.minor)",
+            headers: request.head.headers.map { ($0.name, $0.value) }
+        )
+    }
+
+    /// AUTH_TYPE and REMOTE_USER (§4.1.1, §4.1.11) when hearth itself
+    /// authenticated the request; the builder then also withholds
+    /// Authorization (§4.1.18), whatever the mount's pass_authorization.
+    package static func authentication(_ request: Request) -> CGIAuthentication? {
+        request.authenticatedUser.map { CGIAuthentication(type: $0.type, user: $0.user) }
+    }
+
+    package static func connection(_ request: Request) -> CGIConnection {
+        let info = request.connection
+        return CGIConnection(
+            remoteAddress: info.remoteAddress, remotePort: info.remotePort,
+            localAddress: info.localAddress, localPort: info.localPort, scheme: info.scheme
+        )
+    }
+}
