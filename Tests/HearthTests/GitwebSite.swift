@@ -111,13 +111,8 @@ final class GitwebSite: Sendable {
     /// Runs `body`, then stops the server (SIGTERM) whether `body` threw
     /// or not; a server that does not exit cleanly fails the test.
     func whileServing(_ body: (GitwebSite) async throws -> Void) async throws {
-        do {
-            try await body(self)
-        } catch {
-            _ = try? await hearth.terminate()
-            throw error
-        }
-        #expect(try await hearth.terminate() == 0, "\(hearth.errors)")
+        let status = try await hearth.stopping { try await body(self) }
+        #expect(status == 0, "\(hearth.errors)")
     }
 
     /// The access log's lines, `path status script worker`, once stopped.
