@@ -109,18 +109,29 @@ public final class WorkerPool: FastCGIBackend, Sendable {
     /// Stops every worker and waits for them to exit; requests still waiting
     /// are answered 503.
     public func shutdown() async {
-        let (workers, waiters) = state.withLock { state -> ([WorkerProcess], [CheckedContinuation<Int?, Never>]) in
+        let waiters = state.withLock { state -> [CheckedContinuation<Int?, Never>] in
             state.stopped = true
-            let workers = Array(state.live.values)
             for id in Array(state.slots.keys) { _ = state.remove(id) }
-            return (workers, state.takeWaiters())
+            return state.takeWaiters()
         }
         for waiter in waiters { waiter.resume(returning: nil) }
+        // A worker being spawned now lands in `live` (and is stopped by its
+        // start, the pool being stopped): it is waited for with the rest.
+        await startsLanded()
+        let workers = state.withLock { Array($0.live.values) }
         await withTaskGroup(of: Void.self) { group in
             for worker in workers {
                 stopWorker(worker)
                 group.addTask { _ = await worker.waitForExit() }
             }
+        }
+    }
+
+    /// Waits, a few seconds at most, until no start is past its check.
+    private func startsLanded(within bound: Duration = .seconds(5)) async {
+        let deadline = ContinuousClock.now + bound
+        while state.withLock({ $0.spawning > 0 }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 
