@@ -12,24 +12,38 @@ import Testing
 /// test runs.
 @Suite("Pool shutdown", .serialized)
 struct PoolShutdownTests {
+    /// Answers, then exits with status 3: a crash between requests.
+    static let perlCrashing = #"""
+        #!/usr/bin/perl
+        use FCGI;
+        my $request = FCGI::Request();
+        while ($request->Accept() >= 0) {
+            print "Content-Type: text/plain\r\n\r\npid=$$\n";
+            $request->Finish();
+            exit 3;
+        }
+        """#
+
     @Test("a restart due when the pool shuts down never starts a worker")
     func noStartAfterShutdown() async throws {
         let capture = LogCapture()
         var logger = capture.logger()
         logger.logLevel = .debug
-        let site = try await CGITestSite.start(scripts: ["counter.fcgi": WarmApps.perlCounter], site: { $0.scriptPools = testPool() }, logger: logger)
+        let site = try await CGITestSite.start(
+            scripts: ["crashing.fcgi": Self.perlCrashing], site: { $0.scriptPools = testPool { $0.crashLimit = 10 } }, logger: logger)
+        let crashes = { capture.records.filter { $0.message == "worker exited with status 3" }.count }
         let started = { capture.records.filter { $0.message == "worker started" }.compactMap { $0.metadata["pid"].flatMap { Int32($0) } } }
-        // The worker exits with status 3 mid-request (CGI::Fast still ends
-        // the request: "no output", 500): a crash, restarted after 100 ms.
-        let crash = try await site.request("POST /cgi-bin/counter.fcgi?exit=3 HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        #expect(crash.status == 500)
-        #expect(await Processes.eventually { capture.records.contains { $0.message == "worker exited with status 3" } })
+        // Four crashes: the next restart waits 800 ms (100 ms, doubling).
+        for crash in 1...4 {
+            #expect(try await site.get("/cgi-bin/crashing.fcgi").status == 200)
+            #expect(await Processes.eventually { crashes() == crash })
+        }
         let pool = try #require(site.site.workers?.all.values.first)
         await pool.shutdown()
         let atShutdown = started()
         #expect(atShutdown.allSatisfy { !Processes.isAlive($0) })
-        // The wait is for a start that must not come (the backoff is 100 ms).
-        #expect(!(await Processes.eventually(seconds: 0.5) { started().count > atShutdown.count }), "\(started())")
+        // The wait is for a start that must not come.
+        #expect(!(await Processes.eventually(seconds: 1.5) { started().count > atShutdown.count }), "\(started())")
         Processes.killSurvivors(started())
         try await site.stop()
     }
