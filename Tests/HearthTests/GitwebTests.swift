@@ -181,6 +181,7 @@ struct GitwebTests {
             #expect(try await site.get("/static/gitweb.css").header("Content-Type")?.hasPrefix("text/css") == true)
             #expect(!(try await site.get("/gitweb.cgi.")).text.contains("use CGI qw("))
         }
-        #expect(site.accessLog.first?.hasPrefix("/ ") == true && site.accessLog.first?.hasSuffix(" /usr/share/gitweb/index.cgi -") == true)
+        // `/` ran index.cgi cold (lines are written as answers end, in any order).
+        #expect(site.accessLog.contains { $0.hasPrefix("/ ") && $0.hasSuffix(" /usr/share/gitweb/index.cgi -") }, "\(site.accessLog)")
     }
 }
