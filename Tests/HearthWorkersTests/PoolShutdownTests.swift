@@ -35,7 +35,8 @@ struct PoolShutdownTests {
         let started = { capture.records.filter { $0.message == "worker started" }.compactMap { $0.metadata["pid"].flatMap { Int32($0) } } }
         // Four crashes: the next restart waits 800 ms (100 ms, doubling).
         for crash in 1...4 {
-            #expect(try await site.get("/cgi-bin/crashing.fcgi").status == 200)
+            let answer = try await site.get("/cgi-bin/crashing.fcgi")
+            #expect(answer.status == 200, "\(answer.statusLine) \(capture.records.filter { $0.level >= .notice }.map { "\($0.message) \($0.metadata)" })")
             #expect(await Processes.eventually { crashes() == crash })
         }
         let pool = try #require(site.site.workers?.all.values.first)
