@@ -102,6 +102,20 @@ final class WorkerProcess: Sendable {
     /// Whether `stop` was called: an exit after it is no crash.
     var wasStopped: Bool { stopping.withLock { $0 } }
 
+    /// Whether the worker ended its own loop: it exited with status 0 and
+    /// nobody stopped it. Its connection closes a moment before the kernel
+    /// reports the exit, so an exit under way is waited for, briefly; a
+    /// worker still running after `bound` did not leave.
+    func leftByItself(within bound: Duration = .milliseconds(200)) async -> Bool {
+        let deadline = ContinuousClock.now + bound
+        while ChildReaper.ending(of: pid) == .running {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        guard !wasStopped else { return false }
+        return await waitForExit().exitCode == 0
+    }
+
     /// SIGTERM to the worker's process group, SIGKILL after `grace`.
     func stop(grace: Duration) {
         let first = stopping.withLock { stopping in defer { stopping = true }; return !stopping }
