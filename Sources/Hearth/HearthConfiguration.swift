@@ -64,6 +64,9 @@ public struct HearthConfiguration: Sendable {
     public var accessLogFormat: AccessLogFormat = .combined
     /// Error-log level. Default `info`.
     public var logLevel: Logger.Level = .info
+    /// The error log's file; nil for standard error (the journal under
+    /// systemd). Opened at start-up, again on SIGUSR1. Default nil.
+    public var errorLog: String? = nil
     /// Where the settings that are checked at start-up came from, by key
     /// path (`static[0].root`, `access_log`): the config file's line, or
     /// the flag that set them. Errors found while building the site name

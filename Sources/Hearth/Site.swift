@@ -152,6 +152,8 @@ public struct Site: Responder {
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
         var request = request
         let mount = try mount(for: &request)
+        // For the access log (`%{mount}n`, the JSON log's `mount`).
+        request.notes["mount"] = mount.prefix
         if let observer = mount.observer { request.notes.observer = observer }
         try await mount.responder.respond(to: request, writer: writer)
     }

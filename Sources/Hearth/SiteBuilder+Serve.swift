@@ -11,7 +11,7 @@ extension SiteBuilder {
     /// handled here; `hearth serve` adds reloads and the access log.
     /// With `configuration.admin`, the admin listener runs beside the site,
     /// counting into `monitoring` (a new one if that is nil).
-    public func serve(logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })) async throws {
+    public func serve(logger: Logger = .siteDefault) async throws {
         var builder = self
         if configuration.admin != nil, builder.monitoring == nil { builder.monitoring = Monitoring() }
         let live = LiveSite(try builder.build(logger: logger))
@@ -31,7 +31,7 @@ extension SiteBuilder {
     /// `arguments`.
     public func serveProgram(
         arguments: ProgramArguments? = nil, usage: String? = nil,
-        logger: Logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })
+        logger: Logger = .siteDefault
     ) async {
         let usage = usage ?? """
             usage: \(ProgramExit.programName) [--port N]
@@ -64,13 +64,19 @@ extension LiveSite {
     /// in reverse order), so in-flight requests still have their store.
     /// `afterBinding` runs once the listening socket is bound and before
     /// anything else starts (warm-ups, worker pools, the first accept):
-    /// where `hearth serve` gives up root.
+    /// where `hearth serve` gives up root. `services` run beside the
+    /// server and, listed after it, are told of a graceful shutdown before
+    /// it (`hearth serve`'s systemd notifications: STOPPING=1 goes out as
+    /// the stop begins, not once requests in flight have finished).
     /// `admin`, the admin listener (`AdminListener`), binds with the
     /// site's server and runs beside it.
-    public func run(_ server: HTTPServer, admin: HTTPServer? = nil, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
+    public func run(
+        _ server: HTTPServer, admin: HTTPServer? = nil, logger: Logger, alongside services: [any Service] = [],
+        afterBinding: () async throws -> Void = {}
+    ) async throws {
         let site = current
         let services = (site.sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
-            + (admin.map { [.init(service: $0)] } ?? [])
+            + (admin.map { [.init(service: $0)] } ?? []) + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
@@ -103,5 +109,14 @@ extension LiveSite {
     private func stop() async {
         await retirements()
         await current.shutdown()
+    }
+}
+
+extension Logger {
+    /// Standard error, each record made while a request is served with its
+    /// `request_id` (`RequestID.metadataProvider`): the logger `serve` and
+    /// `serveProgram` use unless given one.
+    public static var siteDefault: Logger {
+        Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0, metadataProvider: RequestID.metadataProvider) })
     }
 }

@@ -8,12 +8,16 @@ public struct CGIRequestHead: Sendable, Equatable {
     public var httpVersion: String
     /// Header fields in arrival order, names as sent.
     public var headers: [(name: String, value: String)]
+    /// The server's id of the request, passed as `UNIQUE_ID` (Apache's
+    /// mod_unique_id; not in RFC 3875); nil for none.
+    public var uniqueID: String?
 
-    public init(method: String, target: String, httpVersion: String, headers: [(name: String, value: String)]) {
+    public init(method: String, target: String, httpVersion: String, headers: [(name: String, value: String)], uniqueID: String? = nil) {
         self.method = method
         self.target = target
         self.httpVersion = httpVersion
         self.headers = headers
+        self.uniqueID = uniqueID
     }
 
     /// The query component of the target, undecoded; "" when absent (§4.1.7).

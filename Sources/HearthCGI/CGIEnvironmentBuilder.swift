@@ -38,6 +38,9 @@ public enum CGIEnvironmentBuilder {
         env.set("REMOTE_ADDR", connection.remoteAddress)  // §4.1.8
         env.set("REMOTE_HOST", connection.remoteAddress)  // §4.1.9: MAY substitute REMOTE_ADDR
         env.set("REMOTE_PORT", String(connection.remotePort))
+        // Apache's mod_unique_id: scripts log it to join their lines with
+        // the server's for the same request.
+        if let id = request.uniqueID { env.set("UNIQUE_ID", id) }
         if let authentication {
             env.set("AUTH_TYPE", authentication.type)  // §4.1.1
             env.set("REMOTE_USER", authentication.user)  // §4.1.11
@@ -61,7 +64,7 @@ public enum CGIEnvironmentBuilder {
         "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING",
         "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_IDENT", "REMOTE_USER", "REMOTE_PORT", "REQUEST_METHOD", "REQUEST_SCHEME", "REQUEST_URI",
         "SCRIPT_NAME", "SCRIPT_FILENAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "SERVER_ADDR",
-        "DOCUMENT_ROOT", "REDIRECT_STATUS", "HTTPS",
+        "DOCUMENT_ROOT", "REDIRECT_STATUS", "HTTPS", "UNIQUE_ID",
     ]
     public static let headerVariablePrefix = "HTTP_"
 

@@ -60,12 +60,15 @@ public struct CGIGateway: ExplainingResponder {
         defer { limiter.release(script.filePath) }
         let process: ScriptProcess
         let limits = LimitWatch(limits: mount.limits, group: mount.controlGroup)
+        let stderrTail = OutputTail()
         let observer = request.notes.observer as? any ScriptRunObserver
-        let tail = observer.map { _ in StderrTail() }
         do {
+            // Read on an event loop, outside the request's task: the id is
+            // given here, not by the task's metadata provider.
+            let metadata: Logger.Metadata = ["script": "\(script.filePath)", "stream": "stderr", RequestID.metadataKey: "\(request.id)"]
             process = try await ScriptProcess.start(spawnRequest(script, request: request, input: input), group: group) { [logger] line in
-                logger.warning("\(line)", metadata: ["script": "\(script.filePath)", "stream": "stderr"])
-                tail?.append(line)
+                logger.warning("\(line)", metadata: metadata)
+                stderrTail.append(line)
             }
         } catch {
             throw HTTPError(.internalServerError, "cannot start \(script.filePath): \(error)")
@@ -76,7 +79,7 @@ public struct CGIGateway: ExplainingResponder {
         observer?.scriptStarted(script.filePath, pid: process.pid)
         let run = ScriptRun(
             process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger, limits: limits,
-            observer: observer, stderrTail: tail
+            stderrTail: stderrTail, observer: observer
         )
         try await run.run(input: input, writer: writer)
     }

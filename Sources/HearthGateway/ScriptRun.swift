@@ -20,17 +20,19 @@ struct ScriptRun {
     let logger: Logger
     /// Which limit stopped the script, for the log line of a failed run.
     let limits: LimitWatch
-    /// Who is told of the run's end (the mount's metrics), and the stderr
-    /// lines kept for it; both nil when nobody watches.
+    /// The last lines of its stderr, for the same line (and the status
+    /// page's failed runs).
+    let stderrTail: OutputTail
+    /// Who is told of the run's end (the mount's metrics); nil when nobody
+    /// watches.
     var observer: (any ScriptRunObserver)? = nil
-    var stderrTail: StderrTail? = nil
 
     typealias Outcome = ScriptRelayOutcome
 
     func run(input: ScriptInput, writer: consuming ResponseWriter) async throws {
         let activity = Activity()
-        let watch = ScriptWatch(process: process, activity: activity, mount: mount, eventLoop: process.eventLoop) { [logger, script, process] in
-            logger.error("script timed out", metadata: ["script": "\(script.filePath)", "pid": "\(process.pid)"])
+        let watch = ScriptWatch(process: process, activity: activity, mount: mount, eventLoop: process.eventLoop) { [logger, script, process, request] in
+            logger.error("script timed out", metadata: ["script": "\(script.filePath)", "pid": "\(process.pid)", RequestID.metadataKey: "\(request.id)"])
         }
         watch.start(client: request.connection)
         defer { watch.end() }
@@ -87,11 +89,16 @@ struct ScriptRun {
             let verdict = limits.verdict(for: cost.exit)
             metadata["limit"] = "\(verdict)"
             limit = verdict
+            // Why it failed, as the script said it, without searching the
+            // log for its stderr lines (which carry the same request_id).
+            let tail = stderrTail.text
+            if !tail.isEmpty { metadata["stderr_tail"] = "\(tail)" }
+            metadata[RequestID.metadataKey] = "\(request.id)"
             logger.notice("script exited", metadata: metadata)
         }
         observer?.scriptEnded(ScriptRunReport(
             script: script.filePath, pid: process.pid, cost: cost, stopReason: stopReason.map(\.label),
-            limit: limit == "none" ? nil : limit, refusal: refusal, stderrTail: stderrTail?.last ?? []
+            limit: limit == "none" ? nil : limit, refusal: refusal, stderrTail: stderrTail.last
         ))
     }
 

@@ -1,6 +1,5 @@
 import HearthHTTP
 import HearthProcess
-import Synchronization
 
 /// Told of each cold script's run, as it starts and once it is reaped: the
 /// site's mount metrics adopt it (runs, their time, CPU and memory, stops
@@ -28,31 +27,9 @@ package struct ScriptRunReport: Sendable {
     /// Why its answer was refused (a broken header rule, a timeout), as the
     /// error log says it; nil if it answered.
     package var refusal: String?
-    /// Its last lines on stderr (`StderrTail`).
+    /// Its last lines on stderr (`OutputTail`: 10 lines, 2 KiB at most).
     package var stderrTail: [String]
 
     /// Exited non-zero, ended by a signal, stopped, or its answer refused.
     package var failed: Bool { cost.failed || stopReason != nil || refusal != nil }
-}
-
-/// The last lines a script wrote to stderr, kept while it runs for the
-/// status page's list of failed runs: at most `maxLines` lines of at most
-/// `maxLineBytes` bytes each, so a script that floods stderr costs a
-/// bounded amount. Kept only when a `ScriptRunObserver` watches the run.
-package final class StderrTail: Sendable {
-    package static let maxLines = 20
-    package static let maxLineBytes = 512
-    private let lines = Mutex<[String]>([])
-
-    package init() {}
-
-    package func append(_ line: String) {
-        let kept = line.utf8.count > Self.maxLineBytes ? String(decoding: line.utf8.prefix(Self.maxLineBytes), as: UTF8.self) : line
-        lines.withLock { lines in
-            lines.append(kept)
-            if lines.count > Self.maxLines { lines.removeFirst(lines.count - Self.maxLines) }
-        }
-    }
-
-    package var last: [String] { lines.withLock { $0 } }
 }

@@ -12,16 +12,24 @@ public protocol AccessLogSink: Sendable {
 
 /// Appends lines to a file descriptor (stdout, or a file opened by the
 /// executable), one write(2) per line so concurrent lines never interleave.
+/// A file can be opened again at its path (`reopen`, on SIGUSR1) once
+/// logrotate has moved it away.
 public final class FileAccessLog: AccessLogSink {
     private let descriptor: Mutex<Int32>
+    /// The file's path; nil for a descriptor given as it is (stdout).
+    public let path: String?
 
-    public init(descriptor: Int32) { self.descriptor = Mutex(descriptor) }
+    public init(descriptor: Int32) {
+        self.descriptor = Mutex(descriptor)
+        self.path = nil
+    }
 
     /// Opens `path` for appending, creating it if needed.
-    public convenience init?(path: String) {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+    public init?(path: String) {
+        let fd = Self.open(path)
         guard fd >= 0 else { return nil }
-        self.init(descriptor: fd)
+        self.descriptor = Mutex(fd)
+        self.path = path
     }
 
     public func log(_ line: String) {
@@ -31,6 +39,38 @@ public final class FileAccessLog: AccessLogSink {
             text.withUTF8 { bytes in _ = write(fd, bytes.baseAddress, bytes.count) }
         }
     }
+
+    /// Opens the path again and writes there from now on; the old file is
+    /// closed once no line is being written to it. On failure (the server,
+    /// no longer root, may not create a file in a root-owned directory)
+    /// lines keep going to the old file and the error says why.
+    public func reopen() throws(LogReopenError) {
+        guard let path else { return }
+        let fresh = Self.open(path)
+        guard fresh >= 0 else { throw LogReopenError(path: path, errno: errno) }
+        let old = descriptor.withLock { fd in
+            defer { fd = fresh }
+            return fd
+        }
+        close(old)
+    }
+
+    private static func open(_ path: String) -> Int32 {
+        Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+    }
+}
+
+/// A log file that could not be opened again: which, and why.
+public struct LogReopenError: Error, CustomStringConvertible {
+    public var path: String
+    public var errno: Int32
+
+    public init(path: String, errno: Int32) {
+        self.path = path
+        self.errno = errno
+    }
+
+    public var description: String { "cannot open \(path) for appending: \(String(cString: strerror(errno)).lowercased())" }
 }
 
 /// The escaping of Apache's log formats, for every field a client or a

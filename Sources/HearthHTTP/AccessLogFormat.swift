@@ -31,6 +31,9 @@ public struct AccessLogFormat: Sendable, Equatable {
         case note(String)
         /// `%D`, `%T`, `%{UNIT}T`: time taken, from the request head to the log.
         case elapsed(TimeUnit)
+        /// `%{UNIQUE_ID}e`: the request's id (`RequestID`), as Apache logs
+        /// mod_unique_id's.
+        case requestID
     }
 
     enum TimeUnit: Sendable, Equatable {
@@ -38,8 +41,13 @@ public struct AccessLogFormat: Sendable, Equatable {
     }
 
     let items: [Item]
+    /// One JSON object a line (`AccessLogJSON`) instead of `items`.
+    let isJSON: Bool
 
-    init(items: [Item]) { self.items = items }
+    init(items: [Item], isJSON: Bool = false) {
+        self.items = items
+        self.isJSON = isJSON
+    }
 
     /// Parses an Apache-style format string.
     public init(parsing text: String) throws(AccessLogFormatError) {
@@ -53,8 +61,12 @@ public struct AccessLogFormat: Sendable, Equatable {
     /// Apache's Common Log Format: `%h %l %u %t "%r" %>s %b`.
     public static let common = try! AccessLogFormat(parsing: #"%h %l %u %t "%r" %>s %b"#)
 
+    /// One JSON object a line, with the request id, mount, script and the
+    /// run's cost (`AccessLogJSON`; docs/configuration.md lists the keys).
+    public static let json = AccessLogFormat(items: [], isJSON: true)
+
     /// The formats a config file may name instead of writing a string.
-    public static let named: [(String, AccessLogFormat)] = [("combined", .combined), ("common", .common)]
+    public static let named: [(String, AccessLogFormat)] = [("combined", .combined), ("common", .common), ("json", .json)]
 }
 
 /// A format string that cannot be compiled: what is wrong, and where.
@@ -71,6 +83,8 @@ struct AccessLogEntry {
     var connection: ConnectionInfo
     /// Nil when the request could not be read (a malformed head).
     var request: Request?
+    /// The request's id; a malformed one gets its own too.
+    var requestID: String
     var user: String?
     var status: Int
     var bodyBytes: Int
@@ -83,6 +97,7 @@ extension AccessLogFormat {
     /// could have chosen is escaped (`CombinedLogFormat.escape`), so no
     /// field can forge another or a line.
     func line(_ entry: AccessLogEntry) -> String {
+        if isJSON { return AccessLogJSON.line(entry) }
         var line = ""
         line.reserveCapacity(192)
         for item in items { append(item, of: entry, to: &line) }
@@ -109,6 +124,7 @@ extension AccessLogFormat {
         case .requestHeader(let name): line += request?.head.headers.first(name: name).map(CombinedLogFormat.escape) ?? "-"
         case .note(let name): line += request?.notes[name].map(CombinedLogFormat.escape) ?? "-"
         case .elapsed(let unit): line += entry.elapsed.map { Self.count($0, in: unit) } ?? "-"
+        case .requestID: line += entry.requestID
         }
     }
 
@@ -116,9 +132,14 @@ extension AccessLogFormat {
 
     /// `%q`: `?` and the query, or nothing when there is none (Apache).
     private static func query(of request: Request) -> String {
+        CombinedLogFormat.escape(rawQuery(of: request))
+    }
+
+    /// `?` and the query as sent, or "" when there is none.
+    static func rawQuery(of request: Request) -> String {
         let uri = request.head.uri
         guard let mark = uri.firstIndex(of: "?") else { return "" }
-        return CombinedLogFormat.escape(String(uri[mark...]))
+        return String(uri[mark...])
     }
 
     /// Whole units, truncated, as Apache prints `%T` and `%D`.

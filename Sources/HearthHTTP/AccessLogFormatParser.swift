@@ -88,7 +88,7 @@ enum AccessLogFormatParser {
         case "B": return .bodyBytes(zero: "0")
         case "D": return .elapsed(.microseconds)
         case "T": return .elapsed(.seconds)
-        case "i", "n": throw fail("%\(letter) needs a name, as in %{NAME}\(letter)")
+        case "i", "n", "e": throw fail("%\(letter) needs a name, as in %{NAME}\(letter)")
         default: throw fail("unknown directive %\(letter)")
         }
     }
@@ -99,6 +99,11 @@ enum AccessLogFormatParser {
             guard isToken(argument) else { throw fail("\"\(argument)\" is not a header field name") }
             return .requestHeader(argument)
         case "n": return try note(argument, fail: fail)
+        case "e":
+            // Hearth keeps no environment of its own per request; the one
+            // variable Apache users log this way is mod_unique_id's.
+            guard argument == "UNIQUE_ID" else { throw fail("%{\(argument)}e: only %{UNIQUE_ID}e (the request id) is supported") }
+            return .requestID
         case "T":
             switch argument {
             case "s": return .elapsed(.seconds)

@@ -26,11 +26,14 @@ final class Exchange: @unchecked Sendable {
     var bodyRefused = false
     /// When the head was read: the access log's `%D` and `%T` count from here.
     let received = ContinuousClock.now
+    /// The request's id, sent back in `X-Request-Id` (`RequestID`).
+    let requestID: String
 
     init(
         outbound: ConnectionIO, channel: Channel, requestHead: HTTPRequestHead, serverSoftware: String, keepAlive: Bool,
-        requestStream: RequestStream, registry: ConnectionRegistry
+        requestStream: RequestStream, registry: ConnectionRegistry, requestID: String
     ) {
+        self.requestID = requestID
         self.outbound = outbound
         self.channel = channel
         self.requestHead = requestHead

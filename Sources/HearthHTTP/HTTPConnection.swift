@@ -57,18 +57,25 @@ struct HTTPConnection {
             guard var head = next else { return false }
             served += 1
             RequestTarget.normalize(&head)
+            // Checked as the client sent it, before the id's field is set.
+            let refusal = HeadValidation.check(head, configuration: context.configuration)
+            let id = RequestID.assign(to: &head, client: connection.remoteAddress, trusted: context.configuration.trustedProxies)
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
             let exchange = Exchange(
                 outbound: outbound, channel: self.connection.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive,
-                requestStream: stream, registry: context.registry
+                requestStream: stream, registry: context.registry, requestID: id
             )
-            let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection)
+            let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection, id: id)
             watcher?.requestStarted(request, received: exchange.received)
-            if let error = HeadValidation.check(head, configuration: context.configuration) {
-                exchange.keepAlive = false
-                await answer(request, exchange: exchange, with: error)
-            } else {
-                await serve(request, exchange: exchange)
+            // Every log record the responder makes in this task carries the
+            // id (`RequestID.metadataProvider`).
+            await RequestID.$current.withValue(id) {
+                if let error = refusal {
+                    exchange.keepAlive = false
+                    await answer(request, exchange: exchange, with: error)
+                } else {
+                    await serve(request, exchange: exchange)
+                }
             }
             watcher?.requestFinished(request, status: Int(exchange.status?.code ?? 0), bodyBytes: exchange.bodyBytesSent, elapsed: .now - exchange.received)
             guard exchange.keepAlive, mayReadNextRequest(after: request, stream: stream) else {
@@ -94,13 +101,16 @@ struct HTTPConnection {
             return nil
         } catch {
             let status: HTTPResponseStatus = (error as? HTTPParserError) == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
-            context.logger.notice("malformed request", metadata: ["remote": "\(connection.remoteAddress)", "error": "\(error)", "status": "\(status.code)"])
+            let id = RequestID.next()
+            context.logger.notice("malformed request", metadata: [
+                "remote": "\(connection.remoteAddress)", "error": "\(error)", "status": "\(status.code)", RequestID.metadataKey: "\(id)",
+            ])
             let page = ErrorPage.body(for: status)
-            let response = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(page.utf8.count)\r\nConnection: close\r\n\r\n\(page)"
+            let response = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(page.utf8.count)\r\n\(RequestID.field): \(id)\r\nConnection: close\r\n\r\n\(page)"
             try? await outbound.write(.byteBuffer(ByteBuffer(string: response)))
             // Apache logs these too; the request line could not be read, so "-".
             context.accessLog?.log(context.accessLogFormat.line(AccessLogEntry(
-                connection: connection, request: nil, user: nil, status: Int(status.code), bodyBytes: page.utf8.count, elapsed: nil
+                connection: connection, request: nil, requestID: id, user: nil, status: Int(status.code), bodyBytes: page.utf8.count, elapsed: nil
             )))
             throw MalformedRequest()
         }
@@ -110,7 +120,7 @@ struct HTTPConnection {
         do {
             try await context.responder.respond(to: request, writer: ResponseWriter(exchange: exchange))
             if exchange.phase == .streamingBody {
-                context.logger.error("responder did not finish its body", metadata: ["request": "\(request.requestLine)"])
+                context.logger.error("responder did not finish its body", metadata: ["request": "\(request.requestLine)", RequestID.metadataKey: "\(request.id)"])
                 exchange.keepAlive = false
             }
         } catch let error as HTTPError {
@@ -121,6 +131,7 @@ struct HTTPConnection {
             exchange.keepAlive = false
             context.logger.notice("client closed the connection before the response was complete", metadata: [
                 "request": "\(request.requestLine)", "remote": "\(request.connection.remoteAddress)", "error": "\(error)",
+                RequestID.metadataKey: "\(request.id)",
             ])
         } catch {
             await answer(request, exchange: exchange, with: HTTPError(.internalServerError, "\(error)"))
@@ -136,6 +147,7 @@ struct HTTPConnection {
         let level: Logger.Level = error.status.code >= 500 ? .error : .notice
         context.logger.log(level: level, "\(error.message.isEmpty ? error.status.reasonPhrase : error.message)", metadata: [
             "request": "\(request.requestLine)", "remote": "\(request.connection.remoteAddress)", "status": "\(error.status.code)",
+            RequestID.metadataKey: "\(request.id)",
         ])
         if exchange.onWire {
             exchange.keepAlive = false
@@ -155,7 +167,7 @@ struct HTTPConnection {
     private func logAccess(_ request: Request, exchange: Exchange) {
         guard let sink = context.accessLog else { return }
         sink.log(context.accessLogFormat.line(AccessLogEntry(
-            connection: request.connection, request: request, user: exchange.user, status: Int(exchange.status?.code ?? 0),
+            connection: request.connection, request: request, requestID: request.id, user: exchange.user, status: Int(exchange.status?.code ?? 0),
             bodyBytes: exchange.bodyBytesSent, elapsed: .now - exchange.received
         )))
     }

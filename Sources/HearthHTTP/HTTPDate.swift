@@ -4,14 +4,17 @@ import Glibc
 import Synchronization
 
 /// IMF-fixdate (RFC 9110 §5.6.7) for `Date` headers, and the Common Log
-/// Format timestamp; each formatted at most once a second.
+/// Format and JSON log timestamps; each formatted at most once a second.
 public enum HTTPDate {
-    private static let cache = Mutex<(second: time_t, http: String, log: String)>((0, "", ""))
+    private static let cache = Mutex<(second: time_t, http: String, log: String, iso: String)>((0, "", "", ""))
 
     public static func now() -> String { current().http }
 
     /// `[25/Nov/2026:08:24:49 +0000]` without the brackets.
     public static func logTimestamp() -> String { current().log }
+
+    /// `2026-11-25T08:24:49Z` (RFC 3339, UTC): the JSON access log's time.
+    public static func isoTimestamp() -> String { current().iso }
 
     /// IMF-fixdate for any instant (Last-Modified).
     public static func format(_ seconds: time_t) -> String {
@@ -38,13 +41,13 @@ public enum HTTPDate {
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    private static func current() -> (http: String, log: String) {
+    private static func current() -> (http: String, log: String, iso: String) {
         let second = time(nil)
         return cache.withLock { cached in
             if cached.second != second {
-                cached = (second, format(second), strftimeUTC(second, "%d/%b/%Y:%H:%M:%S +0000"))
+                cached = (second, format(second), strftimeUTC(second, "%d/%b/%Y:%H:%M:%S +0000"), strftimeUTC(second, "%Y-%m-%dT%H:%M:%SZ"))
             }
-            return (cached.http, cached.log)
+            return (cached.http, cached.log, cached.iso)
         }
     }
 

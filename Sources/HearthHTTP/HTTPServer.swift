@@ -26,8 +26,9 @@ public final class HTTPServer: Service {
     private let group: any EventLoopGroup
     private let listening: EventLoopPromise<SocketAddress>
     private let accepted = AcceptedConnections()
-    /// The listening socket between `bindListener` and `run`.
-    private let bound = Mutex<NIOAsyncChannel<AcceptedConnection, Never>?>(nil)
+    /// The listening sockets between `bindListener` and `run`: one bound
+    /// to `host` and `port`, or those handed over (`inheritedSockets`).
+    private let bound = Mutex<[NIOAsyncChannel<AcceptedConnection, Never>]>([])
     /// The graceful shutdown's deadline (`shutdownTimeout`), once it began.
     private let shutdownDeadline = Mutex<Scheduled<Void>?>(nil)
     private let accepting = Atomic<Bool>(false)
@@ -49,7 +50,8 @@ public final class HTTPServer: Service {
         self.listening = group.next().makePromise()
     }
 
-    /// The address the server listens on, once it does (port 0 resolved).
+    /// The address the server listens on, once it does (port 0 resolved);
+    /// with several inherited sockets, the first one's.
     public var listeningAddress: SocketAddress {
         get async throws { try await listening.futureResult.get() }
     }
@@ -63,8 +65,8 @@ public final class HTTPServer: Service {
     /// `run` binds by itself when this was not called.
     public func bindListener() async throws {
         do {
-            let channel = try await bind()
-            bound.withLock { $0 = channel }
+            let channels = try await bindAll()
+            bound.withLock { $0 = channels }
         } catch {
             let failure = ListenError(host: context.configuration.host, port: context.configuration.port, underlying: error)
             listening.fail(failure)
@@ -75,40 +77,38 @@ public final class HTTPServer: Service {
     /// The server will not run after all (start-up failed after
     /// `bindListener`): the socket is closed and `listeningAddress` fails.
     public func abandon(_ error: any Error) {
-        let channel = bound.withLock { channel in
-            defer { channel = nil }
-            return channel
+        let channels = bound.withLock { channels in
+            defer { channels = [] }
+            return channels
         }
-        channel?.channel.close(promise: nil)
+        for channel in channels { channel.channel.close(promise: nil) }
         listening.fail(error)
     }
 
     public func run() async throws {
-        if bound.withLock({ $0 == nil }) { try await bindListener() }
-        let server = bound.withLock { channel in
-            defer { channel = nil }
-            return channel!
+        if bound.withLock({ $0.isEmpty }) { try await bindListener() }
+        let servers = bound.withLock { channels in
+            defer { channels = [] }
+            return channels
         }
-        let address = server.channel.localAddress!
-        listening.succeed(address)
+        listening.succeed(servers[0].channel.localAddress!)
+        for server in servers {
+            let address = server.channel.localAddress!
+            let host = context.configuration.inheritedSockets.isEmpty ? context.configuration.host : address.ipAddress ?? "?"
+            let inherited = context.configuration.inheritedSockets.isEmpty ? "" : " (an inherited socket)"
+            let url = "http://\(Self.authority(host: host, port: address.port ?? 0))/"
+            context.logger.info("\(context.configuration.listenerName.map { "\($0) on" } ?? "listening on") \(url)\(inherited)")
+        }
         accepting.store(true, ordering: .relaxed)
-        let url = "http://\(Self.authority(host: context.configuration.host, port: address.port ?? 0))/"
-        context.logger.info("\(context.configuration.listenerName.map { "\($0) on" } ?? "listening on") \(url)")
         try await withGracefulShutdownHandler {
-            // The accept loop runs on the listening socket's event loop, not
-            // on Swift's cooperative pool: a program embedding the server
-            // (HearthApp.run, the tests) may keep that pool busy, and a
-            // connection not taken has no idle timer and no answer.
-            try await withTaskExecutorPreference(EventLoopTaskExecutor(server.channel.eventLoop)) {
-                try await acceptConnections(server)
-            }
+            try await acceptConnections(servers)
         } onGracefulShutdown: { [context, self] in
             accepting.store(false, ordering: .relaxed)
             context.logger.info("shutting down: no new connections; in-flight requests finish")
-            server.channel.close(promise: nil)
+            for server in servers { server.channel.close(promise: nil) }
             context.registry.drain()
             self.shutdownDeadline.withLock {
-                $0 = server.channel.eventLoop.scheduleTask(in: TimeAmount(context.configuration.shutdownTimeout)) {
+                $0 = servers[0].channel.eventLoop.scheduleTask(in: TimeAmount(context.configuration.shutdownTimeout)) {
                     context.registry.closeAll(logger: context.logger, after: context.configuration.shutdownTimeout)
                 }
             }
@@ -123,11 +123,26 @@ public final class HTTPServer: Service {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
+    /// One accept loop per listening socket. Each runs on its socket's
+    /// event loop, not on Swift's cooperative pool: a program embedding
+    /// the server (HearthApp.run, the tests) may keep that pool busy, and
+    /// a connection not taken has no idle timer and no answer.
+    private func acceptConnections(_ servers: [NIOAsyncChannel<AcceptedConnection, Never>]) async throws {
+        let accepted = self.accepted
+        defer { accepted.closeAdmission() }
+        try await withThrowingDiscardingTaskGroup { group in
+            for server in servers {
+                group.addTask(executorPreference: EventLoopTaskExecutor(server.channel.eventLoop)) {
+                    try await self.acceptConnections(server)
+                }
+            }
+        }
+    }
+
     private func acceptConnections(_ server: NIOAsyncChannel<AcceptedConnection, Never>) async throws {
         let context = self.context
         let accepted = self.accepted
         try await withThrowingDiscardingTaskGroup { group in
-            defer { accepted.closeAdmission() }
             do {
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
@@ -143,27 +158,40 @@ public final class HTTPServer: Service {
         }
     }
 
-    private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
+    /// The listening sockets: those handed over, or one bound now.
+    private func bindAll() async throws -> [NIOAsyncChannel<AcceptedConnection, Never>] {
+        let inherited = context.configuration.inheritedSockets
+        guard !inherited.isEmpty else { return [try await bind(to: nil)] }
+        var channels: [NIOAsyncChannel<AcceptedConnection, Never>] = []
+        for socket in inherited { channels.append(try await bind(to: socket)) }
+        return channels
+    }
+
+    /// Binds `host` and `port`, or (`socket`) takes a socket that is
+    /// already bound and listening (NIO's `withBoundSocket`).
+    private func bind(to socket: NIOBSDSocket.Handle?) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = context.configuration
         let accepted = self.accepted
         let sendTimeout = SendProgressWatch.Timeout(duration: TimeAmount(configuration.sendTimeout), logger: context.logger)
-        return try await ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // `.tcpOption`: `.socketOption(.tcp_nodelay)` would set SOL_SOCKET
             // option 1, which is SO_DEBUG, not TCP_NODELAY.
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.tcpOption(UnsentBytes.option), value: UnsentBytes.lowWatermark)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let io = ConnectionIO(eventLoop: channel.eventLoop, sendTimeout: sendTimeout)
-                    try channel.pipeline.syncOperations.addHandler(FramingByteLimit(io: io))
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try channel.pipeline.syncOperations.addHandler(io)
-                    accepted.admit(channel)
-                    return AcceptedConnection(channel: channel, io: io)
-                }
+        let initializer: @Sendable (Channel) -> EventLoopFuture<AcceptedConnection> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let io = ConnectionIO(eventLoop: channel.eventLoop, sendTimeout: sendTimeout)
+                try channel.pipeline.syncOperations.addHandler(FramingByteLimit(io: io))
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                try channel.pipeline.syncOperations.addHandler(io)
+                accepted.admit(channel)
+                return AcceptedConnection(channel: channel, io: io)
             }
+        }
+        if let socket { return try await bootstrap.bind(socket, childChannelInitializer: initializer) }
+        return try await bootstrap.bind(host: configuration.host, port: configuration.port, childChannelInitializer: initializer)
     }
 }
 

@@ -44,6 +44,15 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// http://…/`, stays the one a supervisor or a test waits for. Default
     /// nil: the site's.
     public var listenerName: String? = nil
+    /// Listening sockets handed over by whoever started the server
+    /// (systemd's socket activation, `LISTEN_FDS`): when there are any,
+    /// the server accepts on them and binds nothing itself, so `host`,
+    /// `port` and `backlog` are the socket unit's business. Default none.
+    public var inheritedSockets: [Int32] = []
+    /// The proxies whose `X-Request-Id` is taken as the request's id
+    /// (`trusted_proxies`); from any other client the field is replaced by
+    /// an id the server makes (`RequestID`). Default none.
+    public var trustedProxies: [IPNetwork] = []
 
     public init() {}
 }

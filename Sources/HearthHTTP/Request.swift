@@ -25,13 +25,21 @@ public struct Request: Sendable {
     /// What the responder left for the access log (`%{cpu}`, `%{NAME}n`):
     /// shared by every copy of this request and by its local redirects.
     public let notes: RequestNotes
+    /// The request's id (`RequestID`): `X-Request-Id` in the response,
+    /// `UNIQUE_ID` for scripts, `request_id` in the logs. Kept by local
+    /// redirects: they are one request.
+    public let id: String
 
-    public init(head: HTTPRequestHead, body: RequestBody, connection: ConnectionInfo, redirectDepth: Int = 0, notes: RequestNotes = RequestNotes()) {
+    public init(
+        head: HTTPRequestHead, body: RequestBody, connection: ConnectionInfo, redirectDepth: Int = 0, notes: RequestNotes = RequestNotes(),
+        id: String = RequestID.next()
+    ) {
         self.head = head
         self.body = body
         self.connection = connection
         self.redirectDepth = redirectDepth
         self.notes = notes
+        self.id = id
     }
 
     /// The path component of the target, still percent-encoded.
@@ -68,7 +76,7 @@ public struct Request: Sendable {
         head.headers.remove(name: "content-length")
         head.headers.remove(name: "transfer-encoding")
         head.headers.remove(name: "content-type")
-        return Request(head: head, body: .empty, connection: connection, redirectDepth: redirectDepth + 1, notes: notes)
+        return Request(head: head, body: .empty, connection: connection, redirectDepth: redirectDepth + 1, notes: notes, id: id)
     }
 }
 

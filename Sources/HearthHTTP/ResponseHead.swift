@@ -46,6 +46,8 @@ enum ResponseHead {
             // Compared without lower-casing a copy of every name: this runs
             // for every field of every response.
             if serverOwnedFields.contains(where: { FieldName.equal(name, $0) }) { continue }
+            // The server's own id of the request goes out, once.
+            if FieldName.equal(name, "x-request-id") { continue }
             if FieldName.equal(name, "content-length") {
                 sawLength = true
                 if case .length = framing {} else if exchange.requestHead.method != .HEAD { continue }
@@ -59,6 +61,7 @@ enum ResponseHead {
         }
         if !sawDate { out.writeStaticString("Date: "); out.writeString(HTTPDate.now()); out.writeStaticString("\r\n") }
         if !sawServer { out.writeStaticString("Server: "); out.writeString(exchange.serverSoftware); out.writeStaticString("\r\n") }
+        out.writeStaticString("X-Request-Id: "); out.writeString(exchange.requestID); out.writeStaticString("\r\n")
         if case .length(let length) = framing, !sawLength {
             out.writeStaticString("Content-Length: "); out.writeString(String(length)); out.writeStaticString("\r\n")
         }

@@ -84,7 +84,7 @@ public enum Privileges {
     public static var isRoot: Bool { geteuid() == 0 }
 
     /// passwd(5)'s entry for `name`: its ids and home directory.
-    static func lookUpUser(_ name: String) -> (uid: uid_t, gid: gid_t, home: String)? {
+    package static func lookUpUser(_ name: String) -> (uid: uid_t, gid: gid_t, home: String)? {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16384)
@@ -92,7 +92,7 @@ public enum Privileges {
         return (entry.pw_uid, entry.pw_gid, entry.pw_dir.map { String(cString: $0) } ?? "/")
     }
 
-    static func lookUpGroup(_ name: String) -> gid_t? {
+    package static func lookUpGroup(_ name: String) -> gid_t? {
         var entry = group()
         var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 16384)

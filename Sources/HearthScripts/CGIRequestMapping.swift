@@ -8,7 +8,7 @@ package enum CGIRequestMapping {
         return CGIRequestHead(
             method: request.head.method.rawValue, target: request.head.uri,
             httpVersion: "HTTP/\(version.major).\(version.minor)",
-            headers: request.head.headers.map { ($0.name, $0.value) }
+            headers: request.head.headers.map { ($0.name, $0.value) }, uniqueID: request.id
         )
     }
 

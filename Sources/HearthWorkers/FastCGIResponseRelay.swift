@@ -34,7 +34,8 @@ struct FastCGIResponseRelay {
     ) {
         let labelled = "\(label) (\(origin))"
         source = FastCGIOutputSource(
-            connection: connection, host: host, label: labelled, stderrLabel: label, logger: logger, isInterrupted: isInterrupted, onEnd: onEnd
+            connection: connection, host: host, label: labelled, stderrLabel: label, requestID: request.id, logger: logger,
+            isInterrupted: isInterrupted, onEnd: onEnd
         )
         relay = ScriptResponseRelay(
             label: labelled, request: request, headerRules: headerRules, maxOutputBytes: maxOutputBytes, sendfile: sendfile, logger: logger
@@ -61,6 +62,8 @@ struct FastCGIOutputSource: ScriptOutputSource {
     let label: String
     /// The application alone, for stderr lines.
     let stderrLabel: String
+    /// The request's, for stderr lines too.
+    let requestID: String
     let logger: Logger
     let isInterrupted: @Sendable () -> Bool
     /// Called when FCGI_END_REQUEST arrives, before the end of the answer
@@ -79,13 +82,14 @@ struct FastCGIOutputSource: ScriptOutputSource {
     private(set) var end: FastCGIEndRequest?
 
     init(
-        connection: FastCGIConnection, host: FastCGIHostRequest, label: String, stderrLabel: String, logger: Logger,
+        connection: FastCGIConnection, host: FastCGIHostRequest, label: String, stderrLabel: String, requestID: String, logger: Logger,
         isInterrupted: @escaping @Sendable () -> Bool, onEnd: @escaping () -> Void
     ) {
         self.connection = connection
         self.host = host
         self.label = label
         self.stderrLabel = stderrLabel
+        self.requestID = requestID
         self.logger = logger
         self.isInterrupted = isInterrupted
         self.onEnd = onEnd
@@ -159,6 +163,6 @@ struct FastCGIOutputSource: ScriptOutputSource {
     }
 
     private func logStderr(_ line: String) {
-        logger.warning("\(line)", metadata: ["fastcgi": "\(stderrLabel)", "stream": "stderr"])
+        logger.warning("\(line)", metadata: ["fastcgi": "\(stderrLabel)", "stream": "stderr", RequestID.metadataKey: "\(requestID)"])
     }
 }

@@ -114,10 +114,18 @@ extension WorkerPool {
     /// a crash (the preload, where the server should not start).
     func startWorker(after delay: Duration, failFast: Bool = false) async throws {
         if delay > .zero { try? await Task.sleep(for: delay) }
-        let (id, generation) = state.withLock { state -> (Int, Int) in
+        // A start that comes after shutdown (a worker that left by itself
+        // being replaced) never spawns: nobody would stop its worker.
+        let start = state.withLock { state -> (id: Int, generation: Int)? in
+            guard !state.stopped else {
+                state.starting -= 1
+                return nil
+            }
             state.nextID += 1
+            state.spawning += 1
             return (state.nextID, state.generation)
         }
+        guard let (id, generation) = start else { return }
         let worker: WorkerProcess
         do {
             worker = try await WorkerProcess.start(
@@ -125,13 +133,17 @@ extension WorkerPool {
                 socketPath: try sockets.path(pool: name, worker: id), label: name, logger: logger
             )
         } catch {
-            state.withLock { $0.starting -= 1 }
+            state.withLock { state in
+                state.starting -= 1
+                state.spawning -= 1
+            }
             if failFast { throw error }
             crashed(reason: "\(error)")
             return
         }
         let (waiter, stopNow) = state.withLock { state -> (CheckedContinuation<Int?, Never>?, Bool) in
             state.starting -= 1
+            state.spawning -= 1
             state.live[id] = worker
             guard !state.stopped, generation == state.generation else { return (nil, true) }
             state.slots[id] = .init(worker: worker)
@@ -170,7 +182,7 @@ extension WorkerPool {
             return
         }
         let how = signal != 0 ? "was killed by signal \(signal)" : "exited with status \(exitCode)"
-        let output = worker.output.last.suffix(3).joined(separator: " | ")
+        let output = worker.output.text
         let limit = worker.limits.verdict(for: exit)
         metadata["last_output"] = "\(output)"
         metadata["limit"] = "\(limit)"

@@ -43,8 +43,25 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         Task { await housekeeping() }
     }
 
-    /// Waits for a free worker (FastCGIBackend).
+    /// Waits for a free worker (FastCGIBackend). A worker that refuses the
+    /// connection has exited (by itself, between requests) before the pool
+    /// saw it: nothing was sent, so it is retired and one more is tried.
     func lease() async throws -> BackendLease {
+        do {
+            return try await leaseOnce()
+        } catch let refused as Refused {
+            logger.notice("worker refused the connection; trying another", metadata: ["fastcgi": "\(name)", "pid": "\(refused.pid)"])
+            do { return try await leaseOnce() } catch let again as Refused { throw again.error }
+        }
+    }
+
+    /// A worker that could not be connected to; `error` is the answer.
+    private struct Refused: Error {
+        var pid: pid_t
+        var error: HTTPError
+    }
+
+    private func leaseOnce() async throws -> BackendLease {
         guard let id = try await acquireWorker() else {
             observer?.requestRejected(pool: name, reason: failure == nil ? .queueTimeout : .poolFailed)
             throw unavailable()
@@ -53,19 +70,21 @@ public final class WorkerPool: FastCGIBackend, Sendable {
             throw HTTPError(.badGateway, "\(name): worker vanished before the request started")
         }
         let connection: FastCGIConnection
-        if let kept = slot.connection, kept.isReusable {
+        // A kept connection the worker closed is not reused: it may have left.
+        if let kept = slot.connection, kept.isReusable, kept.channel.isActive {
             connection = kept
         } else {
             do {
                 connection = try await FastCGIConnection.open(.unix(slot.worker.socketPath))
             } catch {
-                finish(id, connection: nil, outcome: .broken)
-                throw HTTPError(.badGateway, "\(name): cannot connect to worker \(slot.worker.pid): \(error)")
+                finish(id, connection: nil, outcome: .vanished)
+                throw Refused(pid: slot.worker.pid, error: HTTPError(.badGateway, "\(name): cannot connect to worker \(slot.worker.pid): \(error)"))
             }
         }
         state.withLock { $0.slots[id]?.connection = connection }
         return BackendLease(
             connection: connection, busyTimeout: configuration.busyTimeout, origin: "worker \(slot.worker.pid)", worker: slot.worker.pid,
+            leftByItself: { [worker = slot.worker] in await worker.leftByItself() },
             onRelease: { [self] connection, outcome in finish(id, connection: connection, outcome: outcome) },
             onTimeout: { [self] in killBusy(id) }
         )
@@ -96,18 +115,29 @@ public final class WorkerPool: FastCGIBackend, Sendable {
     /// Stops every worker and waits for them to exit; requests still waiting
     /// are answered 503.
     public func shutdown() async {
-        let (workers, waiters) = state.withLock { state -> ([WorkerProcess], [CheckedContinuation<Int?, Never>]) in
+        let waiters = state.withLock { state -> [CheckedContinuation<Int?, Never>] in
             state.stopped = true
-            let workers = Array(state.live.values)
             for id in Array(state.slots.keys) { _ = state.remove(id) }
-            return (workers, state.takeWaiters())
+            return state.takeWaiters()
         }
         for waiter in waiters { waiter.resume(returning: nil) }
+        // A worker being spawned now lands in `live` (and is stopped by its
+        // start, the pool being stopped): it is waited for with the rest.
+        await startsLanded()
+        let workers = state.withLock { Array($0.live.values) }
         await withTaskGroup(of: Void.self) { group in
             for worker in workers {
                 stopWorker(worker)
                 group.addTask { _ = await worker.waitForExit() }
             }
+        }
+    }
+
+    /// Waits, a few seconds at most, until no start is past its check.
+    private func startsLanded(within bound: Duration = .seconds(5)) async {
+        let deadline = ContinuousClock.now + bound
+        while state.withLock({ $0.spawning > 0 }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 

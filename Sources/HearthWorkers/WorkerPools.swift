@@ -36,7 +36,7 @@ public final class WorkerPools: Sendable {
             // RFC 3875 §7.2: a script's working directory SHOULD be its own;
             // a pool serving a directory of files starts in that directory.
             configuration.workingDirectory = configuration.workingDirectory ?? mount.directory
-            backend = pool(named: mount.urlPath + " → " + configuration.command.joined(separator: " "), configuration: configuration)
+            backend = pool(named: mount.poolLabel + " → " + configuration.command.joined(separator: " "), configuration: configuration)
         case .remote(let configuration):
             let remote = RemoteBackend(configuration: configuration)
             remotes.withLock { $0.append(remote) }

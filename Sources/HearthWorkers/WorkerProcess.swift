@@ -12,8 +12,8 @@ import Synchronization
 /// One long-lived FastCGI worker: a process started with a listening Unix
 /// socket as its file descriptor 0 (FastCGI 1.0 §2.2, FCGI_LISTENSOCK_FILENO),
 /// the convention Perl's FCGI, php-cgi and Go's fcgi.Serve understand. Its
-/// stdout and stderr go to the error log; the last lines are kept to say
-/// why it died.
+/// stdout and stderr go to the error log; the last lines are kept
+/// (`OutputTail`) to say why it died.
 final class WorkerProcess: Sendable {
     let id: Int
     let generation: Int
@@ -21,7 +21,7 @@ final class WorkerProcess: Sendable {
     let socketPath: String
     /// When it was spawned: the status page shows its age.
     let started: ContinuousClock.Instant
-    let output: RecentLines
+    let output: OutputTail
     /// Which limit stopped the worker, for the log line of a crash.
     let limits: LimitWatch
     /// The exit and what the worker's life cost, awaited once from the
@@ -30,7 +30,7 @@ final class WorkerProcess: Sendable {
     private let stopping = Mutex(false)
 
     private init(
-        id: Int, generation: Int, pid: pid_t, started: ContinuousClock.Instant, socketPath: String, output: RecentLines, limits: LimitWatch,
+        id: Int, generation: Int, pid: pid_t, started: ContinuousClock.Instant, socketPath: String, output: OutputTail, limits: LimitWatch,
         outputRead: Task<Void, Never>
     ) {
         self.id = id
@@ -69,7 +69,7 @@ final class WorkerProcess: Sendable {
             unlink(socketPath)
             throw WorkerStartError(reason: "cannot start \(executable): \(error)")
         }
-        let output = RecentLines()
+        let output = OutputTail()
         let metadata: Logger.Metadata = ["fastcgi": "\(label)", "pid": "\(spawned.pid)"]
         let outputRead = Task {
             async let stdout: Void = log(spawned.stdout, output: output, metadata: metadata, logger: logger)
@@ -105,6 +105,20 @@ final class WorkerProcess: Sendable {
     /// Whether `stop` was called: an exit after it is no crash.
     var wasStopped: Bool { stopping.withLock { $0 } }
 
+    /// Whether the worker ended its own loop: it exited with status 0 and
+    /// nobody stopped it. Its connection closes a moment before the kernel
+    /// reports the exit, so an exit under way is waited for, briefly; a
+    /// worker still running after `bound` did not leave.
+    func leftByItself(within bound: Duration = .milliseconds(200)) async -> Bool {
+        let deadline = ContinuousClock.now + bound
+        while ChildReaper.ending(of: pid) == .running {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        guard !wasStopped else { return false }
+        return await waitForExit().exitCode == 0
+    }
+
     /// SIGTERM to the worker's process group, SIGKILL after `grace`.
     func stop(grace: Duration) {
         let first = stopping.withLock { stopping in defer { stopping = true }; return !stopping }
@@ -135,7 +149,7 @@ final class WorkerProcess: Sendable {
         return String(path[..<slash])
     }
 
-    private static func log(_ fd: Int32, output: RecentLines, metadata: Logger.Metadata, logger: Logger) async {
+    private static func log(_ fd: Int32, output: OutputTail, metadata: Logger.Metadata, logger: Logger) async {
         var lines = LineSplitter()
         do {
             let channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton).takingOwnershipOfDescriptor(input: fd) { channel in
@@ -143,33 +157,22 @@ final class WorkerProcess: Sendable {
             }
             try await channel.executeThenClose { inbound, _ in
                 for try await chunk in inbound {
-                    for line in lines.append(chunk.readableBytesView) { output.log(line, metadata: metadata, logger: logger) }
+                    for line in lines.append(chunk.readableBytesView) { log(line, output: output, metadata: metadata, logger: logger) }
                 }
             }
         } catch {
             logger.debug("worker output closed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
-        if let rest = lines.rest() { output.log(rest, metadata: metadata, logger: logger) }
+        if let rest = lines.rest() { log(rest, output: output, metadata: metadata, logger: logger) }
+    }
+
+    private static func log(_ line: String, output: OutputTail, metadata: Logger.Metadata, logger: Logger) {
+        logger.warning("\(line)", metadata: metadata.merging(["stream": "stderr"]) { $1 })
+        output.append(line)
     }
 }
 
 struct WorkerStartError: Error, CustomStringConvertible {
     var reason: String
     var description: String { reason }
-}
-
-/// The last lines a worker wrote, to explain a crash.
-final class RecentLines: Sendable {
-    private let lines = Mutex<[String]>([])
-    private let keep = 10
-
-    func log(_ line: String, metadata: Logger.Metadata, logger: Logger) {
-        logger.warning("\(line)", metadata: metadata.merging(["stream": "stderr"]) { $1 })
-        lines.withLock { lines in
-            lines.append(line)
-            if lines.count > keep { lines.removeFirst(lines.count - keep) }
-        }
-    }
-
-    var last: [String] { lines.withLock { $0 } }
 }

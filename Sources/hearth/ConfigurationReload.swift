@@ -12,10 +12,11 @@ import Synchronization
 /// ones get the new one (`LiveSite`).
 ///
 /// What lives as long as the process is not reloaded, and a change to it
-/// is logged as waiting for a restart: the listening address and the HTTP
-/// limits (`server`), the logs, the sessions (their store holds the
-/// users' sessions), and the admin listener (its counts carry over: the
-/// new site counts into the same `Monitoring`). A change to `run_as` or its minimums refuses the
+/// is logged as waiting for a restart: the listening address, the HTTP
+/// limits and the trusted proxies (`server`), the logs, the sessions
+/// (their store holds the users' sessions), and the admin listener (its
+/// counts carry over: the new site counts into the same `Monitoring`). A
+/// change to `run_as` or its minimums refuses the
 /// reload: the privileged spawner took its orders at start-up, as root.
 final class ConfigurationReload: Sendable {
     let options: SiteOptions
@@ -41,6 +42,8 @@ final class ConfigurationReload: Sendable {
         logger.info("SIGHUP: reloading the configuration from \(source)")
         do {
             var configuration = try options.configuration(user: user)
+            // Sockets systemd passed at start-up are still the ones served.
+            configuration.server.inheritedSockets = applied.withLock { $0.server.inheritedSockets }
             DefaultDirectories.skipMissing(in: &configuration, logger: logger)
             let site = try build(configuration)
             try await live.replace(with: site, logger: logger)
@@ -72,8 +75,9 @@ final class ConfigurationReload: Sendable {
     /// The settings that differ between `old` and `new` but are not reloaded.
     static func waitingForRestart(_ old: HearthConfiguration, _ new: HearthConfiguration) -> [String] {
         var changed: [String] = []
-        if old.server != new.server { changed.append("server (listening address, HTTP limits, user)") }
+        if old.server != new.server { changed.append("server (listening address, HTTP limits, user, trusted_proxies)") }
         if old.accessLog != new.accessLog { changed.append("access_log") }
+        if old.errorLog != new.errorLog { changed.append("error_log") }
         if old.accessLogFormat != new.accessLogFormat { changed.append("access_log_format") }
         if old.logLevel != new.logLevel { changed.append("log_level") }
         if old.sessions != new.sessions { changed.append("sessions") }

@@ -35,12 +35,15 @@ struct Doctor: AsyncParsableCommand {
     /// by this user: as root with no `server.user`, every script and worker
     /// runs as root.
     static func serverFindings(config: String) throws -> [String] {
-        let configuration: HearthConfiguration
         do {
-            configuration = try ConfigurationFile.load(path: config)
+            return serverFindings(try ConfigurationFile.load(path: config), label: config)
         } catch let error as ConfigurationError {
             throw Failure(message: "\(error)", code: .configuration)
         }
+    }
+
+    /// The same for a configuration already read; `label` names it.
+    static func serverFindings(_ configuration: HearthConfiguration, label config: String) -> [String] {
         var findings = configuration.cgiMounts.flatMap { mount in
             mount.runAs.map { RunAsFindings.scripts(in: mount, account: $0, minimums: configuration.runAsMinimums) } ?? []
         }

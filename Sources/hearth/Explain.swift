@@ -43,12 +43,9 @@ struct Explain: AsyncParsableCommand {
 
     func run() async throws {
         let site: Site
-        var configuration: HearthConfiguration
+        let configuration: HearthConfiguration
         do {
-            configuration = try options.configuration()
-            let logger = Logging.bootstrap(level: .warning)
-            DefaultDirectories.skipMissing(in: &configuration, logger: logger)
-            site = try SiteBuilder(configuration: configuration).buildForExplaining(logger: logger)
+            (configuration, site) = try options.unstartedSite(logLevel: .warning)
         } catch let error as ConfigurationError {
             throw Failure(message: "\(error)", code: .configuration)
         }

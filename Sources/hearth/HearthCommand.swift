@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 import HearthHTTP
 
-/// `hearth`: serve a site (the default), check a script directory, or score
-/// a CGI server against RFC 3875.
+/// `hearth`: serve a site (the default), check a configuration or a script
+/// directory, explain a request, or score a CGI server against RFC 3875.
 struct HearthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hearth",
         abstract: "Runs CGI scripts as RFC 3875 says, and Swift handlers that stay warm.",
         version: HearthVersion.number,
-        subcommands: [Serve.self, Doctor.self, Explain.self, Conformance.self],
+        subcommands: [Serve.self, Check.self, Doctor.self, Explain.self, Conformance.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -27,7 +27,9 @@ extension HearthCommand {
                 try command.run()
             }
         } catch let failure as Failure {
-            FileHandle.standardError.write(Data("hearth: \(failure.message)\n".utf8))
+            // Where whoever started hearth reads it, even when `error_log`
+            // has put a file in place of standard error.
+            FileHandle(fileDescriptor: LogFiles.console.withLock { $0 }).write(Data("hearth: \(failure.message)\n".utf8))
             Foundation.exit(failure.code.rawValue)
         } catch {
             exit(withError: error)

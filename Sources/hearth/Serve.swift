@@ -35,22 +35,50 @@ struct Serve: AsyncParsableCommand {
     private func serve() async throws {
         var configuration = try options.configuration(user: user)
         let logger = Logging.bootstrap(level: configuration.logLevel)
+        // The logs, and their reopening, before anything listens: a SIGUSR1
+        // from logrotate during start-up waits for this handler (HeldSignals).
+        let logs = try LogFiles(configuration)
+        let reopens = SignalAction(SIGUSR1, label: "reopen-logs") { Self.reopen(logs, logger: logger) }
+        defer { reopens.cancel() }
+        if let activation = SocketActivation.passed { try Self.listen(on: activation, configuration: &configuration, logger: logger) }
         DefaultDirectories.skipMissing(in: &configuration, logger: logger)
         let monitoring = configuration.admin.map { _ in MetricsBootstrap.start() }
         var builder = SiteBuilder(configuration: configuration)
         builder.monitoring = monitoring
         let live = LiveSite(try builder.build(logger: logger))
         let server = HTTPServer(
-            configuration: configuration.server, responder: live, logger: logger,
-            accessLog: try Logging.accessLog(configuration.accessLog, origin: configuration.origin(of: "access_log")),
+            configuration: configuration.server, responder: live, logger: logger, accessLog: logs.access,
             accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver
         )
         let admin = try AdminListener.server(for: configuration, monitoring: monitoring, showing: live, servedBy: server, logger: logger)
+        let systemd = SystemdNotifier.fromEnvironment().map { SystemdService(notifier: $0, server: server, live: live) }
         let reload = ConfigurationReload(options: options, user: user, live: live, applied: configuration, monitoring: monitoring, logger: logger)
-        let reloads = ReloadSignal { Task { await reload.reload() } }
+        let reloads = SignalAction(SIGHUP, label: "reload") {
+            Task {
+                guard let systemd else { return await reload.reload() }
+                await systemd.reloaded { await reload.reload() }
+            }
+        }
         defer { reloads.cancel() }
         let identity = ServerIdentity(configuration: configuration)
-        try await live.run(server, admin: admin, logger: logger) { try await identity.take(logger: logger) }
+        try await live.run(server, admin: admin, logger: logger, alongside: systemd.map { [$0] } ?? []) { try await identity.take(logger: logger) }
+    }
+
+    /// SIGUSR1: both log files opened again at their paths (logrotate's
+    /// `postrotate`); one that cannot be keeps its old file, and says so.
+    static func reopen(_ logs: LogFiles, logger: Logger) {
+        let failures = logs.reopen()
+        for failure in failures { logger.error("log not reopened, still writing to the old file", metadata: ["error": "\(failure)"]) }
+        if failures.isEmpty { logger.info("logs reopened (SIGUSR1)") }
+    }
+
+    /// Socket activation: the server accepts on systemd's sockets and
+    /// binds nothing itself; `server.host` and `server.port` are not used.
+    static func listen(on activation: SocketActivation, configuration: inout HearthConfiguration, logger: Logger) throws {
+        try activation.check()
+        configuration.server.inheritedSockets = activation.descriptors
+        let names = activation.names.isEmpty ? "" : " (\(activation.names.joined(separator: ", ")))"
+        logger.info("socket activation: \(activation.descriptors.count) listening socket(s) from systemd\(names); server.host and server.port are not bound")
     }
 }
 

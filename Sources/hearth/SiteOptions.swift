@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hearth
+import Logging
 
 /// The flags that say which site: `serve` runs it, `explain` answers for
 /// it, so both read the configuration the same way (flags override the
@@ -19,6 +20,16 @@ struct SiteOptions: ParsableArguments {
 
     @Option(help: "A YAML config file (see docs/configuration.md).")
     var config: String?
+
+    /// The site as `serve` would build it, with nothing started and no
+    /// control group made (`explain`, `check`): the configuration, less the
+    /// default directories that are missing, and its site.
+    func unstartedSite(logLevel: Logger.Level) throws -> (configuration: HearthConfiguration, site: Site) {
+        var configuration = try configuration()
+        let logger = Logging.bootstrap(level: logLevel)
+        DefaultDirectories.skipMissing(in: &configuration, logger: logger)
+        return (configuration, try SiteBuilder(configuration: configuration).buildForExplaining(logger: logger))
+    }
 
     /// The config file (or the defaults), with the flags applied.
     func configuration(user: String? = nil) throws -> HearthConfiguration {

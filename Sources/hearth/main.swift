@@ -8,6 +8,15 @@ import HearthProcess
 // (PrivilegedSpawner): serve it and exit, before anything else starts.
 SpawnerService.serveIfAsked()
 
+// SIGHUP and SIGUSR1 wait, pending, for `serve` to install their handlers,
+// rather than end the process during start-up (HeldSignals). Before any
+// thread exists: every thread inherits the mask.
+HeldSignals.holdIfServing(arguments: CommandLine.arguments)
+
+// systemd's listening sockets (LISTEN_FDS) moved out of the way of the
+// spawn's slots, close-on-exec, and their variables removed.
+_ = SocketActivation.passed
+
 // SIGPIPE ignored, SIGCHLD kept, the spawn's descriptor slots reserved
 // while descriptor 3 is still free (ProcessSettings).
 ProcessSettings.prepare()

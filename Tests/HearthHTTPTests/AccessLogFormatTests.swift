@@ -103,6 +103,8 @@ import Testing
         Bad("%{a b}n", 1, "not a note name"),
         Bad("%{}", 1, "not a note name"),
         Bad("%{Bad Name}i", 1, "not a header field name"),
+        Bad("%{HOME}e", 1, "only %{UNIQUE_ID}e"),
+        Bad("%e", 1, "%e needs a name"),
     ])
     func badFormatIsRefusedWithItsPosition(_ bad: Bad) {
         #expect {
@@ -113,7 +115,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["%h", "%%", "plain text then %r", "%{cpu} %{maxrss} %{wall}", "%{X-Forwarded-For}i\t%{worker}n", "%>s %<s", "%{s}T"])
+    @Test(arguments: ["%h", "%%", "plain text then %r", "%{cpu} %{maxrss} %{wall}", "%{X-Forwarded-For}i\t%{worker}n", "%>s %<s", "%{s}T", "%{UNIQUE_ID}e"])
     func goodFormatCompiles(_ format: String) throws {
         _ = try AccessLogFormat(parsing: format)
     }

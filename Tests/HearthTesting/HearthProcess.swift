@@ -32,16 +32,23 @@ public final class HearthProcess: Sendable {
     }
 
     /// Starts `hearth serve --port 0 ARGUMENTS` and returns once its log says
-    /// where it listens (the readiness signal; no sleeping).
-    public static func start(_ arguments: [String], workingDirectory: String) async throws -> HearthProcess {
-        try await launch(executable, arguments: ["serve", "--port", "0"] + arguments, workingDirectory: workingDirectory)
+    /// where it listens (the readiness signal; no sleeping). `errorLog`:
+    /// the file the configuration's `error_log` names, read for that line
+    /// instead of standard error.
+    public static func start(
+        _ arguments: [String], workingDirectory: String, environment: [String: String]? = nil, errorLog: String? = nil
+    ) async throws -> HearthProcess {
+        try await launch(
+            executable, arguments: ["serve", "--port", "0"] + arguments, environment: environment, workingDirectory: workingDirectory,
+            errorLog: errorLog
+        )
     }
 
     /// Starts any executable that serves HTTP with Hearth's server and logs
     /// its "listening" line to stderr (a `HearthApp.run` program on its own,
-    /// given `--port 0`); returns once it listens.
+    /// given `--port 0`), or to `errorLog`; returns once it listens.
     public static func launch(
-        _ executable: String, arguments: [String], environment: [String: String]? = nil, workingDirectory: String
+        _ executable: String, arguments: [String], environment: [String: String]? = nil, workingDirectory: String, errorLog: String? = nil
     ) async throws -> HearthProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -54,7 +61,11 @@ public final class HearthProcess: Sendable {
         try process.run()
         let log = LogBuffer()
         do {
-            let port = try await offload(within: listeningBound) { try Self.readUntilListening(stderr.fileHandleForReading, log: log) }
+            let port = try await offload(within: listeningBound) { () throws -> Int in
+                guard let errorLog else { return try Self.readUntilListening(stderr.fileHandleForReading, log: log) }
+                Self.drain(stderr.fileHandleForReading, into: log)
+                return try Self.waitUntilListening(errorLog: errorLog, process: process)
+            }
             return HearthProcess(process: process, port: port, errorLog: log)
         } catch {
             // A server that never says it listens is stopped, not left running.
@@ -78,16 +89,37 @@ public final class HearthProcess: Sendable {
             let text = String(decoding: data, as: UTF8.self)
             pending += text
             log.append(text)
-            if let range = pending.range(of: #"listening on http://[^ ]*:(\d+)/"#, options: .regularExpression) {
-                let digits = pending[range].dropLast().reversed().prefix { $0.isNumber }.reversed()
-                Thread {
-                    while case let data = handle.availableData, !data.isEmpty {
-                        log.append(String(decoding: data, as: UTF8.self))
-                    }
-                }.start()
-                return Int(String(digits))!
+            if let port = listeningPort(in: pending) {
+                drain(handle, into: log)
+                return port
             }
         }
+    }
+
+    /// Polls the error-log file for the "listening" line (every 20 ms, as
+    /// `Processes.eventually` does), while the server runs.
+    private static func waitUntilListening(errorLog: String, process: Process) throws -> Int {
+        while process.isRunning {
+            if let text = try? String(contentsOfFile: errorLog, encoding: .utf8), let port = listeningPort(in: text) { return port }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw RawClientError.malformed("hearth exited before listening")
+    }
+
+    /// The port of `listening on http://HOST:PORT/`, once the line is there.
+    private static func listeningPort(in text: String) -> Int? {
+        guard let range = text.range(of: #"listening on http://[^ ]*:(\d+)/"#, options: .regularExpression) else { return nil }
+        return Int(String(text[range].dropLast().reversed().prefix { $0.isNumber }.reversed()))
+    }
+
+    /// Keeps reading on a thread of its own so the server never blocks on a
+    /// full pipe.
+    private static func drain(_ handle: FileHandle, into log: LogBuffer) {
+        Thread {
+            while case let data = handle.availableData, !data.isEmpty {
+                log.append(String(decoding: data, as: UTF8.self))
+            }
+        }.start()
     }
 
     /// Everything the server wrote to its error log so far.
@@ -99,6 +131,18 @@ public final class HearthProcess: Sendable {
     public func terminate() async throws -> Int32 {
         kill(pid, SIGTERM)
         return try await exitStatus()
+    }
+
+    /// Runs `body`, then stops the server (SIGTERM) whether `body` threw or
+    /// not; returns the exit status, or rethrows what `body` threw.
+    public func stopping(after body: () async throws -> Void) async throws -> Int32 {
+        do {
+            try await body()
+        } catch {
+            _ = try? await terminate()
+            throw error
+        }
+        return try await terminate()
     }
 
     /// Waits for the process to exit (stopped by other means) and returns

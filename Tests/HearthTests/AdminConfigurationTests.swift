@@ -1,5 +1,6 @@
 import Hearth
 import HearthAuth
+import HearthHTTP
 import Testing
 
 /// `admin:` in the config file, and the address blocks of its `allow`.
@@ -16,7 +17,7 @@ import Testing
     @Test func defaultsAreLoopbackOnly() throws {
         let admin = try #require(try parse("admin: {}\n").admin)
         #expect(admin.host == "127.0.0.1" && admin.port == 9180)
-        #expect(admin.allow == NetworkRange.loopback)
+        #expect(admin.allow == AdminConfiguration.loopback)
         #expect(admin.auth == nil)
     }
 
@@ -61,12 +62,12 @@ import Testing
         Membership("127.0.0.0/8", "localhost", false), Membership("127.0.0.0/8", "", false),
     ])
     func addressBlocks(_ case: Membership) throws {
-        let range = try #require(NetworkRange(`case`.range))
+        let range = try #require(IPNetwork(cidr: `case`.range))
         #expect(range.contains(`case`.address) == `case`.inside)
     }
 
     @Test(arguments: ["", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0/8", "host/8", "10.0.0.0/8/8", "10.0.0.0/ 8"])
     func malformedBlocksAreRefused(text: String) {
-        #expect(NetworkRange(text) == nil)
+        #expect(IPNetwork(cidr: text) == nil)
     }
 }

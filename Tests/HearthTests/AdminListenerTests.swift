@@ -18,7 +18,7 @@ import Testing
     @Test func aClientOutsideTheAllowListIsRefused() async throws {
         let log = LogCapture()
         var admin = AdminConfiguration()
-        admin.allow = [NetworkRange("10.0.0.0/8")!, NetworkRange("::1")!]
+        admin.allow = [IPNetwork(cidr: "10.0.0.0/8")!, IPNetwork(cidr: "::1")!]
         let site = try await CGITestSite.start(scripts: ["hello.sh": Self.hello], monitoring: Monitoring(), admin: admin, logger: log.logger())
         try await site.whileServing { site in
             for path in ["/metrics", "/server-status", "/healthz", "/readyz"] {

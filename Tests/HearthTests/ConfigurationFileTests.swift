@@ -223,7 +223,7 @@ import Testing
     static let errorCases: [ErrorCase] = [
         // Unknown keys name themselves and what is allowed there.
         .init("lisen: 80", "lisen", 1, 1, """
-            unknown key "lisen"; allowed keys are server, log_level, access_log, access_log_format, max_concurrent_scripts, \
+            unknown key "lisen"; allowed keys are server, log_level, access_log, error_log, trusted_proxies, access_log_format, max_concurrent_scripts, \
             max_local_redirects, min_uid, min_gid, cgi, fastcgi, fcgi_scripts, static, sessions, admin
             """),
         .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
@@ -246,10 +246,10 @@ import Testing
               "expected one of trace, debug, info, notice, warning, error, critical, found \"verbose\""),
         .init("cgi:\n  - chunked_bodies: stream", "cgi[0].chunked_bodies", 2, 21, "expected one of dechunk, refuse"),
         .init("access_log: no", "access_log", 1, 13, "expected \"-\", a file path or off, found \"no\""),
-        .init("access_log_format: combind", "access_log_format", 1, 20, "expected combined, common or a format string of % directives, found \"combind\""),
+        .init("access_log_format: combind", "access_log_format", 1, 20, "expected combined, common, json or a format string of % directives, found \"combind\""),
         .init("log_level: info\naccess_log_format: \"%h %Z\"", "access_log_format", 2, 20, "unknown directive %Z (at character 4 of the format)"),
         .init("access_log_format: '%h %{cpu}x'", "access_log_format", 1, 20, "unknown directive %{cpu}x (at character 4 of the format)"),
-        .init("access_log_format: [\"%h\"]", "access_log_format", 1, 20, "expected combined, common or a format string of % directives, found a list"),
+        .init("access_log_format: [\"%h\"]", "access_log_format", 1, 20, "expected combined, common, json or a format string of % directives, found a list"),
         .init("static:\n  - index_files: [a/index.html]", "static[0].index_files[0]", 2, 19, "must be a file name"),
         .init("static:\n  - index_files: [index.Mustache]", "static[0].index_files[0]", 2, 19, "index.Mustache is a page template"),
         .init("static:\n  - pages: yes", "static[0].pages", 2, 12, "expected true or false, found \"yes\""),
@@ -271,9 +271,9 @@ import Testing
         .init("cgi:\n  - environment: {\"A=B\": x}", "cgi[0].environment.A=B", 2, 19, "not a valid environment variable name"),
         // The admin listener.
         .init("admin:\n  host: localhost", "admin.host", 2, 9, "expected an IPv4 or IPv6 address"),
-        .init("admin:\n  allow: [10.0.0.0/33]", "admin.allow[0]", 2, 11, "expected an address or an address block such as 10.0.0.0/8"),
+        .init("admin:\n  allow: [10.0.0.0/33]", "admin.allow[0]", 2, 11, "expected an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8"),
         .init("admin:\n  allow: [intranet]", "admin.allow[0]", 2, 11, "found \"intranet\""),
-        .init("admin:\n  allow: []", "admin.allow", 2, 10, "needs at least one address block"),
+        .init("admin:\n  allow: []", "admin.allow", 2, 10, "needs at least one address range"),
         .init("admin:\n  auth: {realm: Ops}", "admin.auth", 2, 9, "needs htpasswd (an Apache password file) or users"),
         .init("admin:\n  metrics: on", "admin.metrics", 2, 3, "allowed keys are host, port, allow, auth"),
         // Two mounts at one URL, counting the defaults a list leaves in place.

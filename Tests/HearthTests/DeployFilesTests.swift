@@ -3,28 +3,30 @@ import Hearth
 import HearthTesting
 import Testing
 
-/// The files docs/deploy.md tells an operator to install: the unit file
-/// passes `systemd-analyze verify` without a complaint (pointed at the
+/// The files docs/deploy.md tells an operator to install: the unit files
+/// pass `systemd-analyze verify` without a complaint (pointed at the
 /// built binary), and the example configuration is one Hearth accepts.
 @Suite struct DeployFilesTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
+    /// The service (`Type=notify`, reload by SIGHUP) and the socket unit
+    /// that activates it, verified together.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "needs systemd-analyze (Debian's systemd)"))
-    func theUnitFileVerifiesCleanly() throws {
+    func theUnitFilesVerifyCleanly() throws {
         let unit = try String(contentsOfFile: Self.repository + "/deploy/hearth.service", encoding: .utf8)
+        let socket = try String(contentsOfFile: Self.repository + "/deploy/hearth.socket", encoding: .utf8)
         #expect(unit.contains("ExecStart=/usr/local/bin/hearth serve --config /etc/hearth/hearth.yaml"))
+        #expect(unit.contains("\nType=notify\n"))
+        #expect(unit.contains("\nExecReload=/bin/kill -HUP $MAINPID\n"))
+        #expect(unit.contains("\nDelegate=yes\n"))
+        #expect(socket.contains("\nListenStream=80\n"))
         let directory = try TemporaryDirectory()
-        let file = try directory.write("hearth.service", unit.replacingOccurrences(of: "/usr/local/bin/hearth", with: HearthProcess.executable))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = ["verify", file]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let complaints = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let files = [
+            try directory.write("hearth.service", unit.replacingOccurrences(of: "/usr/local/bin/hearth", with: HearthProcess.executable)),
+            try directory.write("hearth.socket", socket),
+        ]
+        let (status, complaints) = try ProgramOutput.run("/usr/bin/systemd-analyze", ["verify"] + files)
+        #expect(status == 0)
         #expect(complaints.isEmpty, "\(complaints)")
     }
 

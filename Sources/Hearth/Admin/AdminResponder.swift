@@ -50,7 +50,7 @@ struct AdminResponder: Responder {
 /// with 403 before anything else (its credentials are not even read), and
 /// the connection's notice line names its address.
 struct AdminNetworkGuard: Responder {
-    let allow: [NetworkRange]
+    let allow: [IPNetwork]
     let next: any Responder
 
     func respond(to request: Request, writer: consuming ResponseWriter) async throws {

@@ -76,7 +76,9 @@ public enum ConfigurationFile {
     /// directory that must exist, a log that must open), by key path.
     private static func origins(in document: ConfigurationNode) -> [String: ConfigurationOrigin] {
         var found: [(String, ConfigurationNode)] = []
-        if let log = document.child("access_log") { found.append(("access_log", log)) }
+        for key in ["access_log", "error_log"] {
+            if let log = document.child(key) { found.append((key, log)) }
+        }
         for key in ["user", "group"] {
             if let value = document.child("server")?.child(key) { found.append(("server.\(key)", value)) }
         }
@@ -120,6 +122,8 @@ public enum ConfigurationFile {
         .init("server") { $0.server = try $1.read($0.server, keys: ServerSection.keys) },
         .init("log_level") { $0.logLevel = try $1.word(Logger.Level.allCases.map { ($0.rawValue, $0) }) },
         .init("access_log") { $0.accessLog = try accessLog($1) },
+        .init("error_log") { $0.errorLog = try errorLog($1) },
+        .init("trusted_proxies") { $0.server.trustedProxies = try trustedProxies($1) },
         .init("access_log_format") { $0.accessLogFormat = try accessLogFormat($1) },
         .init("max_concurrent_scripts") { $0.maxConcurrentScripts = try $1.integer(in: 1...Int.max) },
         .init("max_local_redirects") { $0.maxLocalRedirects = try $1.integer(in: 0...Int.max) },
@@ -161,13 +165,32 @@ public enum ConfigurationFile {
         }
     }
 
-    /// `combined`, `common`, or an Apache `LogFormat` string, compiled here
+    /// `"-"` (standard error, the default) or a file path; the file is
+    /// opened at start-up and again on SIGUSR1.
+    private static func errorLog(_ node: ConfigurationNode) throws -> String? {
+        let text = try node.text(expecting: "\"-\" or a file path")
+        return text == "-" ? nil : try node.path()
+    }
+
+    /// A list of addresses or CIDR ranges (`10.0.0.0/8`, `"::1"`): the
+    /// proxies whose `X-Request-Id` is taken.
+    static func trustedProxies(_ node: ConfigurationNode) throws -> [IPNetwork] {
+        try node.items().map { item in
+            let text = try item.text(expecting: "an address or CIDR range")
+            guard let network = IPNetwork(cidr: text) else {
+                throw item.error("expected an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8 or \"fd00::/8\" (no host bits set past the prefix), found \(item.found)")
+            }
+            return network
+        }
+    }
+
+    /// `combined`, `common`, `json`, or an Apache `LogFormat` string, compiled here
     /// once. Issue 22 calls the key `log_format`; it is `access_log_format`
     /// beside `access_log`. A string with no directive at all is refused:
     /// it is more likely a misspelt name than a wish to log the same text
     /// for every request.
     private static func accessLogFormat(_ node: ConfigurationNode) throws -> AccessLogFormat {
-        let what = "combined, common or a format string of % directives"
+        let what = "combined, common, json or a format string of % directives"
         let text = try node.text(expecting: what)
         if let named = AccessLogFormat.named.first(where: { $0.0 == text }) { return named.1 }
         guard text.contains("%") else { throw node.error("expected \(what), found \(node.found)") }

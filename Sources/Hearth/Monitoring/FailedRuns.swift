@@ -43,7 +43,7 @@ struct FailedRun: Sendable, Codable, Equatable {
 }
 
 /// The last failed runs, newest first: a ring of `capacity` entries, each
-/// with a stderr tail already bounded (`StderrTail`), so the page's size is
+/// with a stderr tail already bounded (`OutputTail`), so the page's size is
 /// bounded whatever the scripts do.
 final class FailedRuns: Sendable {
     /// Entries kept. Default 20.
