@@ -19,6 +19,7 @@ public final class HTTPServer: Service {
         let accessLog: (any AccessLogSink)?
         let accessLogFormat: AccessLogFormat
         let registry: ConnectionRegistry
+        let observer: (any HTTPServerObserver)?
     }
 
     private let context: Context
@@ -30,6 +31,7 @@ public final class HTTPServer: Service {
     private let bound = Mutex<[NIOAsyncChannel<AcceptedConnection, Never>]>([])
     /// The graceful shutdown's deadline (`shutdownTimeout`), once it began.
     private let shutdownDeadline = Mutex<Scheduled<Void>?>(nil)
+    private let accepting = Atomic<Bool>(false)
 
     public init(
         configuration: HTTPServerConfiguration,
@@ -37,11 +39,12 @@ public final class HTTPServer: Service {
         logger: Logger,
         accessLog: (any AccessLogSink)? = nil,
         accessLogFormat: AccessLogFormat = .combined,
+        observer: (any HTTPServerObserver)? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.context = Context(
             configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, accessLogFormat: accessLogFormat,
-            registry: ConnectionRegistry()
+            registry: ConnectionRegistry(), observer: observer
         )
         self.group = group
         self.listening = group.next().makePromise()
@@ -52,6 +55,10 @@ public final class HTTPServer: Service {
     public var listeningAddress: SocketAddress {
         get async throws { try await listening.futureResult.get() }
     }
+
+    /// True from the moment the server accepts connections until its
+    /// graceful shutdown begins: what a readiness check (`/readyz`) asks.
+    public var isAccepting: Bool { accepting.load(ordering: .relaxed) }
 
     /// Binds the listening socket now, before `run`: a server started as
     /// root binds its port, then gives up root (`Privileges`), then runs.
@@ -89,11 +96,14 @@ public final class HTTPServer: Service {
             let address = server.channel.localAddress!
             let host = context.configuration.inheritedSockets.isEmpty ? context.configuration.host : address.ipAddress ?? "?"
             let inherited = context.configuration.inheritedSockets.isEmpty ? "" : " (an inherited socket)"
-            context.logger.info("listening on http://\(Self.authority(host: host, port: address.port ?? 0))/\(inherited)")
+            let url = "http://\(Self.authority(host: host, port: address.port ?? 0))/"
+            context.logger.info("\(context.configuration.listenerName.map { "\($0) on" } ?? "listening on") \(url)\(inherited)")
         }
+        accepting.store(true, ordering: .relaxed)
         try await withGracefulShutdownHandler {
             try await acceptConnections(servers)
         } onGracefulShutdown: { [context, self] in
+            accepting.store(false, ordering: .relaxed)
             context.logger.info("shutting down: no new connections; in-flight requests finish")
             for server in servers { server.channel.close(promise: nil) }
             context.registry.drain()
@@ -104,6 +114,7 @@ public final class HTTPServer: Service {
             }
         }
         shutdownDeadline.withLock { $0?.cancel() }
+        accepting.store(false, ordering: .relaxed)
         context.logger.info("stopped")
     }
 

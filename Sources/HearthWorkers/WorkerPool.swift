@@ -16,16 +16,20 @@ public final class WorkerPool: FastCGIBackend, Sendable {
     let configuration: WorkerPoolConfiguration
     let sockets: WorkerSockets
     let logger: Logger
+    let observer: (any WorkerPoolObserver)?
     let state = Mutex(WorkerPoolState())
     private let program = Mutex<ProgramIdentity?>(nil)
 
     /// `name` labels the pool's log lines; `command` must not be empty.
-    public init(name: String, configuration: WorkerPoolConfiguration, sockets: WorkerSockets, logger: Logger) {
+    public init(
+        name: String, configuration: WorkerPoolConfiguration, sockets: WorkerSockets, logger: Logger, observer: (any WorkerPoolObserver)? = nil
+    ) {
         precondition(!configuration.command.isEmpty, "a worker pool needs a command")
         self.name = name
         self.configuration = configuration
         self.sockets = sockets
         self.logger = logger
+        self.observer = observer
     }
 
     /// Starts the minimum number of workers (the preload) and the
@@ -59,6 +63,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
 
     private func leaseOnce() async throws -> BackendLease {
         guard let id = try await acquireWorker() else {
+            observer?.requestRejected(pool: name, reason: failure == nil ? .queueTimeout : .poolFailed)
             throw unavailable()
         }
         guard let slot = state.withLock({ $0.slots[id] }) else {
@@ -102,6 +107,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         }
         program.withLock { $0 = ProgramIdentity(path: configuration.command[0]) }
         logger.notice("reloading worker pool", metadata: ["fastcgi": "\(name)", "draining": "\(old.count)"])
+        observer?.poolReloaded(pool: name)
         for worker in old { stopWorker(worker) }
         for _ in 0..<shortfall { Task { try? await startWorker(after: .zero) } }
     }
@@ -140,6 +146,25 @@ public final class WorkerPool: FastCGIBackend, Sendable {
 
     /// Workers running now, for tests and status pages.
     public var workerPIDs: [Int32] { state.withLock { $0.slots.values.map(\.worker.pid) } }
+
+    /// The pool as it stands: each worker's state, the queue, a failure.
+    /// Memory is read from /proc outside the lock.
+    public func snapshot() -> WorkerPoolSnapshot {
+        let now = ContinuousClock.now
+        let (slots, starting, waiting, failure) = state.withLock { state in
+            (state.slots.values.sorted { $0.worker.id < $1.worker.id }, state.starting, state.waiters.count, state.failure)
+        }
+        let workers = slots.map { slot in
+            WorkerPoolSnapshot.Worker(
+                pid: slot.worker.pid, state: slot.retiring ? "retiring" : slot.busy ? "busy" : "idle", requests: slot.requests,
+                age: now - slot.worker.started, residentBytes: slot.worker.residentBytes
+            )
+        }
+        return WorkerPoolSnapshot(
+            name: name, workers: workers, starting: starting, waiting: waiting,
+            minProcesses: configuration.minProcesses, maxProcesses: configuration.maxProcesses, failure: failure
+        )
+    }
 
     private func unavailable() -> HTTPError {
         if let failure = state.withLock({ $0.failure }) {

@@ -14,14 +14,18 @@ import Synchronization
 public final class WorkerPools: Sendable {
     public let sockets: WorkerSockets
     let logger: Logger
+    let observer: (any WorkerPoolObserver)?
     private let pools = Mutex<[String: WorkerPool]>([:])
     private let remotes = Mutex<[RemoteBackend]>([])
     private let scriptDirectories = Mutex<[ScriptPools]>([])
     private let started = Mutex(false)
 
-    public init(logger: Logger) {
+    /// `observer` is told of crashes, restarts, recycling, reloads and
+    /// rejections in every pool (the site's metrics); nil for none.
+    public init(logger: Logger, observer: (any WorkerPoolObserver)? = nil) {
         self.sockets = WorkerSockets()
         self.logger = logger
+        self.observer = observer
     }
 
     /// The responder for a FastCGI mount.
@@ -54,7 +58,7 @@ public final class WorkerPools: Sendable {
     func pool(named name: String, configuration: WorkerPoolConfiguration) -> WorkerPool {
         let (pool, isNew) = pools.withLock { pools -> (WorkerPool, Bool) in
             if let pool = pools[name] { return (pool, false) }
-            let pool = WorkerPool(name: name, configuration: configuration, sockets: sockets, logger: logger)
+            let pool = WorkerPool(name: name, configuration: configuration, sockets: sockets, logger: logger, observer: observer)
             pools[name] = pool
             return (pool, true)
         }
@@ -89,4 +93,9 @@ public final class WorkerPools: Sendable {
 
     /// The pools by name, for tests and status pages.
     public var all: [String: WorkerPool] { pools.withLock { $0 } }
+
+    /// Every pool as it stands, by name: the status page and the gauges.
+    public func snapshots() -> [WorkerPoolSnapshot] {
+        all.values.map { $0.snapshot() }.sorted { $0.name < $1.name }
+    }
 }

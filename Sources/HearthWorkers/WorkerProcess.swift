@@ -19,6 +19,8 @@ final class WorkerProcess: Sendable {
     let generation: Int
     let pid: pid_t
     let socketPath: String
+    /// When it was spawned: the status page shows its age.
+    let started: ContinuousClock.Instant
     let output: OutputTail
     /// Which limit stopped the worker, for the log line of a crash.
     let limits: LimitWatch
@@ -36,6 +38,7 @@ final class WorkerProcess: Sendable {
         self.generation = generation
         self.pid = pid
         self.socketPath = socketPath
+        self.started = started
         self.output = output
         self.exit = Task { await Self.reap(pid, started: started, socketPath: socketPath, outputRead: outputRead) }
     }
