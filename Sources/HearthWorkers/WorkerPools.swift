@@ -10,7 +10,7 @@ import Synchronization
 /// Every FastCGI backend of a site: the mounts' pools and remote servers,
 /// and the pools of `*.fcgi` scripts in CGI directories. The site starts
 /// them (preloading each pool's minimum) before it accepts traffic,
-/// reloads them on SIGHUP, and stops them at shutdown.
+/// reloads them on request (`reload()`), and stops them at shutdown.
 public final class WorkerPools: Sendable {
     public let sockets: WorkerSockets
     let logger: Logger
@@ -79,7 +79,8 @@ public final class WorkerPools: Sendable {
         for pool in pools.withLock({ Array($0.values) }) { try await pool.start() }
     }
 
-    /// A new generation of every pool; the old ones drain (SIGHUP).
+    /// A new generation of every pool; the old ones drain. (`hearth serve`'s
+    /// SIGHUP builds a whole new site instead, pools included.)
     public func reload() {
         for pool in pools.withLock({ Array($0.values) }) { pool.reload() }
     }

@@ -45,7 +45,7 @@ final class ConfigurationReload: Sendable {
             // Sockets systemd passed at start-up are still the ones served.
             configuration.server.inheritedSockets = applied.withLock { $0.server.inheritedSockets }
             DefaultDirectories.skipMissing(in: &configuration, logger: logger)
-            let site = try build(configuration)
+            let site = try await build(configuration)
             try await live.replace(with: site, logger: logger)
             monitoring?.configurationLoaded(from: configuration.file)
             let before = applied.withLock { applied in defer { applied = configuration }; return applied }
@@ -60,13 +60,13 @@ final class ConfigurationReload: Sendable {
     }
 
     /// The new site, with the running site's sessions.
-    private func build(_ configuration: HearthConfiguration) throws -> Site {
+    private func build(_ configuration: HearthConfiguration) async throws -> Site {
         var builder = SiteBuilder(configuration: configuration)
         builder.sessions = live.current.sessions
         builder.monitoring = monitoring
         let site = try builder.build(logger: logger)
         guard site.runAsPolicies == live.current.runAsPolicies else {
-            Task { await site.retire() }
+            await site.retire()
             throw ReloadRefusal(description: "run_as (or min_uid, min_gid) changed: the privileged spawner took its orders at start-up, as root; restart Hearth to apply it")
         }
         return site
