@@ -16,11 +16,13 @@ public final class LiveSite: Responder, Sendable {
     private let reloading = ReloadQueue()
     /// The retirements of replaced sites still under way.
     private let retiring = Mutex<[Task<Void, Never>]>([])
-    /// The service group `run` serves in: a new site's pools join it.
-    let serviceGroup = Mutex<ServiceGroup?>(nil)
+    /// Every site's worker pools, the current one's and those of sites
+    /// still being retired: one service of the server's group.
+    let pools = SitePools()
 
     public init(_ site: Site) {
         generation = Mutex(SiteGeneration(site: site, number: 1))
+        pools.add(site)
     }
 
     /// The site new requests get.
@@ -46,7 +48,7 @@ public final class LiveSite: Responder, Sendable {
                 await site.retire()
                 throw error
             }
-            await runServices(of: site)
+            pools.add(site)
             let replaced = generation.withLock { current in
                 defer { current = SiteGeneration(site: site, number: current.number + 1) }
                 return current
@@ -58,21 +60,6 @@ public final class LiveSite: Responder, Sendable {
             }
             retiring.withLock { $0.append(retirement) }
         }
-    }
-
-    /// A new site's pools join the server's service group; they return
-    /// when the site is retired, which the group takes as their end, not
-    /// its own.
-    private func runServices(of site: Site) async {
-        guard let workers = site.workers, let group = serviceGroup.withLock({ $0 }) else { return }
-        await group.addServiceUnlessShutdown(Self.retirable(workers))
-    }
-
-    /// A site's pools as a service of the group: their `run()` returns
-    /// when the site is retired, which ends neither the group nor the
-    /// server.
-    static func retirable(_ workers: WorkerPools) -> ServiceGroupConfiguration.ServiceConfiguration {
-        .init(service: workers, successTerminationBehavior: .ignore)
     }
 
     /// The first site has started: reloads may run.
@@ -148,5 +135,30 @@ actor ReloadQueue {
             if !waiting.isEmpty { waiting.removeFirst().resume() }
         }
         try await body()
+    }
+}
+
+/// The worker pools of every site a live site has served, as one service
+/// of the server's group, listed before the server so that they stop after
+/// it. Each site's pools run as a child task of this one: a reload's new
+/// pools start beside the old, and a retired site's end there, not in the
+/// group, which would take any service ending during its graceful shutdown
+/// for a failure (swift-service-lifecycle 2.13).
+final class SitePools: Service, Sendable {
+    private let line = TaskLine(cancelsLeftovers: false)
+
+    /// Runs `site`'s pools until the site is retired or the group shuts
+    /// down (each pool then stops its workers).
+    func add(_ site: Site) {
+        guard let workers = site.workers else { return }
+        line.add { await workers.run() }
+    }
+
+    func run() async {
+        await withGracefulShutdownHandler {
+            await line.run()
+        } onGracefulShutdown: { [line] in
+            line.finish()
+        }
     }
 }

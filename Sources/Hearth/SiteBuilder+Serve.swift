@@ -78,15 +78,12 @@ extension LiveSite {
     ) async throws {
         let site = current
         // Listed before the server, the pools are told to stop after it,
-        // once its requests have finished. A reload retires them, and
-        // their end is then not the group's (`runServices(of:)`).
-        let beforeServer = (site.sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
-            + (site.workers.map { [Self.retirable($0)] } ?? [])
-        let services = beforeServer + ([server] + (admin.map { [$0] } ?? []) + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        // once its requests have finished.
+        let beforeServer: [any Service] = (site.sessions.map { [$0] } ?? []) + [pools]
+        let services = (beforeServer + [server] + (admin.map { [$0] } ?? []) + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
-        serviceGroup.withLock { $0 = group }
         ProcessSettings.prepare()
         logger.info("Hearth \(HearthVersion.number)")
         site.logMounts(logger)

@@ -90,6 +90,21 @@ struct ConfigurationReloadTests {
         #expect(try await hearth.terminate() == 0)
     }
 
+    /// The replaced site's pools end while the server shuts down: that is
+    /// not a failure of the service group (it was, with the pools in the
+    /// group itself: exit 1, "A service has finished unexpectedly").
+    @Test("a stop right after a reload is a clean stop")
+    func stopRightAfterAReload() async throws {
+        let directory = try Self.site()
+        try Self.activate("a.yaml", in: directory)
+        let hearth = try await HearthProcess.start(["--config", "hearth.yaml"], workingDirectory: directory.path)
+        #expect(try await rawRequest("GET /cgi-bin/warm.fcgi HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", port: hearth.port).text == "A")
+        try Self.activate("b.yaml", in: directory)
+        #expect(await Self.reload(hearth, to: 2))
+        #expect(try await hearth.terminate() == 0, "\(hearth.errors.suffix(1500))")
+        #expect(!hearth.errors.contains("finished unexpectedly"))
+    }
+
     @Test("a reload with a bad file changes nothing and says why; the next good one applies")
     func badFileChangesNothing() async throws {
         let directory = try Self.site()
