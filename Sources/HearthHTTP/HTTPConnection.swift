@@ -40,8 +40,9 @@ struct HTTPConnection {
     /// Serves requests until the connection is done; returns whether the
     /// client may still be sending what the server did not read (a refused
     /// body, a malformed request), for a lingering close.
-    private func serveRequests(stream: RequestStream, outbound: ConnectionIO, connection: ConnectionInfo, activity: ConnectionActivity) async throws -> Bool {
+    private func serveRequests(stream: RequestStream, outbound: ConnectionIO, connection plain: ConnectionInfo, activity: ConnectionActivity) async throws -> Bool {
         var served = 0
+        var connection = plain
         while true {
             let next: HTTPRequestHead?
             do {
@@ -51,6 +52,8 @@ struct HTTPConnection {
             }
             guard var head = next else { return false }
             served += 1
+            // The handshake is done before the first head can be read.
+            if served == 1 { connection.secure(self.connection.session?()) }
             RequestTarget.normalize(&head)
             // Checked as the client sent it, before the id's field is set.
             let refusal = HeadValidation.check(head, configuration: context.configuration)
@@ -60,6 +63,7 @@ struct HTTPConnection {
                 outbound: outbound, channel: self.connection.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive,
                 requestStream: stream, registry: context.registry, requestID: id
             )
+            exchange.listenerFields = self.connection.listener.hsts?.fieldLine ?? ""
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection, id: id)
             // Every log record the responder makes in this task carries the
             // id (`RequestID.metadataProvider`).
@@ -67,6 +71,8 @@ struct HTTPConnection {
                 if let error = refusal {
                     exchange.keepAlive = false
                     await answer(request, exchange: exchange, with: error)
+                } else if self.connection.listener.redirectToHTTPS {
+                    await redirect(request, exchange: exchange)
                 } else {
                     await serve(request, exchange: exchange)
                 }
@@ -107,6 +113,17 @@ struct HTTPConnection {
             )))
             throw MalformedRequest()
         }
+    }
+
+    /// `redirect_to_https`: 308 to the https URL, or 400 without a Host
+    /// to send it to.
+    private func redirect(_ request: Request, exchange: Exchange) async {
+        let port = context.httpsPort.withLock { $0 } ?? 443
+        guard let location = HTTPSRedirect.location(for: request.head, httpsPort: port) else {
+            return await answer(request, exchange: exchange, with: HTTPError(.badRequest, "redirect_to_https: the request has no usable Host"))
+        }
+        try? await ResponseWriter(exchange: exchange).writeError(HTTPError(.permanentRedirect, headers: [("Location", location)]))
+        logAccess(request, exchange: exchange)
     }
 
     private func serve(_ request: Request, exchange: Exchange) async {

@@ -1,0 +1,171 @@
+import Foundation
+import HearthTesting
+import Testing
+
+/// Issue 25, items 1 and 2: the real `hearth` binary with a plain and a
+/// TLS listener side by side, certificates made by `openssl`, and real
+/// clients (`openssl s_client`, `curl --cacert`) on both.
+@Suite("TLS listeners", .serialized)
+struct TLSListenerTests {
+    struct Site {
+        let directory: TemporaryDirectory
+        let certificates: TestCertificates
+        var path: String { directory.path }
+        var ca: String { directory.path + "/certs/ca.pem" }
+    }
+
+    static func site(extraCertificates: String = "", tlsExtra: String = "check_interval: 200ms", plainExtra: String = "") throws -> Site {
+        let directory = try TemporaryDirectory()
+        let certificates = try TestCertificates(in: directory.path + "/certs")
+        try certificates.leaf("site", host: "localhost", serial: "1001")
+        try directory.write("cgi-bin/env", Array("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nenv\n".utf8), mode: 0o755)
+        let tls = extraCertificates.isEmpty
+            ? "{certificate: certs/site.pem, key: certs/site.key, \(tlsExtra)}"
+            : "{certificates: [{certificate: certs/site.pem, key: certs/site.key}, \(extraCertificates)], \(tlsExtra)}"
+        try directory.write("hearth.yaml", """
+            access_log: off
+            listen:
+              - {host: 127.0.0.1, port: 0\(plainExtra)}
+              - {host: 127.0.0.1, port: 0, tls: \(tls), hsts: {max_age: 600}}
+            cgi:
+              - url: /cgi-bin
+                directory: cgi-bin
+            static: []
+
+            """)
+        return Site(directory: directory, certificates: certificates)
+    }
+
+    static func start(_ site: Site) async throws -> (hearth: HearthProcess, tlsPort: Int) {
+        let hearth = try await HearthProcess.launch(HearthProcess.executable, arguments: ["serve", "--config", "hearth.yaml"], workingDirectory: site.path)
+        let text = hearth.errors
+        guard let range = text.range(of: #"listening on https://127\.0\.0\.1:\d+/"#, options: .regularExpression),
+              let port = Int(text[range].dropFirst("listening on https://127.0.0.1:".count).dropLast()) else {
+            _ = try await hearth.terminate()
+            throw RawClientError.malformed("no https listener in the log: \(text)")
+        }
+        return (hearth, port)
+    }
+
+    @Test("plain and TLS side by side: a script sees HTTPS=on and mod_ssl's variables over https, none over http; HSTS on https only")
+    func sideBySide() async throws {
+        let site = try Self.site()
+        let (hearth, tlsPort) = try await Self.start(site)
+        defer { _ = Processes.killSurvivors([hearth.pid]) }
+        let secure = try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca)
+        #expect(secure.status == 0, "\(secure.output)")
+        for line in ["HTTPS=on", "REQUEST_SCHEME=https", "SSL_PROTOCOL=TLSv1.3", "SSL_CIPHER=TLS_", "SSL_TLS_SNI=localhost", "Strict-Transport-Security: max-age=600"] {
+            #expect(secure.output.contains(line), "\(line) missing: \(secure.output)")
+        }
+        let plain = try await rawRequest("GET /cgi-bin/env HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", port: hearth.port)
+        #expect(plain.status == 200 && plain.text.contains("REQUEST_SCHEME=http\n"))
+        #expect(!plain.text.contains("HTTPS=") && !plain.text.contains("SSL_") && !plain.statusLine.isEmpty)
+        #expect(plain.header("strict-transport-security") == nil)
+        let tls12 = try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca, extra: ["--tls-max", "1.2"])
+        #expect(tls12.output.contains("SSL_PROTOCOL=TLSv1.2") && tls12.output.contains("SSL_CIPHER=ECDHE-ECDSA-"), "\(tls12.output)")
+        #expect(try await hearth.terminate() == 0)
+    }
+
+    @Test("TLS 1.1 and a CBC-only client are refused; TLS 1.2 with a modern cipher is accepted")
+    func protocolFloor() async throws {
+        let site = try Self.site()
+        let (hearth, tlsPort) = try await Self.start(site)
+        defer { _ = Processes.killSurvivors([hearth.pid]) }
+        let old = try TLSClient.handshake(port: tlsPort, ["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"])
+        #expect(old.status != 0 && !old.output.contains("Protocol  : TLSv1.1"), "\(old.output)")
+        let cbc = try TLSClient.handshake(port: tlsPort, ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"])
+        #expect(cbc.status != 0, "\(cbc.output)")
+        let modern = try TLSClient.handshake(port: tlsPort, ["-tls1_2"])
+        #expect(modern.status == 0 && modern.output.contains("TLSv1.2"), "\(modern.output)")
+        #expect(try await hearth.terminate() == 0)
+    }
+
+    @Test("SNI picks the certificate listing the name; an unknown name gets the first")
+    func sniChoosesCertificate() async throws {
+        let site = try Self.site(extraCertificates: "{names: [\"*.b.example\", other.example], certificate: certs/other.pem, key: certs/other.key}")
+        try site.certificates.leaf("other", host: "other.example", serial: "2002")
+        let (hearth, tlsPort) = try await Self.start(site)
+        defer { _ = Processes.killSurvivors([hearth.pid]) }
+        #expect(try TLSClient.serial(port: tlsPort, serverName: "other.example") == "2002")
+        #expect(try TLSClient.serial(port: tlsPort, serverName: "www.b.example") == "2002")
+        #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
+        #expect(try TLSClient.serial(port: tlsPort, serverName: "unknown.example") == "1001")
+        #expect(try await hearth.terminate() == 0)
+    }
+
+    @Test("SIGHUP and a change of the files swap the certificate for new connections; a bad new one keeps the old and says why")
+    func certificateReload() async throws {
+        let site = try Self.site()
+        let (hearth, tlsPort) = try await Self.start(site)
+        defer { _ = Processes.killSurvivors([hearth.pid]) }
+        #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
+        // A key that does not match: refused, the old certificate stays.
+        let mismatched = try site.certificates.leaf("stray", host: "localhost", serial: "3003")
+        try FileManager.default.removeItem(atPath: site.path + "/certs/site.key")
+        try FileManager.default.copyItem(atPath: mismatched.key, toPath: site.path + "/certs/site.key")
+        #expect(await Processes.eventually(seconds: 20) { hearth.errors.contains("certificates not reloaded") }, "\(hearth.errors)")
+        #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
+        // certbot's renewal: new files in place, seen by polling.
+        try site.certificates.leaf("renewed", host: "localhost", serial: "4004")
+        try Self.replace(site, with: "renewed")
+        #expect(await Processes.eventually(seconds: 20) { (try? TLSClient.serial(port: tlsPort, serverName: "localhost")) == "4004" }, "\(hearth.errors)")
+        // And on SIGHUP.
+        try site.certificates.leaf("again", host: "localhost", serial: "5005")
+        try Self.replace(site, with: "again")
+        kill(hearth.pid, SIGHUP)
+        #expect(await Processes.eventually(seconds: 20) { (try? TLSClient.serial(port: tlsPort, serverName: "localhost")) == "5005" }, "\(hearth.errors)")
+        #expect(try await hearth.terminate() == 0)
+    }
+
+    static func replace(_ site: Site, with name: String) throws {
+        for suffix in ["pem", "key"] {
+            guard rename(site.path + "/certs/\(name).\(suffix)", site.path + "/certs/site.\(suffix)") == 0 else { throw POSIXError(.EIO) }
+        }
+    }
+
+    @Test("an expired certificate or a mismatched key stops start-up with exit 78 naming the file")
+    func badCertificatesAtStart() throws {
+        let site = try Self.site()
+        try site.certificates.leaf("old", host: "localhost", serial: "6006", expired: true)
+        try FileManager.default.removeItem(atPath: site.path + "/certs/site.pem")
+        try FileManager.default.copyItem(atPath: site.path + "/certs/old.pem", toPath: site.path + "/certs/site.pem")
+        let expired = try ProgramOutput.run(HearthProcess.executable, ["serve", "--config", "hearth.yaml"], in: site.path)
+        #expect(expired.status == 78 && expired.output.contains("site.pem") && expired.output.contains("expired"), "\(expired.output)")
+        try FileManager.default.removeItem(atPath: site.path + "/certs/site.key")
+        try FileManager.default.copyItem(atPath: site.path + "/certs/old.key", toPath: site.path + "/certs/site.key")
+        try site.certificates.leaf("fresh", host: "localhost", serial: "7007")
+        try FileManager.default.removeItem(atPath: site.path + "/certs/site.pem")
+        try FileManager.default.copyItem(atPath: site.path + "/certs/fresh.pem", toPath: site.path + "/certs/site.pem")
+        let mismatched = try ProgramOutput.run(HearthProcess.executable, ["serve", "--config", "hearth.yaml"], in: site.path)
+        #expect(mismatched.status == 78 && mismatched.output.contains("site.key") && mismatched.output.contains("does not match"), "\(mismatched.output)")
+        try FileManager.default.removeItem(atPath: site.path + "/certs/site.key")
+        let missing = try ProgramOutput.run(HearthProcess.executable, ["serve", "--config", "hearth.yaml"], in: site.path)
+        #expect(missing.status == 78 && missing.output.contains("site.key") && missing.output.contains("cannot be read"), "\(missing.output)")
+    }
+
+    @Test("plain HTTP to the TLS port is closed, a TLS hello to the plain port gets 400; neither hangs")
+    func wrongProtocolOnEachPort() async throws {
+        let site = try Self.site()
+        let (hearth, tlsPort) = try await Self.start(site)
+        defer { _ = Processes.killSurvivors([hearth.pid]) }
+        let plainToTLS = try? await rawRequest("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", port: tlsPort, timeoutSeconds: 10)
+        #expect(plainToTLS?.status != 200)
+        let helloToPlain = try TLSClient.handshake(port: hearth.port, ["-servername", "localhost"])
+        #expect(helloToPlain.status != 0 && !helloToPlain.output.contains("Cipher is"), "\(helloToPlain.output)")
+        // Still serving both.
+        #expect(try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca).output.contains("HTTPS=on"))
+        #expect(try await hearth.terminate() == 0)
+    }
+
+    @Test("redirect_to_https answers 308 to the https URL on the TLS listener's port, path and query kept")
+    func redirectToHTTPS() async throws {
+        let site = try Self.site(plainExtra: ", redirect_to_https: true")
+        let (hearth, tlsPort) = try await Self.start(site)
+        defer { _ = Processes.killSurvivors([hearth.pid]) }
+        let response = try await rawRequest("GET /cgi-bin/env?a=1 HTTP/1.1\r\nHost: localhost:\(hearth.port)\r\nConnection: close\r\n\r\n", port: hearth.port)
+        #expect(response.status == 308 && response.header("location") == "https://localhost:\(tlsPort)/cgi-bin/env?a=1", "\(response.statusLine) \(response.header("location") ?? "-")")
+        let noHost = try await rawRequest("GET / HTTP/1.0\r\n\r\n", port: hearth.port)
+        #expect(noHost.status == 400)
+        #expect(try await hearth.terminate() == 0)
+    }
+}
