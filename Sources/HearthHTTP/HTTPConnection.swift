@@ -64,6 +64,7 @@ struct HTTPConnection {
                 requestStream: stream, registry: context.registry, requestID: id
             )
             exchange.listenerFields = self.connection.listener.hsts?.fieldLine ?? ""
+            exchange.encrypted = connection.tls != nil
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection, id: id)
             // Every log record the responder makes in this task carries the
             // id (`RequestID.metadataProvider`).
@@ -118,7 +119,7 @@ struct HTTPConnection {
     /// `redirect_to_https`: 308 to the https URL, or 400 without a Host
     /// to send it to.
     private func redirect(_ request: Request, exchange: Exchange) async {
-        let port = context.httpsPort.withLock { $0 } ?? 443
+        let port = context.httpsPort.port ?? 443
         guard let location = HTTPSRedirect.location(for: request.head, httpsPort: port) else {
             return await answer(request, exchange: exchange, with: HTTPError(.badRequest, "redirect_to_https: the request has no usable Host"))
         }

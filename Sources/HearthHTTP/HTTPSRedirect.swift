@@ -1,4 +1,5 @@
 import NIOHTTP1
+import Synchronization
 
 /// `redirect_to_https`: a plain listener's answer to every request, a 308
 /// (RFC 9110 §15.4.9: the method and body are kept) to the same path and
@@ -28,5 +29,15 @@ enum HTTPSRedirect {
             (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || Array("-.:[]".utf8).contains(byte)
         }
         return host.isEmpty || !allowed ? nil : String(host)
+    }
+}
+
+/// The first TLS listener's port once bound (port 0 resolved).
+final class HTTPSPort: Sendable {
+    private let value = Mutex<Int?>(nil)
+
+    var port: Int? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

@@ -20,7 +20,7 @@ public final class HTTPServer: Service {
         let accessLogFormat: AccessLogFormat
         let registry: ConnectionRegistry
         /// The first TLS listener's bound port: where `redirect_to_https` sends.
-        let httpsPort: Mutex<Int?>
+        let httpsPort: HTTPSPort
     }
 
     private let context: Context
@@ -47,7 +47,7 @@ public final class HTTPServer: Service {
     ) {
         self.context = Context(
             configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, accessLogFormat: accessLogFormat,
-            registry: ConnectionRegistry(), httpsPort: Mutex(nil)
+            registry: ConnectionRegistry(), httpsPort: HTTPSPort()
         )
         self.security = security
         self.group = group
@@ -101,9 +101,7 @@ public final class HTTPServer: Service {
         }
         addresses.withLock { $0 = servers.map { $0.channel.localAddress! } }
         let listeners = servers.indices.map(listener(at:))
-        context.httpsPort.withLock { port in
-            port = servers.indices.first { listeners[$0].tls }.flatMap { servers[$0].channel.localAddress?.port }
-        }
+        context.httpsPort.port = servers.indices.first { listeners[$0].tls }.flatMap { servers[$0].channel.localAddress?.port }
         listening.succeed(servers[0].channel.localAddress!)
         for (server, listener) in zip(servers, listeners) {
             let address = server.channel.localAddress!
