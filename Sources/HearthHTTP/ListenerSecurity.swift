@@ -1,3 +1,4 @@
+import HearthCGI
 import NIOCore
 
 /// What puts TLS in front of a listener's HTTP handlers. HearthHTTP only
@@ -10,19 +11,7 @@ public protocol ListenerSecurity: Sendable {
     func secure(_ channel: Channel) throws -> @Sendable () -> TLSSession?
 }
 
-/// What a script is told about the TLS session of its request: Apache
-/// mod_ssl's `StdEnvVars` `SSL_PROTOCOL`, `SSL_CIPHER`, `SSL_TLS_SNI`.
-public struct TLSSession: Sendable, Equatable {
-    /// `TLSv1.2`, `TLSv1.3`.
-    public var protocolName: String
-    /// OpenSSL's name of the suite, e.g. `ECDHE-RSA-AES128-GCM-SHA256`.
-    public var cipher: String
-    /// The host name the client asked for (SNI); nil when it sent none.
-    public var serverName: String?
-
-    public init(protocolName: String, cipher: String, serverName: String?) {
-        self.protocolName = protocolName
-        self.cipher = cipher
-        self.serverName = serverName
-    }
-}
+/// What a script is told about the TLS session of its request (mod_ssl's
+/// `SSL_*` variables): the RFC 3875 model's own type, so the session goes
+/// to every gateway unchanged.
+public typealias TLSSession = CGITLSSession

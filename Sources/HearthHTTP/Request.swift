@@ -143,7 +143,7 @@ extension ConnectionInfo {
     public var cgiConnection: CGIConnection {
         CGIConnection(
             remoteAddress: remoteAddress, remotePort: remotePort, localAddress: localAddress, localPort: localPort, scheme: scheme,
-            tls: tls.map { CGITLSSession(protocolName: $0.protocolName, cipher: $0.cipher, serverName: $0.serverName) }
+            tls: tls
         )
     }
 
