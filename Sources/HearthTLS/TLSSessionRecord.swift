@@ -1,6 +1,7 @@
 import HearthHTTP
 import NIOCore
 import NIOSSL
+import NIOTLS
 import Synchronization
 
 /// One connection's TLS facts, filled on its event loop during the

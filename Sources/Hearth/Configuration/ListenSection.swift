@@ -12,7 +12,10 @@ enum ListenSection {
     static let keys: [ConfigurationKey<Item>] = [
         .init("host") { $0.listener.host = try ServerSection.ipAddress($1) },
         .init("port") { $0.listener.port = try $1.integer(in: 0...65535) },
-        .init("tls") { $0.tls = try tls($1) },
+        .init("tls") {
+            $0.tls = try tls($1)
+            $0.listener.tls = true
+        },
         .init("redirect_to_https") { $0.listener.redirectToHTTPS = try $1.boolean() },
         .init("hsts") { $0.listener.hsts = try $1.read(HSTSPolicy(), keys: hstsKeys) },
         // Issue 25 item 5 (trusted proxies, PROXY protocol) is not built yet.
