@@ -13,11 +13,12 @@ public struct TLSCertificateWatch: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    public func run() async {
         guard let interval = stores.map(\.configuration.checkInterval).min() else { return }
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
+        // A graceful shutdown cancels the sleep: the watch ends, not the
+        // server with an error.
+        await cancelWhenGracefulShutdown {
+            while (try? await Task.sleep(for: interval)) != nil {
                 for store in stores where store.changedOnDisk() {
                     store.reload(logger: logger, reason: "the files changed")
                 }
