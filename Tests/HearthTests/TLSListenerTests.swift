@@ -152,6 +152,15 @@ struct TLSListenerTests {
         #expect(missing.status == 78 && missing.output.contains("site.key") && missing.output.contains("cannot be read"), "\(missing.output)")
     }
 
+    @Test("--port or --host beside listen: stops start-up with exit 78 (which one would win is not guessed)")
+    func flagsBesideListen() throws {
+        let site = try Self.site()
+        for flag in [["--port", "0"], ["--host", "::1"]] {
+            let run = try ProgramOutput.run(HearthProcess.executable, ["serve", "--config", "hearth.yaml"] + flag, in: site.path)
+            #expect(run.status == 78 && run.output.contains("\(flag[0]): the config file has listen:"), "\(run.output)")
+        }
+    }
+
     @Test("plain HTTP to the TLS port is closed, a TLS hello to the plain port gets 400; neither hangs")
     func wrongProtocolOnEachPort() async throws {
         let site = try Self.site()
@@ -175,6 +184,11 @@ struct TLSListenerTests {
         #expect(response.status == 308 && response.header("location") == "https://localhost:\(tlsPort)/cgi-bin/env?a=1", "\(response.statusLine) \(response.header("location") ?? "-")")
         let noHost = try await rawRequest("GET / HTTP/1.0\r\n\r\n", port: hearth.port)
         #expect(noHost.status == 400)
+        // A Host that would put a path or credentials into the Location.
+        for host in ["evil.example/phish", "user@evil.example", "a\\b"] {
+            let hostile = try await rawRequest("GET / HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n", port: hearth.port)
+            #expect(hostile.status == 400 && hostile.header("location") == nil, "\(host): \(hostile.statusLine)")
+        }
         try await Self.stop(hearth)
     }
 }
