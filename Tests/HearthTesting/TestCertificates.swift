@@ -57,12 +57,12 @@ public enum TLSClient {
     /// `openssl s_client` with `arguments`, its session printed: the
     /// exit status and everything it wrote.
     public static func handshake(port: Int, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try ProgramOutput.run("/bin/sh", ["-c", "echo | openssl s_client -connect 127.0.0.1:\(port) " + arguments.joined(separator: " ") + " 2>&1"])
+        try ProgramOutput.run("/bin/sh", ["-c", "echo | timeout 20 openssl s_client -connect 127.0.0.1:\(port) " + arguments.joined(separator: " ") + " 2>&1"])
     }
 
     /// The certificate's serial the server sent for `serverName`, e.g. `1001`.
     public static func serial(port: Int, serverName: String) throws -> String? {
-        let output = try ProgramOutput.run("/bin/sh", ["-c", "echo | openssl s_client -connect 127.0.0.1:\(port) -servername \(serverName) 2>/dev/null | openssl x509 -noout -serial"]).output
+        let output = try ProgramOutput.run("/bin/sh", ["-c", "echo | timeout 20 openssl s_client -connect 127.0.0.1:\(port) -servername \(serverName) 2>/dev/null | openssl x509 -noout -serial"]).output
         return output.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
