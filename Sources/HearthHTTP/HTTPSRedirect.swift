@@ -14,21 +14,14 @@ enum HTTPSRedirect {
         return "https://\(authority)\(target)"
     }
 
-    /// The Host value without its port; a name or address of the
-    /// characters RFC 3986 §3.2.2 allows, so nothing can be injected into
-    /// the Location field.
+    /// The Host value without its port. Only a Host that `HostField`
+    /// accepts (a name, an IPv4 or a bracketed IPv6 address: no `/`, `@`
+    /// or spaces) gets this far, so nothing can be injected into the
+    /// Location field; checked again here so the rule holds on its own.
     static func hostName(_ value: String) -> String? {
-        var host = Substring(value)
-        if host.hasPrefix("[") {
-            guard let end = host.firstIndex(of: "]") else { return nil }
-            host = host[...end]
-        } else if let colon = host.lastIndex(of: ":") {
-            host = host[..<colon]
-        }
-        let allowed = host.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || Array("-.:[]".utf8).contains(byte)
-        }
-        return host.isEmpty || !allowed ? nil : String(host)
+        guard HostField.isValid(value) else { return nil }
+        if value.hasPrefix("["), let end = value.firstIndex(of: "]") { return String(value[...end]) }
+        return String(value.prefix { $0 != ":" })
     }
 }
 

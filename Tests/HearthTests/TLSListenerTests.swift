@@ -190,6 +190,8 @@ struct TLSListenerTests {
         defer { _ = Processes.killSurvivors([hearth.pid]) }
         let response = try await rawRequest("GET /cgi-bin/env?a=1 HTTP/1.1\r\nHost: localhost:\(hearth.port)\r\nConnection: close\r\n\r\n", port: hearth.port)
         #expect(response.status == 308 && response.header("location") == "https://localhost:\(tlsPort)/cgi-bin/env?a=1", "\(response.statusLine) \(response.header("location") ?? "-")")
+        let v6 = try await rawRequest("GET / HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n", port: hearth.port)
+        #expect(v6.header("location") == "https://[::1]:\(tlsPort)/")
         let noHost = try await rawRequest("GET / HTTP/1.0\r\n\r\n", port: hearth.port)
         #expect(noHost.status == 400)
         // A Host that would put a path or credentials into the Location.
