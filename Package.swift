@@ -48,6 +48,12 @@ let package = Package(
         // TLS for the site's listeners (issue 25): BoringSSL through NIO's
         // own channel handler, linked only by HearthTLS (see there).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The admin listener's /metrics (issue 24): swift-metrics is the API
+        // the server counts through, swift-prometheus the backend that
+        // renders the Prometheus text format. Only the `Hearth` target and
+        // the executable import them; lower targets count through seams.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Layer 0: the RFC 3875 model. Standard library only, no I/O.
@@ -270,6 +276,13 @@ let package = Package(
                 "HearthHTTP", "HearthGateway", "HearthScripts", "HearthRelay", "HearthWorkers", "HearthStatic", "HearthCGI", "HearthProcess", "CLibMagic",
                 "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions", "HearthTLS",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                // The admin listener's responder writes its own answers, on
+                // an event loop of its own.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -279,6 +292,8 @@ let package = Package(
             dependencies: [
                 "Hearth", "HearthConformanceKit", "HearthProcess", "HearthGateway",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -45,6 +45,13 @@ public struct HearthConfiguration: Sendable {
     /// pages): the `sessions:` section (docs/sessions.md). Default nil: no
     /// sessions unless a mount asks for them, then in memory.
     public var sessions: SessionConfiguration? = nil
+    /// The admin listener: metrics, the status page, health checks
+    /// (`admin:`, docs/operations.md). Default nil: none, and nothing is
+    /// counted.
+    public var admin: AdminConfiguration? = nil
+    /// The config file this was read from (absolute), for the status page;
+    /// nil when it came from flags and defaults alone.
+    public var file: String? = nil
     /// Most scripts running at once across all mounts. Default 64.
     public var maxConcurrentScripts: Int = 64
     /// Local redirects followed for one request. Default 5.

@@ -120,13 +120,13 @@ actor ReloadQueue {
         if !waiting.isEmpty { waiting.removeFirst().resume() }
     }
 
-    func one<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    func one(_ body: @Sendable () async throws -> Void) async throws {
         while running { await withCheckedContinuation { waiting.append($0) } }
         running = true
         defer {
             running = false
             if !waiting.isEmpty { waiting.removeFirst().resume() }
         }
-        return try await body()
+        try await body()
     }
 }

@@ -3,7 +3,6 @@ import HearthHTTP
 import HearthProcess
 import HearthSessions
 import HearthWorkers
-import HearthProcess
 import Logging
 
 /// The site's mount table: URL prefixes to responders, the longest prefix
@@ -20,6 +19,9 @@ public struct Site: Responder {
         /// The prefix read as a request path is read, so that a mount is
         /// chosen on the same decoded segments its resolver then uses.
         let path: RequestPath
+        /// Left in the notes of each request this mount answers: its
+        /// metrics (`SiteBuilder.monitoring`). nil: nothing is counted.
+        public var observer: (any RequestObserver)? = nil
 
         public init(prefix: String, responder: any Responder, summary: String = "a responder") {
             self.prefix = prefix == "/" ? "/" : String(prefix.reversed().drop { $0 == "/" }.reversed())
@@ -152,6 +154,7 @@ public struct Site: Responder {
         let mount = try mount(for: &request)
         // For the access log (`%{mount}n`, the JSON log's `mount`).
         request.notes["mount"] = mount.prefix
+        if let observer = mount.observer { request.notes.observer = observer }
         try await mount.responder.respond(to: request, writer: writer)
     }
 

@@ -9,9 +9,15 @@ extension SiteBuilder {
     /// first connection is accepted (a failure stops here, with its error),
     /// in-flight requests finish, then the workers stop. SIGHUP is not
     /// handled here; `hearth serve` adds reloads and the access log.
+    /// With `configuration.admin`, the admin listener runs beside the site,
+    /// counting into `monitoring` (a new one if that is nil).
     public func serve(logger: Logger = .siteDefault) async throws {
-        let site = try build(logger: logger)
-        try await site.run(HTTPServer(configuration: configuration.server, responder: site, logger: logger), logger: logger)
+        var builder = self
+        if configuration.admin != nil, builder.monitoring == nil { builder.monitoring = Monitoring() }
+        let live = LiveSite(try builder.build(logger: logger))
+        let server = HTTPServer(configuration: configuration.server, responder: live, logger: logger, observer: builder.monitoring?.serverObserver)
+        let admin = try AdminListener.server(for: configuration, monitoring: builder.monitoring, showing: live, servedBy: server, logger: logger)
+        try await live.run(server, admin: admin, logger: logger)
     }
 }
 
@@ -44,8 +50,8 @@ extension SiteBuilder {
 extension Site {
     /// Runs `server` for this site until SIGTERM or SIGINT (`LiveSite.run`,
     /// with a site that is never replaced).
-    public func run(_ server: HTTPServer, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
-        try await LiveSite(self).run(server, logger: logger, afterBinding: afterBinding)
+    public func run(_ server: HTTPServer, admin: HTTPServer? = nil, logger: Logger, afterBinding: () async throws -> Void = {}) async throws {
+        try await LiveSite(self).run(server, admin: admin, logger: logger, afterBinding: afterBinding)
     }
 }
 
@@ -62,12 +68,15 @@ extension LiveSite {
     /// server and, listed after it, are told of a graceful shutdown before
     /// it (`hearth serve`'s systemd notifications: STOPPING=1 goes out as
     /// the stop begins, not once requests in flight have finished).
+    /// `admin`, the admin listener (`AdminListener`), binds with the
+    /// site's server and runs beside it.
     public func run(
-        _ server: HTTPServer, logger: Logger, alongside services: [any Service] = [], afterBinding: () async throws -> Void = {}
+        _ server: HTTPServer, admin: HTTPServer? = nil, logger: Logger, alongside services: [any Service] = [],
+        afterBinding: () async throws -> Void = {}
     ) async throws {
         let site = current
         let services = (site.sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
-            + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            + (admin.map { [.init(service: $0)] } ?? []) + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
@@ -76,11 +85,13 @@ extension LiveSite {
         site.logMounts(logger)
         try await server.bindListener()
         do {
+            try await admin?.bindListener()
             try site.startPrivilegedSpawner(logger: logger)
             try await afterBinding()
             try await site.start(logger: logger)
         } catch {
             server.abandon(error)
+            admin?.abandon(error)
             throw error
         }
         await started()

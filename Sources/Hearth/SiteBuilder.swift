@@ -25,6 +25,11 @@ public struct SiteBuilder {
     /// by `build` from `configuration.sessions`. Set it to share a
     /// `Sessions` you made (a store of your own) with the site.
     public var sessions: Sessions?
+    /// Metrics and the status page (issue 24): each mount counts its
+    /// requests, runs and files into it, the pools and sessions their
+    /// events. nil (the default): nothing is counted. `hearth serve` sets
+    /// it when `admin:` is configured.
+    public var monitoring: Monitoring?
     /// Server pages: scope providers and steps for every pages mount, and
     /// the `ServerPages` handed out by `pages(root:)` (SiteBuilder+Pages).
     var pageSetup = PageSetup()
@@ -102,6 +107,7 @@ public struct SiteBuilder {
         let guards = AuthenticationGuards(configuration.authentication, logger: logger)
         var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
         let sessions = siteSessions(logger: logger)
+        if let monitoring { sessions?.observer = monitoring.sessions }
         for (prefix, handler, wantsSessions, sendfileRoots) in handlerMounts {
             let wrapped: any HearthHandler = if wantsSessions, let sessions { SessionHandler(handler, sessions: sessions) } else { handler }
             var responder = HandlerResponder(handler: wrapped, mountedAt: prefix, server: server, logger: logger)
@@ -111,7 +117,7 @@ public struct SiteBuilder {
         }
         var scriptDirectories: [String] = []
         var policies: [RunAsPolicy] = []
-        let workers = WorkerPools(logger: logger)
+        let workers = WorkerPools(logger: logger, observer: monitoring?.pools)
         for (index, var cgi) in configuration.cgiMounts.enumerated() {
             cgi.directory = try resolveDirectory(cgi.directory, key: "cgi[\(index)].directory")
             scriptDirectories.append(cgi.directory)
@@ -186,6 +192,9 @@ public struct SiteBuilder {
             mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder, summary: summary), key: "static[\(index)]"))
         }
         try guards.checkAllUsed()
+        if let monitoring {
+            for index in mounts.indices { mounts[index].observer = monitoring.mount(mounts[index].prefix) }
+        }
         let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: policies, controlGroups: limits.groups)
         redirector.route(to: site)
         return site

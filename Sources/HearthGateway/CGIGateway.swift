@@ -61,6 +61,7 @@ public struct CGIGateway: ExplainingResponder {
         let process: ScriptProcess
         let limits = LimitWatch(limits: mount.limits, group: mount.controlGroup)
         let stderrTail = OutputTail()
+        let observer = request.notes.observer as? any ScriptRunObserver
         do {
             // Read on an event loop, outside the request's task: the id is
             // given here, not by the task's metadata provider.
@@ -72,8 +73,13 @@ public struct CGIGateway: ExplainingResponder {
         } catch {
             throw HTTPError(.internalServerError, "cannot start \(script.filePath): \(error)")
         }
+        // The status page shows it beside the request in flight; the access
+        // log can print it (`%{pid}n`).
+        request.notes["pid"] = String(process.pid)
+        observer?.scriptStarted(script.filePath, pid: process.pid)
         let run = ScriptRun(
-            process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger, limits: limits, stderrTail: stderrTail
+            process: process, script: script, request: request, mount: mount, redirector: redirector, logger: logger, limits: limits,
+            stderrTail: stderrTail, observer: observer
         )
         try await run.run(input: input, writer: writer)
     }

@@ -20,8 +20,12 @@ struct ScriptRun {
     let logger: Logger
     /// Which limit stopped the script, for the log line of a failed run.
     let limits: LimitWatch
-    /// The last lines of its stderr, for the same line.
+    /// The last lines of its stderr, for the same line (and the status
+    /// page's failed runs).
     let stderrTail: OutputTail
+    /// Who is told of the run's end (the mount's metrics); nil when nobody
+    /// watches.
+    var observer: (any ScriptRunObserver)? = nil
 
     typealias Outcome = ScriptRelayOutcome
 
@@ -53,12 +57,12 @@ struct ScriptRun {
             outcome = try await relayStdout(into: &slot, activity: activity)
         } catch {
             process.stop(.cancelled, grace: mount.killGrace)
-            await reap()
+            await reap(refusal: (error as? HTTPError)?.message)
             throw error
         }
         watch.responseComplete()
         await finishStderr()
-        await reap()
+        if case .failed(let error) = outcome { await reap(refusal: error.message) } else { await reap() }
         switch outcome {
         case .responded:
             return
@@ -74,13 +78,17 @@ struct ScriptRun {
     /// Waits for the script to exit (the watchdog still stops one that
     /// lingers after closing stdout), accounts for what it cost, and logs
     /// a failed run with its cost.
-    private func reap() async {
+    /// `refusal`: why the answer was refused, if it was (a 502, a 504).
+    private func reap(refusal: String? = nil) async {
         let cost = process.cost(await process.waitForExit())
         account(cost)
         let stopReason = process.stopReason
+        var limit: String?
         if Self.failed(cost, stopReason: stopReason) {
             var metadata = Self.failureMetadata(script: script, pid: process.pid, stopReason: stopReason, cost: cost)
-            metadata["limit"] = "\(limits.verdict(for: cost.exit))"
+            let verdict = limits.verdict(for: cost.exit)
+            metadata["limit"] = "\(verdict)"
+            limit = verdict
             // Why it failed, as the script said it, without searching the
             // log for its stderr lines (which carry the same request_id).
             let tail = stderrTail.text
@@ -88,6 +96,10 @@ struct ScriptRun {
             metadata[RequestID.metadataKey] = "\(request.id)"
             logger.notice("script exited", metadata: metadata)
         }
+        observer?.scriptEnded(ScriptRunReport(
+            script: script.filePath, pid: process.pid, cost: cost, stopReason: stopReason.map(\.label),
+            limit: limit == "none" ? nil : limit, refusal: refusal, stderrTail: stderrTail.last
+        ))
     }
 
     /// Once stdout has ended, stderr is read to its end too (the script is

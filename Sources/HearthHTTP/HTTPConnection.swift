@@ -14,12 +14,15 @@ struct HTTPConnection {
         let activity = ConnectionActivity(channel: channel, io: connection.io, idleTimeout: context.configuration.idleTimeout)
         context.registry.register(activity)
         activity.startIdleTimer()
+        let info = ConnectionInfo(channel: channel)
+        let watcher = context.observer?.connectionOpened(info)
         var unreadInput = false
         do {
-            unreadInput = try await serveRequests(stream: stream, outbound: connection.io, connection: ConnectionInfo(channel: channel), activity: activity)
+            unreadInput = try await serveRequests(stream: stream, outbound: connection.io, connection: info, activity: activity, watcher: watcher)
         } catch {
             context.logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+        watcher?.connectionClosed()
         activity.stopIdleTimer()
         context.registry.unregister(activity)
         // Close only once what is queued has been written (or the peer is
@@ -40,7 +43,9 @@ struct HTTPConnection {
     /// Serves requests until the connection is done; returns whether the
     /// client may still be sending what the server did not read (a refused
     /// body, a malformed request), for a lingering close.
-    private func serveRequests(stream: RequestStream, outbound: ConnectionIO, connection plain: ConnectionInfo, activity: ConnectionActivity) async throws -> Bool {
+    private func serveRequests(
+        stream: RequestStream, outbound: ConnectionIO, connection plain: ConnectionInfo, activity: ConnectionActivity, watcher: (any HTTPConnectionObserver)?
+    ) async throws -> Bool {
         var served = 0
         var connection = plain
         while true {
@@ -66,6 +71,7 @@ struct HTTPConnection {
             exchange.listenerFields = self.connection.listener.hsts?.fieldLine ?? ""
             exchange.encrypted = connection.tls != nil
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection, id: id)
+            watcher?.requestStarted(request, received: exchange.received)
             // Every log record the responder makes in this task carries the
             // id (`RequestID.metadataProvider`).
             await RequestID.$current.withValue(id) {
@@ -78,6 +84,7 @@ struct HTTPConnection {
                     await serve(request, exchange: exchange)
                 }
             }
+            watcher?.requestFinished(request, status: Int(exchange.status?.code ?? 0), bodyBytes: exchange.bodyBytesSent, elapsed: .now - exchange.received)
             guard exchange.keepAlive, mayReadNextRequest(after: request, stream: stream) else {
                 return request.hasBody && (stream.bodyState != .ended || exchange.bodyRefused)
             }

@@ -21,6 +21,7 @@ public final class HTTPServer: Service {
         let registry: ConnectionRegistry
         /// The first TLS listener's bound port: where `redirect_to_https` sends.
         let httpsPort: HTTPSPort
+        let observer: (any HTTPServerObserver)?
     }
 
     private let context: Context
@@ -35,6 +36,7 @@ public final class HTTPServer: Service {
     private let security: [Int: any ListenerSecurity]
     /// The graceful shutdown's deadline (`shutdownTimeout`), once it began.
     private let shutdownDeadline = Mutex<Scheduled<Void>?>(nil)
+    private let accepting = Atomic<Bool>(false)
 
     public init(
         configuration: HTTPServerConfiguration,
@@ -42,12 +44,13 @@ public final class HTTPServer: Service {
         logger: Logger,
         accessLog: (any AccessLogSink)? = nil,
         accessLogFormat: AccessLogFormat = .combined,
+        observer: (any HTTPServerObserver)? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         security: [Int: any ListenerSecurity] = [:]
     ) {
         self.context = Context(
             configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, accessLogFormat: accessLogFormat,
-            registry: ConnectionRegistry(), httpsPort: HTTPSPort()
+            registry: ConnectionRegistry(), httpsPort: HTTPSPort(), observer: observer
         )
         self.security = security
         self.group = group
@@ -68,6 +71,10 @@ public final class HTTPServer: Service {
         }
     }
     private let addresses = Mutex<[SocketAddress]>([])
+
+    /// True from the moment the server accepts connections until its
+    /// graceful shutdown begins: what a readiness check (`/readyz`) asks.
+    public var isAccepting: Bool { accepting.load(ordering: .relaxed) }
 
     /// Binds the listening socket now, before `run`: a server started as
     /// root binds its port, then gives up root (`Privileges`), then runs.
@@ -108,11 +115,14 @@ public final class HTTPServer: Service {
             let host = context.configuration.inheritedSockets.isEmpty ? listener.host : address.ipAddress ?? "?"
             let inherited = context.configuration.inheritedSockets.isEmpty ? "" : " (an inherited socket)"
             let scheme = listener.tls ? "https" : "http"
-            context.logger.info("listening on \(scheme)://\(Self.authority(host: host, port: address.port ?? 0))/\(inherited)")
+            let url = "\(scheme)://\(Self.authority(host: host, port: address.port ?? 0))/"
+            context.logger.info("\(context.configuration.listenerName.map { "\($0) on" } ?? "listening on") \(url)\(inherited)")
         }
+        accepting.store(true, ordering: .relaxed)
         try await withGracefulShutdownHandler {
             try await acceptConnections(servers)
         } onGracefulShutdown: { [context, self] in
+            accepting.store(false, ordering: .relaxed)
             context.logger.info("shutting down: no new connections; in-flight requests finish")
             for server in servers { server.channel.close(promise: nil) }
             context.registry.drain()
@@ -123,6 +133,7 @@ public final class HTTPServer: Service {
             }
         }
         shutdownDeadline.withLock { $0?.cancel() }
+        accepting.store(false, ordering: .relaxed)
         context.logger.info("stopped")
     }
 

@@ -42,6 +42,11 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var group: String? = nil
     /// Listen backlog. Default 256.
     public var backlog: Int32 = 256
+    /// What the start-up line calls a second listener (`admin listener on
+    /// http://127.0.0.1:9180/`), so that the site's own line, `listening on
+    /// http://…/`, stays the one a supervisor or a test waits for. Default
+    /// nil: the site's.
+    public var listenerName: String? = nil
     /// Listening sockets handed over by whoever started the server
     /// (systemd's socket activation, `LISTEN_FDS`): when there are any,
     /// the server accepts on them and binds nothing itself, so `host`,

@@ -9,8 +9,17 @@ import Synchronization
 /// line is written.
 public final class RequestNotes: Sendable {
     private let values = Mutex<[String: String]>([:])
+    private let watcher = Mutex<(any RequestObserver)?>(nil)
 
     public init() {}
+
+    /// Who watches this request for the site (its mount's metrics); nil
+    /// when nobody does. Set as the mount is chosen, so a local redirect's
+    /// last mount is the one counted.
+    public var observer: (any RequestObserver)? {
+        get { watcher.withLock { $0 } }
+        set { watcher.withLock { $0 = newValue } }
+    }
 
     /// The note called `name`, if any was left.
     public subscript(name: String) -> String? {

@@ -46,12 +46,13 @@ package struct ScriptResponseRelay {
                 continue
             case .failure(let error):
                 source.abandon(.badOutput)
-                return .failed(HTTPError(.badGateway, "\(label): \(error)"))
+                return .failed(request.refused(ScriptOutputRule(error), HTTPError(.badGateway, "\(label): \(error)")))
             case .head(let head, let body):
                 return try await relay(head, body: body, source: &source, slot: &slot)
             }
         }
-        return .failed(source.endedBeforeHead(parser.endOfOutput()))
+        let missing = parser.endOfOutput()
+        return .failed(request.refused(ScriptOutputRule(missing), source.endedBeforeHead(missing)))
     }
 
     /// §5.2: NPH output reaches the client unmodified, through the raw
@@ -79,7 +80,7 @@ package struct ScriptResponseRelay {
             switch ResponseFields.headers(from: fields) {
             case .failure(let error):
                 source.abandon(.badOutput)
-                return .failed(HTTPError(.badGateway, "\(label): \(error.reason)"))
+                return .failed(request.refused(.contentLength, HTTPError(.badGateway, "\(label): \(error.reason)")))
             case .success(let valid): headers = valid
             }
             if let error = source.interruption() { return .failed(error) }
@@ -159,7 +160,7 @@ package struct ScriptResponseRelay {
         if let error = await source.endVerdict() { return .failed(error) }
         guard let sendfile else {
             logger.error("script named a file to send; its mount has no sendfile_roots", metadata: ["script": "\(label)", "field": "\(target)"])
-            return .failed(HTTPError(.badGateway, "\(label): \(target) on a mount without sendfile_roots"))
+            return .failed(request.refused(.sendfileNotAllowed, HTTPError(.badGateway, "\(label): \(target) on a mount without sendfile_roots")))
         }
         try await sendfile.send(target, request: request, headers: ScriptFileTarget.otherFields(of: headers), label: label, writer: slot.take()!)
         return .responded
@@ -172,7 +173,7 @@ package struct ScriptResponseRelay {
 
     private func overCap(_ bytes: Int) -> HTTPError? {
         guard let cap = maxOutputBytes, bytes > cap else { return nil }
-        return HTTPError(.badGateway, "\(label): output over \(cap) bytes")
+        return request.refused(.outputCap, HTTPError(.badGateway, "\(label): output over \(cap) bytes"))
     }
 }
 

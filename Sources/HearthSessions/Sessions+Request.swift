@@ -18,9 +18,15 @@ extension Sessions {
 
     /// Takes the lock, or answers 503 after `lockTimeout`, logging who holds it.
     func lock(_ id: SessionID, for holder: SessionLockHolder) async throws {
+        let observer = self.observer
         do {
+            // Watched, a lock that is not free at once is a wait to count:
+            // one attempt first, then the wait (a held lock costs one more
+            // attempt; a free one, none).
+            if let observer, !(try await tryOnce(id, for: holder)) { observer.sessionLockWaited() }
             try await store.lock(id, for: holder, lease: configuration.lockLease, waitingAtMost: configuration.lockTimeout)
         } catch let timeout as SessionLockTimeout {
+            observer?.sessionLockTimedOut()
             let current = timeout.holder
             logger.warning("session lock timeout", metadata: [
                 "request": "\(holder.request)", "session": "\(id)", "waited": "\(configuration.lockTimeout)",
@@ -29,6 +35,16 @@ extension Sessions {
             ])
             let seconds = Int(configuration.lockTimeout.components.seconds)
             throw HearthError.unavailable(retryAfter: max(1, seconds), "\(timeout) (session \(id))")
+        }
+    }
+
+    /// Takes the lock if it is free now; false if another request holds it.
+    private func tryOnce(_ id: SessionID, for holder: SessionLockHolder) async throws -> Bool {
+        do {
+            try await store.lock(id, for: holder, lease: configuration.lockLease, waitingAtMost: .zero)
+            return true
+        } catch is SessionLockTimeout {
+            return false
         }
     }
 

@@ -1,6 +1,7 @@
 import HearthWeb
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// A site's sessions: the configuration, the store, and the sweeper. One
 /// value is shared by every handler that uses sessions (wrap each in
@@ -16,6 +17,7 @@ public final class Sessions: Service, Sendable {
     public let configuration: SessionConfiguration
     public let store: any SessionStore
     let logger: Logger
+    private let lockObserver = Mutex<(any SessionLockObserver)?>(nil)
 
     /// Sessions kept in the store `configuration.store` names. The logger
     /// writes to stderr unless given: in a CGI program, stdout is the response.
@@ -32,6 +34,13 @@ public final class Sessions: Service, Sendable {
         self.configuration = configuration
         self.store = store
         self.logger = logger
+    }
+
+    /// Who is told of lock waits and lock timeouts (the site's metrics);
+    /// nil, the default, for nobody.
+    public var observer: (any SessionLockObserver)? {
+        get { lockObserver.withLock { $0 } }
+        set { lockObserver.withLock { $0 = newValue } }
     }
 
     static func makeStore(_ store: SessionConfiguration.Store, logger: Logger) -> any SessionStore {

@@ -18,7 +18,10 @@ enum StaticReply {
             headers.add(name: "Content-Length", value: String(range.count))
             let body = try await writer.writeHead(status: status, headers: headers)
             // HEAD: the same head, no body (RFC 9110 §9.3.2).
-            if request.head.method == .GET && !range.isEmpty { try await file.send(range, through: body) }
+            if request.head.method == .GET && !range.isEmpty {
+                try await file.send(range, through: body)
+                (request.notes.observer as? any StaticFileObserver)?.fileBodySent(bytes: range.count)
+            }
             file.close()
             try await body.finish()
         case .notModified(let headers):

@@ -35,18 +35,24 @@ final class BackendLease: Sendable {
     let origin: String
     /// The pooled worker's pid; nil for a remote backend.
     let worker: Int32?
+    /// Asked when the connection closed before any answer, before the
+    /// lease is given back: whether the application had left by itself,
+    /// so never took the request. False for a remote backend.
+    let leftByItself: @Sendable () async -> Bool
     private let onRelease: @Sendable (FastCGIConnection, LeaseOutcome) -> Void
     private let onTimeout: @Sendable () -> Void
     private let released = Mutex(false)
 
     init(
         connection: FastCGIConnection, busyTimeout: Duration, origin: String, worker: Int32? = nil,
+        leftByItself: @escaping @Sendable () async -> Bool = { false },
         onRelease: @escaping @Sendable (FastCGIConnection, LeaseOutcome) -> Void, onTimeout: @escaping @Sendable () -> Void
     ) {
         self.connection = connection
         self.busyTimeout = busyTimeout
         self.origin = origin
         self.worker = worker
+        self.leftByItself = leftByItself
         self.onRelease = onRelease
         self.onTimeout = onTimeout
     }

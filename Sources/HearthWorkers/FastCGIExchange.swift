@@ -32,6 +32,8 @@ struct FastCGIExchange {
     /// the request may be tried again elsewhere.
     struct Vanished: Error {
         var error: HTTPError
+        /// The worker had left by itself (status 0): it never took the request.
+        var workerLeft: Bool
     }
 
     /// Runs the request. The writer stays in `slot` when nothing was written
@@ -91,8 +93,10 @@ struct FastCGIExchange {
             lease.release(.broken)
             throw interrupted(interruption.interruption) ?? error
         case .vanished(let error):
+            // Asked before the release, which stops a worker still running.
+            let workerLeft = await lease.leftByItself()
             lease.release(.vanished)
-            throw interrupted(interruption.interruption).map { $0 as any Error } ?? Vanished(error: error)
+            throw interrupted(interruption.interruption).map { $0 as any Error } ?? Vanished(error: error, workerLeft: workerLeft)
         case .failed(let error, let completed):
             lease.release(completed ? .completed : .broken)
             throw interrupted(interruption.interruption) ?? pump.bodyError ?? error
@@ -219,15 +223,28 @@ struct FastCGIExchange {
 }
 
 extension ScriptInput {
+    /// 64 KiB: below the default socket buffer.
+    static let smallBody = 65536
+
     /// A body already in hand and small enough that writing it cannot block
-    /// on an application that stopped reading (64 KiB: below the default
-    /// socket buffer).
+    /// on an application that stopped reading.
     var fitsSocketBuffer: Bool {
         switch self {
         case .none: true
-        case .memory(let buffer): buffer.readableBytes <= 65536
+        case .memory(let buffer): buffer.readableBytes <= Self.smallBody
         case .stream, .file: false
         }
+    }
+
+    /// A small body read whole before the request goes out (nginx's
+    /// `fastcgi_request_buffering`): sent in one write, and still in hand
+    /// for a second try when the first worker never took the request.
+    /// Larger bodies stream as they arrive.
+    func inHandIfSmall() async throws -> ScriptInput {
+        guard case .stream(let body, let length) = self, length <= Self.smallBody else { return self }
+        var buffer = ByteBuffer()
+        for try await chunk in body { buffer.writeImmutableBuffer(chunk) }
+        return .memory(buffer)
     }
 }
 

@@ -58,6 +58,13 @@ public struct FastCGIMountConfiguration: Sendable {
         self.backend = backend
     }
 
+    /// What the site's pool table and the log call this item's pool: its
+    /// URL, or its `name` when it answers no URL. Unique per item, so two
+    /// named items running one program (gitweb for two teams, each with
+    /// its own `run_as` and `environment`) are two pools, never the first
+    /// item's workers serving both.
+    var poolLabel: String { isMounted ? urlPath : name ?? urlPath }
+
     /// How this mount reads the application's header blocks.
     public var headerRules: CGIHeaderRules { CGIHeaderRules(maxBytes: maxScriptHeaderBytes, names: scriptHeaders) }
 }

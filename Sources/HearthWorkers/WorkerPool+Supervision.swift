@@ -27,6 +27,7 @@ extension WorkerPool {
         case .take(let id): return id
         case .refuse: return nil
         case .queueFull:
+            observer?.requestRejected(pool: name, reason: .queueFull)
             throw HTTPError(.serviceUnavailable, "\(name): every worker busy and \(configuration.maxQueue) requests already waiting (max_queue)", headers: [("Retry-After", "1")])
         case .wait(let ticket): return await wait(ticket)
         }
@@ -71,6 +72,7 @@ extension WorkerPool {
         let overMemory = configuration.maxResidentBytes.map { limit in
             state.withLock { $0.slots[id]?.worker }?.residentBytes.map { $0 > limit } ?? false
         } ?? false
+        var recycling: WorkerRecycling?
         let (retired, waiter) = state.withLock { state -> (WorkerProcess?, CheckedContinuation<Int?, Never>?) in
             guard var slot = state.slots[id] else { return (nil, nil) }
             slot.requests += 1
@@ -78,12 +80,14 @@ extension WorkerPool {
             let used = configuration.maxRequests.map { slot.requests >= $0 } ?? false
             state.slots[id] = slot
             if slot.retiring || used || overMemory || outcome == .vanished || slot.worker.generation != state.generation {
+                if !slot.retiring && outcome != .vanished { recycling = used ? .maxRequests : overMemory ? .maxMemory : nil }
                 return (state.remove(id)?.worker, nil)
             }
             return (nil, state.offer(id))
         }
         waiter?.resume(returning: id)
         if let retired {
+            if let reason = recycling { observer?.workerRecycled(pool: name, reason: reason) }
             logger.info("retiring worker", metadata: ["fastcgi": "\(name)", "pid": "\(retired.pid)", "over_memory": "\(overMemory)"])
             stopWorker(retired)
             replenish()
@@ -110,10 +114,18 @@ extension WorkerPool {
     /// a crash (the preload, where the server should not start).
     func startWorker(after delay: Duration, failFast: Bool = false) async throws {
         if delay > .zero { try? await Task.sleep(for: delay) }
-        let (id, generation) = state.withLock { state -> (Int, Int) in
+        // A start that comes after shutdown (a worker that left by itself
+        // being replaced) never spawns: nobody would stop its worker.
+        let start = state.withLock { state -> (id: Int, generation: Int)? in
+            guard !state.stopped else {
+                state.starting -= 1
+                return nil
+            }
             state.nextID += 1
+            state.spawning += 1
             return (state.nextID, state.generation)
         }
+        guard let (id, generation) = start else { return }
         let worker: WorkerProcess
         do {
             worker = try await WorkerProcess.start(
@@ -121,13 +133,17 @@ extension WorkerPool {
                 socketPath: try sockets.path(pool: name, worker: id), label: name, logger: logger
             )
         } catch {
-            state.withLock { $0.starting -= 1 }
+            state.withLock { state in
+                state.starting -= 1
+                state.spawning -= 1
+            }
             if failFast { throw error }
             crashed(reason: "\(error)")
             return
         }
         let (waiter, stopNow) = state.withLock { state -> (CheckedContinuation<Int?, Never>?, Bool) in
             state.starting -= 1
+            state.spawning -= 1
             state.live[id] = worker
             guard !state.stopped, generation == state.generation else { return (nil, true) }
             state.slots[id] = .init(worker: worker)
@@ -171,6 +187,7 @@ extension WorkerPool {
         metadata["last_output"] = "\(output)"
         metadata["limit"] = "\(limit)"
         logger.error("worker \(how)", metadata: metadata)
+        observer?.workerCrashed(pool: name, pid: worker.pid, how: how + (limit == "none" ? "" : " (its \(limit) limit)"), lastOutput: worker.output.last)
         crashed(reason: "worker \(how)" + (limit == "none" ? "" : " (its \(limit) limit)") + (output.isEmpty ? "" : "; its last output: \(output)"))
     }
 
@@ -190,17 +207,21 @@ extension WorkerPool {
             ])
             return
         }
-        replenish(after: configuration.restartDelay(afterCrashes: recent))
+        let restarts = replenish(after: configuration.restartDelay(afterCrashes: recent))
+        for _ in 0..<restarts { observer?.workerRestarted(pool: name) }
     }
 
-    /// Starts workers until the minimum runs and every waiter has one coming.
-    func replenish(after delay: Duration = .zero) {
+    /// Starts workers until the minimum runs and every waiter has one
+    /// coming; returns how many it starts.
+    @discardableResult
+    func replenish(after delay: Duration = .zero) -> Int {
         let shortfall = state.withLock { state -> Int in
             let shortfall = state.shortfall(minimum: configuration.minProcesses, maximum: configuration.maxProcesses)
             state.starting += shortfall
             return shortfall
         }
         for _ in 0..<shortfall { Task { try? await startWorker(after: delay) } }
+        return shortfall
     }
 
     /// Once a second: idle workers above the minimum stop after the idle

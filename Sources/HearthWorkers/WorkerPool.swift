@@ -16,16 +16,20 @@ public final class WorkerPool: FastCGIBackend, Sendable {
     let configuration: WorkerPoolConfiguration
     let sockets: WorkerSockets
     let logger: Logger
+    let observer: (any WorkerPoolObserver)?
     let state = Mutex(WorkerPoolState())
     private let program = Mutex<ProgramIdentity?>(nil)
 
     /// `name` labels the pool's log lines; `command` must not be empty.
-    public init(name: String, configuration: WorkerPoolConfiguration, sockets: WorkerSockets, logger: Logger) {
+    public init(
+        name: String, configuration: WorkerPoolConfiguration, sockets: WorkerSockets, logger: Logger, observer: (any WorkerPoolObserver)? = nil
+    ) {
         precondition(!configuration.command.isEmpty, "a worker pool needs a command")
         self.name = name
         self.configuration = configuration
         self.sockets = sockets
         self.logger = logger
+        self.observer = observer
     }
 
     /// Starts the minimum number of workers (the preload) and the
@@ -39,28 +43,48 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         Task { await housekeeping() }
     }
 
-    /// Waits for a free worker (FastCGIBackend).
+    /// Waits for a free worker (FastCGIBackend). A worker that refuses the
+    /// connection has exited (by itself, between requests) before the pool
+    /// saw it: nothing was sent, so it is retired and one more is tried.
     func lease() async throws -> BackendLease {
+        do {
+            return try await leaseOnce()
+        } catch let refused as Refused {
+            logger.notice("worker refused the connection; trying another", metadata: ["fastcgi": "\(name)", "pid": "\(refused.pid)"])
+            do { return try await leaseOnce() } catch let again as Refused { throw again.error }
+        }
+    }
+
+    /// A worker that could not be connected to; `error` is the answer.
+    private struct Refused: Error {
+        var pid: pid_t
+        var error: HTTPError
+    }
+
+    private func leaseOnce() async throws -> BackendLease {
         guard let id = try await acquireWorker() else {
+            observer?.requestRejected(pool: name, reason: failure == nil ? .queueTimeout : .poolFailed)
             throw unavailable()
         }
         guard let slot = state.withLock({ $0.slots[id] }) else {
             throw HTTPError(.badGateway, "\(name): worker vanished before the request started")
         }
         let connection: FastCGIConnection
-        if let kept = slot.connection, kept.isReusable {
+        // A kept connection the worker closed is not reused: it may have left.
+        if let kept = slot.connection, kept.isReusable, kept.channel.isActive {
             connection = kept
         } else {
             do {
                 connection = try await FastCGIConnection.open(.unix(slot.worker.socketPath))
             } catch {
-                finish(id, connection: nil, outcome: .broken)
-                throw HTTPError(.badGateway, "\(name): cannot connect to worker \(slot.worker.pid): \(error)")
+                finish(id, connection: nil, outcome: .vanished)
+                throw Refused(pid: slot.worker.pid, error: HTTPError(.badGateway, "\(name): cannot connect to worker \(slot.worker.pid): \(error)"))
             }
         }
         state.withLock { $0.slots[id]?.connection = connection }
         return BackendLease(
             connection: connection, busyTimeout: configuration.busyTimeout, origin: "worker \(slot.worker.pid)", worker: slot.worker.pid,
+            leftByItself: { [worker = slot.worker] in await worker.leftByItself() },
             onRelease: { [self] connection, outcome in finish(id, connection: connection, outcome: outcome) },
             onTimeout: { [self] in killBusy(id) }
         )
@@ -83,6 +107,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         }
         program.withLock { $0 = ProgramIdentity(path: configuration.command[0]) }
         logger.notice("reloading worker pool", metadata: ["fastcgi": "\(name)", "draining": "\(old.count)"])
+        observer?.poolReloaded(pool: name)
         for worker in old { stopWorker(worker) }
         for _ in 0..<shortfall { Task { try? await startWorker(after: .zero) } }
     }
@@ -90,13 +115,16 @@ public final class WorkerPool: FastCGIBackend, Sendable {
     /// Stops every worker and waits for them to exit; requests still waiting
     /// are answered 503.
     public func shutdown() async {
-        let (workers, waiters) = state.withLock { state -> ([WorkerProcess], [CheckedContinuation<Int?, Never>]) in
+        let waiters = state.withLock { state -> [CheckedContinuation<Int?, Never>] in
             state.stopped = true
-            let workers = Array(state.live.values)
             for id in Array(state.slots.keys) { _ = state.remove(id) }
-            return (workers, state.takeWaiters())
+            return state.takeWaiters()
         }
         for waiter in waiters { waiter.resume(returning: nil) }
+        // A worker being spawned now lands in `live` (and is stopped by its
+        // start, the pool being stopped): it is waited for with the rest.
+        await startsLanded()
+        let workers = state.withLock { Array($0.live.values) }
         await withTaskGroup(of: Void.self) { group in
             for worker in workers {
                 stopWorker(worker)
@@ -105,11 +133,38 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         }
     }
 
+    /// Waits, a few seconds at most, until no start is past its check.
+    private func startsLanded(within bound: Duration = .seconds(5)) async {
+        let deadline = ContinuousClock.now + bound
+        while state.withLock({ $0.spawning > 0 }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// Why the pool failed, if it did.
     public var failure: String? { state.withLock { $0.failure } }
 
     /// Workers running now, for tests and status pages.
     public var workerPIDs: [Int32] { state.withLock { $0.slots.values.map(\.worker.pid) } }
+
+    /// The pool as it stands: each worker's state, the queue, a failure.
+    /// Memory is read from /proc outside the lock.
+    public func snapshot() -> WorkerPoolSnapshot {
+        let now = ContinuousClock.now
+        let (slots, starting, waiting, failure) = state.withLock { state in
+            (state.slots.values.sorted { $0.worker.id < $1.worker.id }, state.starting, state.waiters.count, state.failure)
+        }
+        let workers = slots.map { slot in
+            WorkerPoolSnapshot.Worker(
+                pid: slot.worker.pid, state: slot.retiring ? "retiring" : slot.busy ? "busy" : "idle", requests: slot.requests,
+                age: now - slot.worker.started, residentBytes: slot.worker.residentBytes
+            )
+        }
+        return WorkerPoolSnapshot(
+            name: name, workers: workers, starting: starting, waiting: waiting,
+            minProcesses: configuration.minProcesses, maxProcesses: configuration.maxProcesses, failure: failure
+        )
+    }
 
     private func unavailable() -> HTTPError {
         if let failure = state.withLock({ $0.failure }) {

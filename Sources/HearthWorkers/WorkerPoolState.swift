@@ -26,6 +26,9 @@ struct WorkerPoolState {
     /// (its memory is warm), and the ones at the front idle longest.
     var idle: [Int] = []
     var starting = 0
+    /// Starts past the check that the pool still runs and not yet in
+    /// `live`: shutdown waits for them, so none outlives the server.
+    var spawning = 0
     var waiters: [Waiter] = []
     var generation = 0
     var failure: String?

@@ -10,18 +10,22 @@ import Synchronization
 /// Every FastCGI backend of a site: the mounts' pools and remote servers,
 /// and the pools of `*.fcgi` scripts in CGI directories. The site starts
 /// them (preloading each pool's minimum) before it accepts traffic,
-/// reloads them on SIGHUP, and stops them at shutdown.
+/// reloads them on request (`reload()`), and stops them at shutdown.
 public final class WorkerPools: Sendable {
     public let sockets: WorkerSockets
     let logger: Logger
+    let observer: (any WorkerPoolObserver)?
     private let pools = Mutex<[String: WorkerPool]>([:])
     private let remotes = Mutex<[RemoteBackend]>([])
     private let scriptDirectories = Mutex<[ScriptPools]>([])
     private let started = Mutex(false)
 
-    public init(logger: Logger) {
+    /// `observer` is told of crashes, restarts, recycling, reloads and
+    /// rejections in every pool (the site's metrics); nil for none.
+    public init(logger: Logger, observer: (any WorkerPoolObserver)? = nil) {
         self.sockets = WorkerSockets()
         self.logger = logger
+        self.observer = observer
     }
 
     /// The responder for a FastCGI mount.
@@ -32,7 +36,7 @@ public final class WorkerPools: Sendable {
             // RFC 3875 §7.2: a script's working directory SHOULD be its own;
             // a pool serving a directory of files starts in that directory.
             configuration.workingDirectory = configuration.workingDirectory ?? mount.directory
-            backend = pool(named: mount.urlPath + " → " + configuration.command.joined(separator: " "), configuration: configuration)
+            backend = pool(named: mount.poolLabel + " → " + configuration.command.joined(separator: " "), configuration: configuration)
         case .remote(let configuration):
             let remote = RemoteBackend(configuration: configuration)
             remotes.withLock { $0.append(remote) }
@@ -54,7 +58,7 @@ public final class WorkerPools: Sendable {
     func pool(named name: String, configuration: WorkerPoolConfiguration) -> WorkerPool {
         let (pool, isNew) = pools.withLock { pools -> (WorkerPool, Bool) in
             if let pool = pools[name] { return (pool, false) }
-            let pool = WorkerPool(name: name, configuration: configuration, sockets: sockets, logger: logger)
+            let pool = WorkerPool(name: name, configuration: configuration, sockets: sockets, logger: logger, observer: observer)
             pools[name] = pool
             return (pool, true)
         }
@@ -75,7 +79,8 @@ public final class WorkerPools: Sendable {
         for pool in pools.withLock({ Array($0.values) }) { try await pool.start() }
     }
 
-    /// A new generation of every pool; the old ones drain (SIGHUP).
+    /// A new generation of every pool; the old ones drain. (`hearth serve`'s
+    /// SIGHUP builds a whole new site instead, pools included.)
     public func reload() {
         for pool in pools.withLock({ Array($0.values) }) { pool.reload() }
     }
@@ -89,4 +94,9 @@ public final class WorkerPools: Sendable {
 
     /// The pools by name, for tests and status pages.
     public var all: [String: WorkerPool] { pools.withLock { $0 } }
+
+    /// Every pool as it stands, by name: the status page and the gauges.
+    public func snapshots() -> [WorkerPoolSnapshot] {
+        all.values.map { $0.snapshot() }.sorted { $0.name < $1.name }
+    }
 }

@@ -19,6 +19,8 @@ final class WorkerProcess: Sendable {
     let generation: Int
     let pid: pid_t
     let socketPath: String
+    /// When it was spawned: the status page shows its age.
+    let started: ContinuousClock.Instant
     let output: OutputTail
     /// Which limit stopped the worker, for the log line of a crash.
     let limits: LimitWatch
@@ -36,6 +38,7 @@ final class WorkerProcess: Sendable {
         self.generation = generation
         self.pid = pid
         self.socketPath = socketPath
+        self.started = started
         self.output = output
         self.exit = Task { await Self.reap(pid, started: started, socketPath: socketPath, outputRead: outputRead) }
     }
@@ -101,6 +104,20 @@ final class WorkerProcess: Sendable {
 
     /// Whether `stop` was called: an exit after it is no crash.
     var wasStopped: Bool { stopping.withLock { $0 } }
+
+    /// Whether the worker ended its own loop: it exited with status 0 and
+    /// nobody stopped it. Its connection closes a moment before the kernel
+    /// reports the exit, so an exit under way is waited for, briefly; a
+    /// worker still running after `bound` did not leave.
+    func leftByItself(within bound: Duration = .milliseconds(200)) async -> Bool {
+        let deadline = ContinuousClock.now + bound
+        while ChildReaper.ending(of: pid) == .running {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        guard !wasStopped else { return false }
+        return await waitForExit().exitCode == 0
+    }
 
     /// SIGTERM to the worker's process group, SIGKILL after `grace`.
     func stop(grace: Duration) {

@@ -17,23 +17,30 @@ import Synchronization
 ///
 /// What lives as long as the process is not reloaded, and a change to it
 /// is logged as waiting for a restart: the listening address, the HTTP
-/// limits and the trusted proxies (`server`), the logs, and the sessions (their store holds the
-/// users' sessions). A change to `run_as` or its minimums refuses the
+/// limits and the trusted proxies (`server`), the logs, the sessions
+/// (their store holds the users' sessions), and the admin listener (its
+/// counts carry over: the new site counts into the same `Monitoring`). A
+/// change to `run_as` or its minimums refuses the
 /// reload: the privileged spawner took its orders at start-up, as root.
 final class ConfigurationReload: Sendable {
     let options: SiteOptions
     let user: String?
     let live: LiveSite
+    /// What the admin listener shows, when it is on.
+    let monitoring: Monitoring?
     let logger: Logger
     let tls: SiteTLS
     /// The configuration the current site was built from.
     private let applied: Mutex<HearthConfiguration>
 
-    init(options: SiteOptions, user: String?, live: LiveSite, applied: HearthConfiguration, tls: SiteTLS, logger: Logger) {
+    init(
+        options: SiteOptions, user: String?, live: LiveSite, applied: HearthConfiguration, monitoring: Monitoring?, tls: SiteTLS, logger: Logger
+    ) {
         self.tls = tls
         self.options = options
         self.user = user
         self.live = live
+        self.monitoring = monitoring
         self.applied = Mutex(applied)
         self.logger = logger
     }
@@ -47,8 +54,9 @@ final class ConfigurationReload: Sendable {
             // Sockets systemd passed at start-up are still the ones served.
             configuration.server.inheritedSockets = applied.withLock { $0.server.inheritedSockets }
             DefaultDirectories.skipMissing(in: &configuration, logger: logger)
-            let site = try build(configuration)
+            let site = try await build(configuration)
             try await live.replace(with: site, logger: logger)
+            monitoring?.configurationLoaded(from: configuration.file)
             let before = applied.withLock { applied in defer { applied = configuration }; return applied }
             for setting in Self.waitingForRestart(before, configuration) {
                 logger.warning("reload: \(setting) changed; it takes effect at the next restart")
@@ -61,12 +69,13 @@ final class ConfigurationReload: Sendable {
     }
 
     /// The new site, with the running site's sessions.
-    private func build(_ configuration: HearthConfiguration) throws -> Site {
+    private func build(_ configuration: HearthConfiguration) async throws -> Site {
         var builder = SiteBuilder(configuration: configuration)
         builder.sessions = live.current.sessions
+        builder.monitoring = monitoring
         let site = try builder.build(logger: logger)
         guard site.runAsPolicies == live.current.runAsPolicies else {
-            Task { await site.retire() }
+            await site.retire()
             throw ReloadRefusal(description: "run_as (or min_uid, min_gid) changed: the privileged spawner took its orders at start-up, as root; restart Hearth to apply it")
         }
         return site
@@ -82,7 +91,17 @@ final class ConfigurationReload: Sendable {
         if old.accessLogFormat != new.accessLogFormat { changed.append("access_log_format") }
         if old.logLevel != new.logLevel { changed.append("log_level") }
         if old.sessions != new.sessions { changed.append("sessions") }
+        if adminChanged(old.admin, new.admin) { changed.append("admin (the admin listener)") }
         return changed
+    }
+
+    /// The admin listener is made once, at start-up: its address, its
+    /// clients, its having auth or not (an htpasswd file it names is read
+    /// again whenever the file changes, reload or not).
+    private static func adminChanged(_ old: AdminConfiguration?, _ new: AdminConfiguration?) -> Bool {
+        guard let old, let new else { return (old == nil) != (new == nil) }
+        return old.host != new.host || old.port != new.port || old.allow != new.allow
+            || old.auth?.realm != new.auth?.realm || (old.auth == nil) != (new.auth == nil)
     }
 }
 

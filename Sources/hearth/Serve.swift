@@ -44,13 +44,18 @@ struct Serve: AsyncParsableCommand {
         if let activation = SocketActivation.passed { try Self.listen(on: activation, configuration: &configuration, logger: logger) }
         DefaultDirectories.skipMissing(in: &configuration, logger: logger)
         let tls = try SiteTLS(configuration)
-        let live = LiveSite(try SiteBuilder(configuration: configuration).build(logger: logger))
+        let monitoring = configuration.admin.map { _ in MetricsBootstrap.start() }
+        var builder = SiteBuilder(configuration: configuration)
+        builder.monitoring = monitoring
+        let live = LiveSite(try builder.build(logger: logger))
         let server = HTTPServer(
             configuration: configuration.server, responder: live, logger: logger, accessLog: logs.access,
-            accessLogFormat: configuration.accessLogFormat, security: tls.security(logger: logger)
+            accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver,
+            security: tls.security(logger: logger)
         )
+        let admin = try AdminListener.server(for: configuration, monitoring: monitoring, showing: live, servedBy: server, logger: logger)
         let systemd = SystemdNotifier.fromEnvironment().map { SystemdService(notifier: $0, server: server, live: live) }
-        let reload = ConfigurationReload(options: options, user: user, live: live, applied: configuration, tls: tls, logger: logger)
+        let reload = ConfigurationReload(options: options, user: user, live: live, applied: configuration, monitoring: monitoring, tls: tls, logger: logger)
         let reloads = SignalAction(SIGHUP, label: "reload") {
             Task {
                 guard let systemd else { return await reload.reload() }
@@ -60,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         defer { reloads.cancel() }
         let identity = ServerIdentity(configuration: configuration)
         let alongside: [any Service] = (systemd.map { [$0] } ?? []) + (tls.watch(logger: logger).map { [$0] } ?? [])
-        try await live.run(server, logger: logger, alongside: alongside) { try await identity.take(logger: logger) }
+        try await live.run(server, admin: admin, logger: logger, alongside: alongside) { try await identity.take(logger: logger) }
     }
 
     /// SIGUSR1: both log files opened again at their paths (logrotate's

@@ -24,7 +24,7 @@ import Testing
 
         let stopping = Task { try await server.stop() }
 
-        #expect(await refusesConnections(port: server.port, within: .seconds(8)), "still accepting after stop began")
+        #expect(await refusesConnections(port: server.port, within: .seconds(30)), "still accepting after stop began")
         // Closed by the drain: within the client's 10 s receive timeout,
         // so before the 15 s idle timeout could have.
         #expect(await idle.isClosedByPeer())
@@ -47,7 +47,9 @@ import Testing
         try await busy.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n")
         for await _ in entered { break }
         let stopping = Task { try await server.stop() }
-        #expect(await refusesConnections(port: server.port, within: .seconds(8)))
+        // Generous: the stop runs on the shared concurrency pool, which a
+        // loaded machine running the whole suite can keep busy for seconds.
+        #expect(await refusesConnections(port: server.port, within: .seconds(30)))
         release.yield()
         let response = try await busy.readResponse()
         #expect(response.status == 200)

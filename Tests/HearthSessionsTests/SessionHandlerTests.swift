@@ -2,6 +2,7 @@ import HearthSessions
 import HearthTesting
 import HearthWeb
 import Logging
+import Synchronization
 import Testing
 
 /// `SessionHandler` without a server: cookies, saving, expiry, fixation,
@@ -139,6 +140,25 @@ import Testing
         #expect(warning.metadata["held_since"]?.hasPrefix("2023-11-14T22:13:20") == true)
     }
 
+    /// The metrics' seam (`Sessions.observer`): a request that finds its
+    /// session locked is told as a wait, and one that waits in vain as a
+    /// timeout too; a free lock is neither.
+    @Test func lockWaitsAndTimeoutsAreTold() async throws {
+        let observer = LockCounts()
+        sessions.observer = observer
+        let id = try #require(cookieValue(try await get().setCookies[0], name: "hearth_session"))
+        #expect(try await get(cookie: id).text == "visits 2")
+        #expect(observer.counts == (0, 0), "a free lock is no wait")
+        let holder = SessionLockHolder(token: "other-request", request: "POST /checkout", since: clock.now)
+        let sessionID = try #require(SessionID(validating: id))
+        try await store.lock(sessionID, for: holder, lease: .seconds(30), waitingAtMost: .zero)
+        await #expect(throws: HearthError.self) { try await get(cookie: id) }
+        #expect(observer.counts == (1, 1))
+        try await store.unlock(sessionID, for: holder)
+        #expect(try await get(cookie: id).text == "visits 3")
+        #expect(observer.counts == (1, 1))
+    }
+
     @Test func theLockIsReleasedWhenTheHandlerThrows() async throws {
         let id = try #require(cookieValue(try await get().setCookies[0], name: "hearth_session"))
         let failing = SessionHandler(HandlerFunction { request in
@@ -184,4 +204,12 @@ struct SessionCounterHandler: HearthHandler {
         }
         return .text("visits \(try session.value("visits", as: Int.self) ?? 0)")
     }
+}
+
+/// Counts what `Sessions` tells its observer.
+final class LockCounts: SessionLockObserver {
+    private let state = Mutex((waits: 0, timeouts: 0))
+    func sessionLockWaited() { state.withLock { $0.waits += 1 } }
+    func sessionLockTimedOut() { state.withLock { $0.timeouts += 1 } }
+    var counts: (Int, Int) { state.withLock { ($0.waits, $0.timeouts) } }
 }

@@ -23,6 +23,8 @@ public final class CGITestSite: Sendable {
         site: (inout HearthConfiguration) -> Void = { _ in },
         builder: (inout SiteBuilder) -> Void = { _ in },
         accessLog: (any AccessLogSink)? = nil,
+        monitoring: Monitoring? = nil,
+        admin: AdminConfiguration = AdminConfiguration(),
         logger: Logger? = nil
     ) async throws -> CGITestSite {
         let scriptDirectory = try TemporaryDirectory()
@@ -38,22 +40,43 @@ public final class CGITestSite: Sendable {
         site(&configuration)
         let logger = logger ?? TestLog.logger()
         var siteBuilder = SiteBuilder(configuration: configuration)
+        siteBuilder.monitoring = monitoring
         builder(&siteBuilder)
         let built = try siteBuilder.build(logger: logger)
         try await built.start()
         let server = try await LiveServer.start(
             responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog,
-            accessLogFormat: configuration.accessLogFormat, logger: logger
+            accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver, logger: logger
         )
-        return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, site: built, server: server)
+        var adminServer: LiveServer?
+        if let monitoring {
+            var admin = admin
+            admin.port = 0
+            let listener = try AdminListener.server(
+                admin, monitoring: monitoring, showing: LiveSite(built), servedBy: server.server, configurationFile: configuration.file, logger: logger
+            )
+            adminServer = try await LiveServer.start(listener, host: admin.host, logger: logger)
+        }
+        return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, site: built, server: server, admin: adminServer)
     }
 
-    private init(scriptDirectory: TemporaryDirectory, documentRoot: TemporaryDirectory, site: Site, server: LiveServer) {
+    private init(scriptDirectory: TemporaryDirectory, documentRoot: TemporaryDirectory, site: Site, server: LiveServer, admin: LiveServer?) {
         self.scriptDirectory = scriptDirectory.path
         self.documentRoot = documentRoot.path
         self.site = site
         self.server = server
+        self.admin = admin
         self.directories = [scriptDirectory, documentRoot]
+    }
+
+    /// The admin listener, when the site was started with `monitoring`.
+    public let admin: LiveServer?
+
+    /// `GET path` on the admin listener, with a Host header.
+    public func adminGet(_ path: String, headers: [String] = []) async throws -> RawResponse {
+        guard let admin else { throw RawClientError.malformed("the site was started without monitoring") }
+        let request = "GET \(path) HTTP/1.1\r\nHost: admin\r\n" + headers.map { $0 + "\r\n" }.joined() + "Connection: close\r\n\r\n"
+        return try await rawRequest(request, port: admin.port, host: admin.host)
     }
 
     /// The site being served: its worker pools, for warm tests.
@@ -71,9 +94,10 @@ public final class CGITestSite: Sendable {
         try await request("GET \(path) HTTP/1.1\r\nHost: test\r\n" + headers.map { $0 + "\r\n" }.joined() + "Connection: close\r\n\r\n")
     }
 
-    /// Stops the server, then the site's workers.
+    /// Stops the server (and the admin listener), then the site's workers.
     public func stop() async throws {
         try await server.stop()
+        try await admin?.stop()
         await site.shutdown()
     }
 

@@ -133,6 +133,18 @@ public final class HearthProcess: Sendable {
         return try await exitStatus()
     }
 
+    /// Runs `body`, then stops the server (SIGTERM) whether `body` threw or
+    /// not; returns the exit status, or rethrows what `body` threw.
+    public func stopping(after body: () async throws -> Void) async throws -> Int32 {
+        do {
+            try await body()
+        } catch {
+            _ = try? await terminate()
+            throw error
+        }
+        return try await terminate()
+    }
+
     /// Waits for the process to exit (stopped by other means) and returns
     /// its exit status.
     public func exitStatus() async throws -> Int32 {

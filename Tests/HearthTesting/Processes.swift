@@ -31,6 +31,17 @@ public enum Processes {
         return condition()
     }
 
+    /// `eventually` for a condition that must ask over the network (a
+    /// server in another process, scraped until it shows what it counted).
+    public static func eventually(seconds: Double = 10, asking condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+
     /// Sends SIGKILL to each of `pids` still alive and returns those that
     /// were: the teardown of a test whose processes should be gone already,
     /// so that a broken kill sequence fails the test instead of leaving

@@ -224,7 +224,7 @@ import Testing
         // Unknown keys name themselves and what is allowed there.
         .init("lisen: 80", "lisen", 1, 1, """
             unknown key "lisen"; allowed keys are server, listen, log_level, access_log, error_log, trusted_proxies, access_log_format, max_concurrent_scripts, \
-            max_local_redirects, min_uid, min_gid, cgi, fastcgi, fcgi_scripts, static, sessions
+            max_local_redirects, min_uid, min_gid, cgi, fastcgi, fcgi_scripts, static, sessions, admin
             """),
         .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
         // listen: (issue 25): what a listener cannot be.
@@ -277,6 +277,13 @@ import Testing
         .init("cgi:\n  - interpreters: {php: php-cgi}", "cgi[0].interpreters.php", 2, 25, "must be an absolute path"),
         .init("cgi:\n  - interpreters: {.php: /usr/bin/php-cgi}", "cgi[0].interpreters..php", 2, 20, "without the dot"),
         .init("cgi:\n  - environment: {\"A=B\": x}", "cgi[0].environment.A=B", 2, 19, "not a valid environment variable name"),
+        // The admin listener.
+        .init("admin:\n  host: localhost", "admin.host", 2, 9, "expected an IPv4 or IPv6 address"),
+        .init("admin:\n  allow: [10.0.0.0/33]", "admin.allow[0]", 2, 11, "expected an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8"),
+        .init("admin:\n  allow: [intranet]", "admin.allow[0]", 2, 11, "found \"intranet\""),
+        .init("admin:\n  allow: []", "admin.allow", 2, 10, "needs at least one address range"),
+        .init("admin:\n  auth: {realm: Ops}", "admin.auth", 2, 9, "needs htpasswd (an Apache password file) or users"),
+        .init("admin:\n  metrics: on", "admin.metrics", 2, 3, "allowed keys are host, port, allow, auth"),
         // Two mounts at one URL, counting the defaults a list leaves in place.
         .init("cgi:\n  - url: /a\n  - url: /a/", "cgi[1].url", 3, 10, "/a is already the URL of cgi[0]"),
         .init("cgi:\n  - url: /\nstatic:\n  - root: www", "static[0]", 4, 5, "/ is already the URL of cgi[0]"),
@@ -348,7 +355,7 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         var blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 9)
+        try #require(blocks.count == 10)
 
         // "`listen` items": a plain listener that redirects, a TLS one with HSTS.
         let listen = try parse(blocks.removeFirst())
@@ -356,13 +363,18 @@ import Testing
         #expect(listen.server.listeners[0].redirectToHTTPS && listen.server.listeners[1].hsts?.maxAge == 31_536_000)
         #expect(listen.tlsListeners[1]?.certificates.map(\.key) == ["/etc/letsencrypt/live/example.org/privkey.pem"])
 
-        // The limits of "`cgi` items", then the access log format of
-        // "Access log format", before the examples.
+        // The limits of "`cgi` items", the access log format of "Access
+        // log format", and `admin`, before the examples.
         let limits = try parse(blocks.removeFirst()).cgiMounts[0].limits
         #expect(limits.cpuSeconds == 10 && limits.memoryBytes == 256 << 20 && limits.processes == 50)
         #expect(limits.openFiles == 256 && limits.fileSizeBytes == 64 << 20 && limits.coreBytes == 0)
         let format = try parse(blocks.removeFirst()).accessLogFormat
         #expect(format == (try AccessLogFormat(parsing: #"%h %t "%r" %>s %b %D %{script} %{cpu} %{maxrss} %{wall}"#)))
+        // The admin listener's example.
+        let admin = try #require(try parse(blocks.removeFirst()).admin)
+        #expect(admin.host == "127.0.0.1" && admin.port == 9180)
+        #expect(admin.allow.map(\.description) == ["127.0.0.0/8", "::1", "10.20.0.0/16"])
+        #expect(admin.auth?.realm == "Hearth admin")
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"

@@ -108,13 +108,8 @@ struct DokuWikiTests {
         let browser = DokuWikiBrowser(animal: animal, port: hearth.port)
         // PHP keeps its sessions in /var/lib/php/sessions: the test's go.
         defer { browser.removeSessions() }
-        do {
-            try await body(browser)
-        } catch {
-            _ = try? await hearth.terminate()
-            throw error
-        }
-        #expect(try await hearth.terminate() == 0, "\(hearth.errors)")
+        let status = try await hearth.stopping { try await body(browser) }
+        #expect(status == 0, "\(hearth.errors)")
     }
 }
 

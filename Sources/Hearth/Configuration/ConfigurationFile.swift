@@ -25,7 +25,9 @@ public enum ConfigurationFile {
             throw ConfigurationError(key: ConfigurationNode.documentKey, message: "\(path): is not UTF-8 text", position: nil)
         }
         let directory = absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)]
-        return try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "/" : String(directory))
+        var configuration = try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "/" : String(directory))
+        configuration.file = absolute
+        return configuration
     }
 
     /// Parses YAML text. `file` only labels error positions; relative paths
@@ -151,6 +153,7 @@ public enum ConfigurationFile {
             }
         },
         .init("sessions") { $0.sessions = try SessionsSection.read($1) },
+        .init("admin") { $0.admin = try $1.read(AdminConfiguration(), keys: AdminSection.keys) },
     ]
 
     /// `"-"` (standard output), `off`, or a file path. A bare `no` or
@@ -175,7 +178,7 @@ public enum ConfigurationFile {
 
     /// A list of addresses or CIDR ranges (`10.0.0.0/8`, `"::1"`): the
     /// proxies whose `X-Request-Id` is taken.
-    private static func trustedProxies(_ node: ConfigurationNode) throws -> [IPNetwork] {
+    static func trustedProxies(_ node: ConfigurationNode) throws -> [IPNetwork] {
         try node.items().map { item in
             let text = try item.text(expecting: "an address or CIDR range")
             guard let network = IPNetwork(cidr: text) else {

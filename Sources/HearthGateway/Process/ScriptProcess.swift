@@ -14,6 +14,15 @@ final class ScriptProcess: Sendable {
         case timedOut
         case clientGone
         case cancelled
+
+        /// The reason as the metrics label it.
+        var label: String {
+            switch self {
+            case .timedOut: "timeout"
+            case .clientGone: "client_gone"
+            case .cancelled: "cancelled"
+            }
+        }
     }
 
     let pid: pid_t

@@ -9,6 +9,10 @@
 //                                    `site`: GET /pub/hello/hello, the shape
 //                                    of mod_python's /pub/hello.py/hello
 //
+// BENCH_HOT_ADMIN_PORT=N turns on the admin listener (metrics, status page)
+// on 127.0.0.1:N for `site` and `publisher`: bench/metrics compares the
+// hot row with metrics on and off.
+//
 // As in `hearth serve` (Sources/hearth/main.swift), Swift concurrency runs
 // on NIO's event loops, unless BENCH_HOT_NIO_EXECUTOR=0. The event-loop
 // count is NIO's singleton default (System.coreCount) unless
@@ -57,6 +61,11 @@ func serveSite(mounting handler: some HearthHandler, at prefix: String, port: In
     configuration.staticMounts = []
     configuration.accessLog = nil
     configuration.logLevel = .warning
+    if let adminPort = getenv("BENCH_HOT_ADMIN_PORT").flatMap({ Int(String(cString: $0)) }) {
+        var admin = AdminConfiguration()
+        admin.port = adminPort
+        configuration.admin = admin
+    }
     var site = SiteBuilder(configuration: configuration)
     site.mount(prefix, handler: handler)
     var logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })

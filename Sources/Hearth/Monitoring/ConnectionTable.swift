@@ -1,0 +1,121 @@
+import CoreMetrics
+import Foundation
+import HearthHTTP
+import NIOHTTP1
+import Synchronization
+
+/// The site server's observer (`HTTPServerObserver`): knows every open
+/// connection and the request each serves, for the status page's
+/// requests in flight and the open-connections gauge, and counts each
+/// finished request to the mount that answered it.
+///
+/// What it costs: a lock on the table per connection (opened, closed), and
+/// per request one store and one clear of the connection's own slot (a
+/// lock nobody else takes but the status page), one histogram observation
+/// and four atomic additions (`MountTally`).
+final class ConnectionTable: HTTPServerObserver, Sendable {
+    private let connections = Mutex<[ObjectIdentifier: WatchedConnection]>([:])
+    private let open: Meter
+    /// Where a request no mount answered is counted.
+    let unroutedMetrics: MountMetrics
+
+    init(factory: any MetricsFactory, unrouted: MountMetrics) {
+        self.open = Meter(label: MetricNames.openConnections, dimensions: [], factory: factory)
+        self.unroutedMetrics = unrouted
+    }
+
+    func connectionOpened(_ connection: ConnectionInfo) -> any HTTPConnectionObserver {
+        let watched = WatchedConnection(table: self, client: ConnectionTable.client(connection))
+        connections.withLock { $0[ObjectIdentifier(watched)] = watched }
+        open.increment()
+        return watched
+    }
+
+    fileprivate func closed(_ watched: WatchedConnection) {
+        _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(watched)) }
+        open.decrement()
+    }
+
+    /// Counted to the mount that answered (the observer the site left in
+    /// the request's notes), else to `(none)`.
+    fileprivate func finished(_ request: Request, status: Int, bodyBytes: Int, elapsed: Duration) {
+        let mount = request.notes.observer ?? unroutedMetrics
+        mount.requestFinished(request, status: status, bodyBytes: bodyBytes, elapsed: elapsed)
+    }
+
+    /// The requests being served now, the longest-running first.
+    func inFlight(now: ContinuousClock.Instant = .now) -> [InFlightRequest] {
+        let watched = connections.withLock { Array($0.values) }
+        return watched.compactMap { $0.current(now: now) }.sorted { $0.elapsedSeconds > $1.elapsedSeconds }
+    }
+
+    /// Open connections, and how many of them serve a request now.
+    func counts() -> (open: Int, busy: Int) {
+        let watched = connections.withLock { Array($0.values) }
+        return (watched.count, watched.filter(\.isBusy).count)
+    }
+
+    /// `127.0.0.1:50412`, `[::1]:50412`.
+    static func client(_ connection: ConnectionInfo) -> String {
+        connection.remoteAddress.contains(":") ? "[\(connection.remoteAddress)]:\(connection.remotePort)" : "\(connection.remoteAddress):\(connection.remotePort)"
+    }
+}
+
+/// One connection's request in flight, if any.
+private final class WatchedConnection: HTTPConnectionObserver, Sendable {
+    /// What the status page shows of a request: its head (method and
+    /// target), its notes (its mount, its script's pid), since when.
+    private struct Current {
+        var head: HTTPRequestHead
+        var notes: RequestNotes
+        var since: ContinuousClock.Instant
+    }
+
+    private let table: ConnectionTable
+    private let client: String
+    private let request = Mutex<Current?>(nil)
+
+    init(table: ConnectionTable, client: String) {
+        self.table = table
+        self.client = client
+    }
+
+    func requestStarted(_ request: Request, received: ContinuousClock.Instant) {
+        let current = Current(head: request.head, notes: request.notes, since: received)
+        self.request.withLock { $0 = current }
+    }
+
+    func requestFinished(_ request: Request, status: Int, bodyBytes: Int, elapsed: Duration) {
+        self.request.withLock { $0 = nil }
+        table.finished(request, status: status, bodyBytes: bodyBytes, elapsed: elapsed)
+    }
+
+    func connectionClosed() {
+        table.closed(self)
+    }
+
+    var isBusy: Bool { request.withLock { $0 != nil } }
+
+    func current(now: ContinuousClock.Instant) -> InFlightRequest? {
+        guard let current = self.request.withLock({ $0 }) else { return nil }
+        let notes = current.notes
+        let target = current.head.uri
+        return InFlightRequest(
+            method: current.head.method.rawValue, path: String(target[..<(target.firstIndex(of: "?") ?? target.endIndex)]), client: client,
+            elapsedSeconds: (now - current.since).seconds, mount: (notes.observer as? MountMetrics)?.mount,
+            pid: (notes["pid"] ?? notes["worker"]).flatMap { Int32($0) }
+        )
+    }
+}
+
+/// A request being served, as the status page lists it: never its query.
+struct InFlightRequest: Sendable, Codable, Equatable {
+    var method: String
+    var path: String
+    var client: String
+    var elapsedSeconds: Double
+    /// The mount answering it, once chosen.
+    var mount: String?
+    /// The script's process, or the worker's, while one runs it.
+    var pid: Int32?
+}
