@@ -53,72 +53,68 @@ struct TLSListenerTests {
     @Test("plain and TLS side by side: a script sees HTTPS=on and mod_ssl's variables over https, none over http; HSTS on https only")
     func sideBySide() async throws {
         let site = try Self.site()
-        let (hearth, tlsPort) = try await Self.start(site)
-        defer { _ = Processes.killSurvivors([hearth.pid]) }
-        let secure = try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca)
-        #expect(secure.status == 0, "\(secure.output)")
-        for line in ["HTTPS=on", "REQUEST_SCHEME=https", "SSL_PROTOCOL=TLSv1.3", "SSL_CIPHER=TLS_", "SSL_TLS_SNI=localhost", "Strict-Transport-Security: max-age=600"] {
-            #expect(secure.output.contains(line), "\(line) missing: \(secure.output)")
+        try await Self.serving(site) { hearth, tlsPort in
+            let secure = try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca)
+            #expect(secure.status == 0, "\(secure.output)")
+            for line in ["HTTPS=on", "REQUEST_SCHEME=https", "SSL_PROTOCOL=TLSv1.3", "SSL_CIPHER=TLS_", "SSL_TLS_SNI=localhost", "Strict-Transport-Security: max-age=600"] {
+                #expect(secure.output.contains(line), "\(line) missing: \(secure.output)")
+            }
+            let plain = try await rawRequest("GET /cgi-bin/env HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", port: hearth.port)
+            #expect(plain.status == 200 && plain.text.contains("REQUEST_SCHEME=http\n"))
+            #expect(!plain.text.contains("HTTPS=") && !plain.text.contains("SSL_") && !plain.statusLine.isEmpty)
+            #expect(plain.header("strict-transport-security") == nil)
+            let tls12 = try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca, extra: ["--tls-max", "1.2"])
+            #expect(tls12.output.contains("SSL_PROTOCOL=TLSv1.2") && tls12.output.contains("SSL_CIPHER=ECDHE-ECDSA-"), "\(tls12.output)")
         }
-        let plain = try await rawRequest("GET /cgi-bin/env HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", port: hearth.port)
-        #expect(plain.status == 200 && plain.text.contains("REQUEST_SCHEME=http\n"))
-        #expect(!plain.text.contains("HTTPS=") && !plain.text.contains("SSL_") && !plain.statusLine.isEmpty)
-        #expect(plain.header("strict-transport-security") == nil)
-        let tls12 = try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca, extra: ["--tls-max", "1.2"])
-        #expect(tls12.output.contains("SSL_PROTOCOL=TLSv1.2") && tls12.output.contains("SSL_CIPHER=ECDHE-ECDSA-"), "\(tls12.output)")
-        try await Self.stop(hearth)
     }
 
     @Test("TLS 1.1 and a CBC-only client are refused; TLS 1.2 with a modern cipher is accepted")
     func protocolFloor() async throws {
         let site = try Self.site()
-        let (hearth, tlsPort) = try await Self.start(site)
-        defer { _ = Processes.killSurvivors([hearth.pid]) }
-        let old = try TLSClient.handshake(port: tlsPort, ["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"])
-        // Refused for its version (alert 70), not merely for want of a shared cipher.
-        #expect(old.status != 0 && old.output.contains("alert protocol version"), "\(old.output)")
-        let cbc = try TLSClient.handshake(port: tlsPort, ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"])
-        #expect(cbc.status != 0, "\(cbc.output)")
-        let modern = try TLSClient.handshake(port: tlsPort, ["-tls1_2"])
-        #expect(modern.status == 0 && modern.output.contains("TLSv1.2"), "\(modern.output)")
-        try await Self.stop(hearth)
+        try await Self.serving(site) { hearth, tlsPort in
+            let old = try TLSClient.handshake(port: tlsPort, ["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"])
+            // Refused for its version (alert 70), not merely for want of a shared cipher.
+            #expect(old.status != 0 && old.output.contains("alert protocol version"), "\(old.output)")
+            let cbc = try TLSClient.handshake(port: tlsPort, ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"])
+            #expect(cbc.status != 0, "\(cbc.output)")
+            let modern = try TLSClient.handshake(port: tlsPort, ["-tls1_2"])
+            #expect(modern.status == 0 && modern.output.contains("TLSv1.2"), "\(modern.output)")
+        }
     }
 
     @Test("SNI picks the certificate listing the name; an unknown name gets the first")
     func sniChoosesCertificate() async throws {
         let site = try Self.site(extraCertificates: "{names: [\"*.b.example\", other.example], certificate: certs/other.pem, key: certs/other.key}")
         try site.certificates.leaf("other", host: "other.example", serial: "2002")
-        let (hearth, tlsPort) = try await Self.start(site)
-        defer { _ = Processes.killSurvivors([hearth.pid]) }
-        #expect(try TLSClient.serial(port: tlsPort, serverName: "other.example") == "2002")
-        #expect(try TLSClient.serial(port: tlsPort, serverName: "www.b.example") == "2002")
-        #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
-        #expect(try TLSClient.serial(port: tlsPort, serverName: "unknown.example") == "1001")
-        try await Self.stop(hearth)
+        try await Self.serving(site) { (_, tlsPort) async throws in
+            #expect(try TLSClient.serial(port: tlsPort, serverName: "other.example") == "2002")
+            #expect(try TLSClient.serial(port: tlsPort, serverName: "www.b.example") == "2002")
+            #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
+            #expect(try TLSClient.serial(port: tlsPort, serverName: "unknown.example") == "1001")
+        }
     }
 
     @Test("SIGHUP and a change of the files swap the certificate for new connections; a bad new one keeps the old and says why")
     func certificateReload() async throws {
         let site = try Self.site()
-        let (hearth, tlsPort) = try await Self.start(site)
-        defer { _ = Processes.killSurvivors([hearth.pid]) }
-        #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
-        // A key that does not match: refused, the old certificate stays.
-        let mismatched = try site.certificates.leaf("stray", host: "localhost", serial: "3003")
-        try FileManager.default.removeItem(atPath: site.path + "/certs/site.key")
-        try FileManager.default.copyItem(atPath: mismatched.key, toPath: site.path + "/certs/site.key")
-        #expect(await Processes.eventually(seconds: 20) { hearth.errors.contains("certificates not reloaded") }, "\(hearth.errors)")
-        #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
-        // certbot's renewal: new files in place, seen by polling.
-        try site.certificates.leaf("renewed", host: "localhost", serial: "4004")
-        try Self.replace(site, with: "renewed")
-        #expect(await Processes.eventually(seconds: 20) { (try? TLSClient.serial(port: tlsPort, serverName: "localhost")) == "4004" }, "\(hearth.errors)")
-        // And on SIGHUP.
-        try site.certificates.leaf("again", host: "localhost", serial: "5005")
-        try Self.replace(site, with: "again")
-        kill(hearth.pid, SIGHUP)
-        #expect(await Processes.eventually(seconds: 20) { (try? TLSClient.serial(port: tlsPort, serverName: "localhost")) == "5005" }, "\(hearth.errors)")
-        try await Self.stop(hearth)
+        try await Self.serving(site) { hearth, tlsPort in
+            #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
+            // A key that does not match: refused, the old certificate stays.
+            let mismatched = try site.certificates.leaf("stray", host: "localhost", serial: "3003")
+            try FileManager.default.removeItem(atPath: site.path + "/certs/site.key")
+            try FileManager.default.copyItem(atPath: mismatched.key, toPath: site.path + "/certs/site.key")
+            #expect(await Processes.eventually(seconds: 20) { hearth.errors.contains("certificates not reloaded") }, "\(hearth.errors)")
+            #expect(try TLSClient.serial(port: tlsPort, serverName: "localhost") == "1001")
+            // certbot's renewal: new files in place, seen by polling.
+            try site.certificates.leaf("renewed", host: "localhost", serial: "4004")
+            try Self.replace(site, with: "renewed")
+            #expect(await Processes.eventually(seconds: 20) { (try? TLSClient.serial(port: tlsPort, serverName: "localhost")) == "4004" }, "\(hearth.errors)")
+            // And on SIGHUP.
+            try site.certificates.leaf("again", host: "localhost", serial: "5005")
+            try Self.replace(site, with: "again")
+            kill(hearth.pid, SIGHUP)
+            #expect(await Processes.eventually(seconds: 20) { (try? TLSClient.serial(port: tlsPort, serverName: "localhost")) == "5005" }, "\(hearth.errors)")
+        }
     }
 
     /// `hearth ARGUMENTS` expected to stop by itself: bounded by
@@ -128,9 +124,12 @@ struct TLSListenerTests {
         try ProgramOutput.run("/usr/bin/timeout", ["30", HearthProcess.executable] + arguments, in: directory)
     }
 
-    /// SIGTERM, a clean exit, and the log shown when it was not.
-    static func stop(_ hearth: HearthProcess) async throws {
-        let status = try await hearth.terminate()
+    /// Starts hearth on `site`, runs `body` with it and its TLS port,
+    /// then stops it (whatever `body` did) and expects a clean exit.
+    static func serving(_ site: Site, _ body: (HearthProcess, Int) async throws -> Void) async throws {
+        let (hearth, tlsPort) = try await start(site)
+        defer { _ = Processes.killSurvivors([hearth.pid]) }
+        let status = try await hearth.stopping { try await body(hearth, tlsPort) }
         #expect(status == 0, "exit \(status): \(hearth.errors)")
     }
 
@@ -172,33 +171,31 @@ struct TLSListenerTests {
     @Test("plain HTTP to the TLS port is closed, a TLS hello to the plain port gets 400; neither hangs")
     func wrongProtocolOnEachPort() async throws {
         let site = try Self.site()
-        let (hearth, tlsPort) = try await Self.start(site)
-        defer { _ = Processes.killSurvivors([hearth.pid]) }
-        let plainToTLS = try? await rawRequest("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", port: tlsPort, timeoutSeconds: 10)
-        #expect(plainToTLS?.status != 200)
-        let helloToPlain = try TLSClient.handshake(port: hearth.port, ["-servername", "localhost"])
-        #expect(helloToPlain.status != 0 && helloToPlain.output.contains("Cipher is (NONE)"), "\(helloToPlain.output)")
-        // Still serving both.
-        #expect(try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca).output.contains("HTTPS=on"))
-        try await Self.stop(hearth)
+        try await Self.serving(site) { hearth, tlsPort in
+            let plainToTLS = try? await rawRequest("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", port: tlsPort, timeoutSeconds: 10)
+            #expect(plainToTLS?.status != 200)
+            let helloToPlain = try TLSClient.handshake(port: hearth.port, ["-servername", "localhost"])
+            #expect(helloToPlain.status != 0 && helloToPlain.output.contains("Cipher is (NONE)"), "\(helloToPlain.output)")
+            // Still serving both.
+            #expect(try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca).output.contains("HTTPS=on"))
+        }
     }
 
     @Test("redirect_to_https answers 308 to the https URL on the TLS listener's port, path and query kept")
     func redirectToHTTPS() async throws {
         let site = try Self.site(plainExtra: ", redirect_to_https: true")
-        let (hearth, tlsPort) = try await Self.start(site)
-        defer { _ = Processes.killSurvivors([hearth.pid]) }
-        let response = try await rawRequest("GET /cgi-bin/env?a=1 HTTP/1.1\r\nHost: localhost:\(hearth.port)\r\nConnection: close\r\n\r\n", port: hearth.port)
-        #expect(response.status == 308 && response.header("location") == "https://localhost:\(tlsPort)/cgi-bin/env?a=1", "\(response.statusLine) \(response.header("location") ?? "-")")
-        let v6 = try await rawRequest("GET / HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n", port: hearth.port)
-        #expect(v6.header("location") == "https://[::1]:\(tlsPort)/")
-        let noHost = try await rawRequest("GET / HTTP/1.0\r\n\r\n", port: hearth.port)
-        #expect(noHost.status == 400)
-        // A Host that would put a path or credentials into the Location.
-        for host in ["evil.example/phish", "user@evil.example", "a\\b"] {
-            let hostile = try await rawRequest("GET / HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n", port: hearth.port)
-            #expect(hostile.status == 400 && hostile.header("location") == nil, "\(host): \(hostile.statusLine)")
+        try await Self.serving(site) { hearth, tlsPort in
+            let response = try await rawRequest("GET /cgi-bin/env?a=1 HTTP/1.1\r\nHost: localhost:\(hearth.port)\r\nConnection: close\r\n\r\n", port: hearth.port)
+            #expect(response.status == 308 && response.header("location") == "https://localhost:\(tlsPort)/cgi-bin/env?a=1", "\(response.statusLine) \(response.header("location") ?? "-")")
+            let v6 = try await rawRequest("GET / HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n", port: hearth.port)
+            #expect(v6.header("location") == "https://[::1]:\(tlsPort)/")
+            let noHost = try await rawRequest("GET / HTTP/1.0\r\n\r\n", port: hearth.port)
+            #expect(noHost.status == 400)
+            // A Host that would put a path or credentials into the Location.
+            for host in ["evil.example/phish", "user@evil.example", "a\\b"] {
+                let hostile = try await rawRequest("GET / HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n", port: hearth.port)
+                #expect(hostile.status == 400 && hostile.header("location") == nil, "\(host): \(hostile.statusLine)")
+            }
         }
-        try await Self.stop(hearth)
     }
 }
