@@ -34,6 +34,6 @@ public struct SiteTLS: Sendable {
     /// SIGHUP: every listener's files read again; one that fails keeps
     /// its old certificates.
     public func reload(logger: Logger) {
-        for index in stores.keys.sorted() { stores[index]!.reload(logger: logger, reason: "SIGHUP") }
+        for (_, store) in stores.sorted(by: { $0.key < $1.key }) { store.reload(logger: logger, reason: "SIGHUP") }
     }
 }

@@ -63,14 +63,6 @@ public final class HTTPServer: Service {
         get async throws { try await listening.futureResult.get() }
     }
 
-    /// Every listener's address, in the order of `servedListeners`.
-    public var listeningAddresses: [SocketAddress] {
-        get async throws {
-            _ = try await listening.futureResult.get()
-            return addresses.withLock { $0 }
-        }
-    }
-    private let addresses = Mutex<[SocketAddress]>([])
 
     /// True from the moment the server accepts connections until its
     /// graceful shutdown begins: what a readiness check (`/readyz`) asks.
@@ -106,7 +98,6 @@ public final class HTTPServer: Service {
             defer { channels = [] }
             return channels
         }
-        addresses.withLock { $0 = servers.map { $0.channel.localAddress! } }
         let listeners = servers.indices.map(listener(at:))
         context.httpsPort.port = servers.indices.first { listeners[$0].tls }.flatMap { servers[$0].channel.localAddress?.port }
         listening.succeed(servers[0].channel.localAddress!)

@@ -18,6 +18,7 @@ struct TLSListenerTests {
         let directory = try TemporaryDirectory()
         let certificates = try TestCertificates(in: directory.path + "/certs")
         try certificates.leaf("site", host: "localhost", serial: "1001")
+        try directory.write("public/big.txt", Array(Self.bigFile.utf8))
         try directory.write("cgi-bin/env", Array("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nenv\n".utf8), mode: 0o755)
         let tls = extraCertificates.isEmpty
             ? "{certificate: certs/site.pem, key: certs/site.key, \(tlsExtra)}"
@@ -30,11 +31,16 @@ struct TLSListenerTests {
             cgi:
               - url: /cgi-bin
                 directory: cgi-bin
-            static: []
+            static:
+              - {url: /files, root: public}
 
             """)
         return Site(directory: directory, certificates: certificates)
     }
+
+    /// A static file of several of FileRegionCopy's 64 KiB pieces, with
+    /// a last line to tell a cut or reordered copy.
+    static let bigFile = String(repeating: "0123456789abcdef\n", count: 12_000) + "end\n"
 
     static func start(_ site: Site) async throws -> (hearth: HearthProcess, tlsPort: Int) {
         let hearth = try await HearthProcess.launch(HearthProcess.executable, arguments: ["serve", "--config", "hearth.yaml"], workingDirectory: site.path)
@@ -63,6 +69,9 @@ struct TLSListenerTests {
             #expect(plain.status == 200 && plain.text.contains("REQUEST_SCHEME=http\n"))
             #expect(!plain.text.contains("HTTPS=") && !plain.text.contains("SSL_") && !plain.statusLine.isEmpty)
             #expect(plain.header("strict-transport-security") == nil)
+            // A file: copied through TLS in pieces, not sendfile'd past it.
+            let file = try TLSClient.get("/files/big.txt", port: tlsPort, caFile: site.ca)
+            #expect(file.status == 0 && file.output.hasSuffix("\r\n\r\n" + Self.bigFile), "\(file.output.suffix(300))")
             let tls12 = try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca, extra: ["--tls-max", "1.2"])
             #expect(tls12.output.contains("SSL_PROTOCOL=TLSv1.2") && tls12.output.contains("SSL_CIPHER=ECDHE-ECDSA-"), "\(tls12.output)")
         }
@@ -147,6 +156,9 @@ struct TLSListenerTests {
         try FileManager.default.copyItem(atPath: site.path + "/certs/old.pem", toPath: site.path + "/certs/site.pem")
         let expired = try Self.runBounded(["serve", "--config", "hearth.yaml"], in: site.path)
         #expect(expired.status == 78 && expired.output.contains("site.pem") && expired.output.contains("expired"), "\(expired.output)")
+        // `hearth check` loads them as serve does.
+        let check = try Self.runBounded(["check", "--config", "hearth.yaml"], in: site.path)
+        #expect(check.status != 0 && check.output.contains("site.pem") && check.output.contains("expired"), "\(check.output)")
         try FileManager.default.removeItem(atPath: site.path + "/certs/site.key")
         try FileManager.default.copyItem(atPath: site.path + "/certs/old.key", toPath: site.path + "/certs/site.key")
         try site.certificates.leaf("fresh", host: "localhost", serial: "7007")
