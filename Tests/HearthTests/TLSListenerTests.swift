@@ -19,6 +19,12 @@ struct TLSListenerTests {
         let certificates = try TestCertificates(in: directory.path + "/certs")
         try certificates.leaf("site", host: "localhost", serial: "1001")
         try directory.write("public/big.txt", Array(Self.bigFile.utf8))
+        try directory.write("cgi-bin/env.fcgi", Array("""
+            #!/usr/bin/perl
+            use CGI::Fast;
+            while (my $q = CGI::Fast->new) { print "Content-Type: text/plain\\r\\n\\r\\n"; print "$_=$ENV{$_}\\n" for sort keys %ENV; }
+
+            """.utf8), mode: 0o755)
         try directory.write("cgi-bin/env", Array("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nenv\n".utf8), mode: 0o755)
         let tls = extraCertificates.isEmpty
             ? "{certificate: certs/site.pem, key: certs/site.key, \(tlsExtra)}"
@@ -69,6 +75,11 @@ struct TLSListenerTests {
             #expect(plain.status == 200 && plain.text.contains("REQUEST_SCHEME=http\n"))
             #expect(!plain.text.contains("HTTPS=") && !plain.text.contains("SSL_") && !plain.statusLine.isEmpty)
             #expect(plain.header("strict-transport-security") == nil)
+            // Warm: the same variables in a FastCGI worker's params.
+            let warm = try TLSClient.get("/cgi-bin/env.fcgi", port: tlsPort, caFile: site.ca)
+            for line in ["HTTPS=on", "REQUEST_SCHEME=https", "SSL_PROTOCOL=TLSv1.3", "SSL_CIPHER=TLS_", "SSL_TLS_SNI=localhost"] {
+                #expect(warm.output.contains(line), "warm: \(line) missing: \(warm.output)")
+            }
             // A file: copied through TLS in pieces, not sendfile'd past it.
             let file = try TLSClient.get("/files/big.txt", port: tlsPort, caFile: site.ca)
             #expect(file.status == 0 && file.output.hasSuffix("\r\n\r\n" + Self.bigFile), "\(file.output.suffix(300))")
