@@ -14,7 +14,7 @@ struct TLSListenerTests {
         var ca: String { directory.path + "/certs/ca.pem" }
     }
 
-    static func site(extraCertificates: String = "", tlsExtra: String = "check_interval: 200ms", plainExtra: String = "") throws -> Site {
+    static func site(extraCertificates: String = "", tlsExtra: String = "check_interval: 200ms", plainExtra: String = "", top: String = "") throws -> Site {
         let directory = try TemporaryDirectory()
         let certificates = try TestCertificates(in: directory.path + "/certs")
         try certificates.leaf("site", host: "localhost", serial: "1001")
@@ -30,7 +30,7 @@ struct TLSListenerTests {
             ? "{certificate: certs/site.pem, key: certs/site.key, \(tlsExtra)}"
             : "{certificates: [{certificate: certs/site.pem, key: certs/site.key}, \(extraCertificates)], \(tlsExtra)}"
         try directory.write("hearth.yaml", """
-            access_log: off
+            \(top)access_log: off
             listen:
               - {host: 127.0.0.1, port: 0\(plainExtra)}
               - {host: 127.0.0.1, port: 0, tls: \(tls), hsts: {max_age: 600}}
@@ -201,6 +201,18 @@ struct TLSListenerTests {
             #expect(helloToPlain.status != 0 && helloToPlain.output.contains("Cipher is (NONE)"), "\(helloToPlain.output)")
             // Still serving both.
             #expect(try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca).output.contains("HTTPS=on"))
+        }
+    }
+
+    @Test("a client that stalls before or inside its TLS hello is closed by idle_timeout, as a plain one is")
+    func stalledHandshakeIsClosed() async throws {
+        let site = try Self.site(top: "server: {idle_timeout: 1s}\n")
+        try await Self.serving(site) { hearth, tlsPort in
+            for (port, bytes) in [(tlsPort, [UInt8]()), (tlsPort, [0x16, 0x03, 0x01, 0x00]), (hearth.port, [])] {
+                let client = try RawConnection(port: port, timeoutSeconds: 10)
+                if !bytes.isEmpty { try await client.send(bytes) }
+                #expect(await client.waitForPeerClose(), "port \(port), sent \(bytes): still open after 10 s")
+            }
         }
     }
 
