@@ -70,6 +70,12 @@ let package = Package(
             ]
         ),
 
+        // Layer 0: one waiting-queue type for every scarce thing a request
+        // waits for (script slots, pool workers, session locks).
+        .target(name: "HearthWaiting", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
         // libmagic (Debian libmagic-dev): content types of files without a
         // known extension, and the checks of `hearth doctor`.
         .systemLibrary(name: "CLibMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
@@ -162,7 +168,7 @@ let package = Package(
         // which a CGI directory hands its `*.fcgi` scripts to the pools
         // (`WarmScripts`). Below both doors, so neither imports the other.
         .target(name: "HearthScripts", dependencies: [
-            "HearthHTTP", "HearthCGI", "HearthRelay", "HearthProcess", "CHearthSpawn",
+            "HearthHTTP", "HearthCGI", "HearthRelay", "HearthProcess", "HearthWaiting", "CHearthSpawn",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
@@ -176,7 +182,8 @@ let package = Package(
         .target(
             name: "HearthWorkers",
             dependencies: [
-                "HearthScripts", "HearthRelay", "HearthHTTP", "HearthCGI", "HearthFastCGI", "HearthProcess", "CHearthSpawn",
+                "HearthScripts", "HearthRelay", "HearthHTTP", "HearthCGI", "HearthFastCGI", "HearthProcess", "HearthWaiting", "CHearthSpawn",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -229,7 +236,7 @@ let package = Package(
         .target(
             name: "HearthSessions",
             dependencies: [
-                "HearthWeb",
+                "HearthWeb", "HearthWaiting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
@@ -360,6 +367,7 @@ let package = Package(
             path: "Tests/HearthTesting"
         ),
         .testTarget(name: "HearthCGITests", dependencies: ["HearthCGI"]),
+        .testTarget(name: "HearthWaitingTests", dependencies: ["HearthWaiting"]),
         .testTarget(name: "HearthFastCGITests", dependencies: ["HearthFastCGI"]),
         .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
         .testTarget(

@@ -1,5 +1,7 @@
 import HearthHTTP
+import HearthWorkers
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// The site the server answers with, replaceable while it serves (a
@@ -14,6 +16,8 @@ public final class LiveSite: Responder, Sendable {
     private let reloading = ReloadQueue()
     /// The retirements of replaced sites still under way.
     private let retiring = Mutex<[Task<Void, Never>]>([])
+    /// The service group `run` serves in: a new site's pools join it.
+    let serviceGroup = Mutex<ServiceGroup?>(nil)
 
     public init(_ site: Site) {
         generation = Mutex(SiteGeneration(site: site, number: 1))
@@ -42,6 +46,7 @@ public final class LiveSite: Responder, Sendable {
                 await site.retire()
                 throw error
             }
+            await runServices(of: site)
             let replaced = generation.withLock { current in
                 defer { current = SiteGeneration(site: site, number: current.number + 1) }
                 return current
@@ -53,6 +58,21 @@ public final class LiveSite: Responder, Sendable {
             }
             retiring.withLock { $0.append(retirement) }
         }
+    }
+
+    /// A new site's pools join the server's service group; they return
+    /// when the site is retired, which the group takes as their end, not
+    /// its own.
+    private func runServices(of site: Site) async {
+        guard let workers = site.workers, let group = serviceGroup.withLock({ $0 }) else { return }
+        await group.addServiceUnlessShutdown(Self.retirable(workers))
+    }
+
+    /// A site's pools as a service of the group: their `run()` returns
+    /// when the site is retired, which ends neither the group nor the
+    /// server.
+    static func retirable(_ workers: WorkerPools) -> ServiceGroupConfiguration.ServiceConfiguration {
+        .init(service: workers, successTerminationBehavior: .ignore)
     }
 
     /// The first site has started: reloads may run.

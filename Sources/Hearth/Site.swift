@@ -1,6 +1,7 @@
 import HearthCGI
 import HearthHTTP
 import HearthProcess
+import HearthScripts
 import HearthSessions
 import HearthWorkers
 import Logging
@@ -66,11 +67,15 @@ public struct Site: Responder {
     public let runAsPolicies: [RunAsPolicy]
     /// The control groups of the mounts' `limits`; removed at shutdown.
     public let controlGroups: ControlGroups?
+    /// The cold scripts' slots (`max_concurrent_scripts`) and their queue,
+    /// for the status page beside the pools' queues.
+    public let scriptSlots: ScriptLimiter?
 
     public init(
         mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil,
-        runAsPolicies: [RunAsPolicy] = [], controlGroups: ControlGroups? = nil
+        runAsPolicies: [RunAsPolicy] = [], controlGroups: ControlGroups? = nil, scriptSlots: ScriptLimiter? = nil
     ) {
+        self.scriptSlots = scriptSlots
         self.runAsPolicies = runAsPolicies
         self.controlGroups = controlGroups
         // The deepest mount first: `/private` before `/`.

@@ -67,7 +67,9 @@ extension LiveSite {
     /// where `hearth serve` gives up root. `services` run beside the
     /// server and, listed after it, are told of a graceful shutdown before
     /// it (`hearth serve`'s systemd notifications: STOPPING=1 goes out as
-    /// the stop begins, not once requests in flight have finished).
+    /// the stop begins, not once requests in flight have finished). The
+    /// site's worker pools are services of the same group, and so are
+    /// those of a site a reload brings.
     /// `admin`, the admin listener (`AdminListener`), binds with the
     /// site's server and runs beside it.
     public func run(
@@ -75,11 +77,16 @@ extension LiveSite {
         afterBinding: () async throws -> Void = {}
     ) async throws {
         let site = current
-        let services = (site.sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: server)]
-            + (admin.map { [.init(service: $0)] } ?? []) + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        // Listed before the server, the pools are told to stop after it,
+        // once its requests have finished. A reload retires them, and
+        // their end is then not the group's (`runServices(of:)`).
+        let beforeServer = (site.sessions.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
+            + (site.workers.map { [Self.retirable($0)] } ?? [])
+        let services = beforeServer + ([server] + (admin.map { [$0] } ?? []) + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
+        serviceGroup.withLock { $0 = group }
         ProcessSettings.prepare()
         logger.info("Hearth \(HearthVersion.number)")
         site.logMounts(logger)

@@ -195,7 +195,8 @@ public struct SiteBuilder {
         if let monitoring {
             for index in mounts.indices { mounts[index].observer = monitoring.mount(mounts[index].prefix) }
         }
-        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: policies, controlGroups: limits.groups)
+        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: policies, controlGroups: limits.groups,
+            scriptSlots: limiter)
         redirector.route(to: site)
         return site
     }

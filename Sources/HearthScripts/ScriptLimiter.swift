@@ -1,5 +1,4 @@
-import NIOCore
-import NIOPosix
+import HearthWaiting
 import Synchronization
 
 /// Caps how many scripts run at once, overall and per script (and how many
@@ -9,26 +8,36 @@ import Synchronization
 /// as a request waits for a free worker under Apache; only then is it
 /// answered 503.
 public final class ScriptLimiter: Sendable {
-    private struct Waiter {
-        var id: Int
+    /// What a waiter waits for: a slot for this script under its cap.
+    private struct Wanted {
         var script: String
         var perScriptLimit: Int
-        var continuation: CheckedContinuation<Bool, Never>
     }
 
     private struct State {
         var total = 0
         var perScript: [String: Int] = [:]
-        var waiters: [Waiter] = []
-        var nextID = 0
+        var queue = WaitingQueue<Wanted, Void>()
 
-        func hasRoom(for script: String, limit: Int, maxTotal: Int) -> Bool {
-            total < maxTotal && perScript[script, default: 0] < limit
+        func hasRoom(for wanted: Wanted, maxTotal: Int) -> Bool {
+            Self.room(total: total, perScript: perScript, maxTotal: maxTotal)(wanted)
+        }
+
+        /// Whether a slot for `wanted` fits under both caps.
+        static func room(total: Int, perScript: [String: Int], maxTotal: Int) -> (Wanted) -> Bool {
+            { wanted in total < maxTotal && perScript[wanted.script, default: 0] < wanted.perScriptLimit }
         }
 
         mutating func take(_ script: String) {
             total += 1
             perScript[script, default: 0] += 1
+        }
+
+        /// A slot now, if nobody waits ahead and there is room.
+        mutating func takeNow(_ wanted: Wanted, maxTotal: Int) -> Bool {
+            guard queue.isEmpty, hasRoom(for: wanted, maxTotal: maxTotal) else { return false }
+            take(wanted.script)
+            return true
         }
     }
 
@@ -43,70 +52,42 @@ public final class ScriptLimiter: Sendable {
     /// Takes a slot for `script`, waiting up to `timeout` for one; false
     /// when none came (or the request was cancelled).
     package func acquire(_ script: String, perScriptLimit: Int, timeout: Duration, onWait: () -> Void = {}) async -> Bool {
-        if takeNow(script, limit: perScriptLimit) { return true }
+        let wanted = Wanted(script: script, perScriptLimit: perScriptLimit)
+        let maxTotal = maxTotal
+        if state.withLock({ $0.takeNow(wanted, maxTotal: maxTotal) }) { return true }
         guard timeout > .zero else { return false }
         onWait()
-        let id = state.withLock { state -> Int in
-            state.nextID += 1
-            return state.nextID
-        }
-        // An event-loop timer, not a sleeping task: far cheaper, and with
-        // every slot taken each request waits.
-        let expiry = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) { self.giveUp(id) }
-        defer { expiry.cancel() }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let granted = state.withLock { state -> Bool in
-                    if state.waiters.isEmpty && state.hasRoom(for: script, limit: perScriptLimit, maxTotal: maxTotal) {
-                        state.take(script)
-                        return true
-                    }
-                    state.waiters.append(Waiter(id: id, script: script, perScriptLimit: perScriptLimit, continuation: continuation))
-                    return false
-                }
-                if granted { continuation.resume(returning: true) }
+        let ticket = state.withLock { $0.queue.issueTicket() }
+        let granted: Void? = await Waiting.wait(atMost: timeout) { continuation in
+            state.withLock { state -> Void? in
+                if state.takeNow(wanted, maxTotal: maxTotal) { return () }
+                state.queue.enqueue(ticket, tag: wanted, continuation)
+                return nil
             }
-        } onCancel: {
-            giveUp(id)
+        } leave: { [self] in
+            state.withLock { $0.queue.leave(ticket) }?.refuse()
         }
-    }
-
-    private func takeNow(_ script: String, limit: Int) -> Bool {
-        state.withLock { state in
-            guard state.waiters.isEmpty, state.hasRoom(for: script, limit: limit, maxTotal: maxTotal) else { return false }
-            state.take(script)
-            return true
-        }
+        return granted != nil
     }
 
     /// Releases a slot and hands it to the first waiter that may run.
     package func release(_ script: String) {
-        let granted = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+        let maxTotal = maxTotal
+        let turn = state.withLock { state -> WaitingQueue<Wanted, Void>.Turn? in
             state.total -= 1
             let remaining = state.perScript[script, default: 1] - 1
             state.perScript[script] = remaining > 0 ? remaining : nil
-            guard let index = state.waiters.firstIndex(where: { state.hasRoom(for: $0.script, limit: $0.perScriptLimit, maxTotal: maxTotal) }) else {
-                return nil
-            }
-            let waiter = state.waiters.remove(at: index)
-            state.take(waiter.script)
-            return waiter.continuation
+            let admits = State.room(total: state.total, perScript: state.perScript, maxTotal: maxTotal)
+            guard let (wanted, turn) = state.queue.next(where: admits) else { return nil }
+            state.take(wanted.script)
+            return turn
         }
-        granted?.resume(returning: true)
-    }
-
-    /// A waiter whose time ran out (or whose client left) leaves the line.
-    private func giveUp(_ id: Int) {
-        let waiter = state.withLock { state -> Waiter? in
-            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            return state.waiters.remove(at: index)
-        }
-        waiter?.continuation.resume(returning: false)
+        turn?.grant(())
     }
 
     /// Scripts running now, for tests and the status page.
     public var running: Int { state.withLock { $0.total } }
 
     /// Requests waiting for a slot.
-    public var waiting: Int { state.withLock { $0.waiters.count } }
+    public var waiting: Int { state.withLock { $0.queue.count } }
 }

@@ -1,3 +1,5 @@
+import HearthWaiting
+
 /// Sessions in this process's memory: the default, for one process (a
 /// server's hot handlers). Gone at restart, and not shared with FastCGI
 /// workers (each worker is its own process): mod_python's MemorySession,
@@ -7,20 +9,19 @@ public actor MemorySessionStore: SessionStore {
     public nonisolated let clock: SessionClock
     private var records: [SessionID: SessionRecord] = [:]
     private var locks: [SessionID: HeldLock] = [:]
-    private var nextWaiter = 0
+    /// Requests waiting for a session's lock, every session's in one line:
+    /// a lock's release hands it to the first of that session's waiters.
+    private var waiting = WaitingQueue<WantedLock, Void>()
 
     private struct HeldLock {
         var holder: SessionLockHolder
         var leaseEnds: Int64
-        var waiters: [Waiter] = []
     }
 
-    private struct Waiter {
-        let number: Int
+    private struct WantedLock {
+        let session: SessionID
         let holder: SessionLockHolder
         let lease: Duration
-        let continuation: CheckedContinuation<Void, any Error>
-        var timer: Task<Void, Never>?
     }
 
     public init(clock: SessionClock = .system) {
@@ -52,30 +53,24 @@ public actor MemorySessionStore: SessionStore {
     public func lock(_ id: SessionID, for holder: SessionLockHolder, lease: Duration, waitingAtMost wait: Duration) async throws {
         if take(id, for: holder, lease: lease) { return }
         guard wait > .zero else { throw SessionLockTimeout(holder: locks[id]?.holder) }
-        nextWaiter += 1
-        let number = nextWaiter
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let timer = Task { [weak self] in
-                try? await Task.sleep(for: wait)
-                guard !Task.isCancelled else { return }
-                await self?.giveUp(id, waiter: number)
-            }
-            locks[id]!.waiters.append(Waiter(number: number, holder: holder, lease: lease, continuation: continuation, timer: timer))
+        let ticket = waiting.issueTicket()
+        let granted: Void? = await Waiting.wait(atMost: wait) { continuation in
+            waiting.enqueue(ticket, tag: WantedLock(session: id, holder: holder, lease: lease), continuation)
+            return nil
+        } leave: { [weak self] in
+            Task { await self?.giveUp(ticket) }
         }
+        guard granted != nil else { throw SessionLockTimeout(holder: locks[id]?.holder) }
     }
 
     public func unlock(_ id: SessionID, for holder: SessionLockHolder) {
-        guard var lock = locks[id], lock.holder.token == holder.token else { return }
-        guard !lock.waiters.isEmpty else {
+        guard locks[id]?.holder.token == holder.token else { return }
+        guard let (next, turn) = waiting.next(where: { $0.session == id }) else {
             locks[id] = nil
             return
         }
-        let next = lock.waiters.removeFirst()
-        next.timer?.cancel()
-        lock.holder = next.holder
-        lock.leaseEnds = clock.now() + next.lease.milliseconds
-        locks[id] = lock
-        next.continuation.resume()
+        locks[id] = HeldLock(holder: next.holder, leaseEnds: clock.now() + next.lease.milliseconds)
+        turn.grant(())
     }
 
     public func close() {}
@@ -85,15 +80,12 @@ public actor MemorySessionStore: SessionStore {
     private func take(_ id: SessionID, for holder: SessionLockHolder, lease: Duration) -> Bool {
         let now = clock.now()
         if let current = locks[id], current.holder.token != holder.token, current.leaseEnds > now { return false }
-        let waiters = locks[id]?.waiters ?? []
-        locks[id] = HeldLock(holder: holder, leaseEnds: now + lease.milliseconds, waiters: waiters)
+        locks[id] = HeldLock(holder: holder, leaseEnds: now + lease.milliseconds)
         return true
     }
 
-    /// The wait of `waiter` is over without the lock.
-    private func giveUp(_ id: SessionID, waiter number: Int) {
-        guard let index = locks[id]?.waiters.firstIndex(where: { $0.number == number }) else { return }
-        let waiter = locks[id]!.waiters.remove(at: index)
-        waiter.continuation.resume(throwing: SessionLockTimeout(holder: locks[id]?.holder))
+    /// A wait is over without the lock (its time ran out, its client left).
+    private func giveUp(_ ticket: WaitingQueue<WantedLock, Void>.Ticket) {
+        waiting.leave(ticket)?.refuse()
     }
 }

@@ -1,5 +1,6 @@
 import HearthHTTP
 import HearthProcess
+import HearthWaiting
 import Logging
 import NIOCore
 import NIOPosix
@@ -9,20 +10,19 @@ extension WorkerPool {
     /// A worker id, or nil when none came within the queue timeout (or the
     /// pool failed or stopped). Starts a worker if the pool may grow.
     func acquireWorker() async throws -> Int? {
-        enum Decision { case take(Int), wait(Int), refuse, queueFull }
+        enum Decision { case take(Int), wait(WaitingQueue<Void, Int>.Ticket), refuse, queueFull }
         let (decision, spawn) = state.withLock { state -> (Decision, Int) in
             guard !state.stopped, state.failure == nil else { return (.refuse, 0) }
             if let id = state.idle.popLast() {
                 state.slots[id]?.busy = true
                 return (.take(id), 0)
             }
-            guard state.waiters.count < configuration.maxQueue else { return (.queueFull, 0) }
-            state.nextID += 1
+            guard state.queue.count < configuration.maxQueue else { return (.queueFull, 0) }
             let spawn = state.slots.count + state.starting < configuration.maxProcesses ? 1 : 0
             state.starting += spawn
-            return (.wait(state.nextID), spawn)
+            return (.wait(state.queue.issueTicket()), spawn)
         }
-        if spawn > 0 { Task { try? await startWorker(after: .zero) } }
+        if spawn > 0 { perform { [self] in try? await startWorker(after: .zero) } }
         switch decision {
         case .take(let id): return id
         case .refuse: return nil
@@ -33,35 +33,20 @@ extension WorkerPool {
         }
     }
 
-    private func wait(_ ticket: Int) async -> Int? {
+    private func wait(_ ticket: WaitingQueue<Void, Int>.Ticket) async -> Int? {
         guard configuration.queueTimeout > .zero else { return nil }
-        // An event-loop timer, not a sleeping task: with every worker busy,
-        // each request waits, and a timer is far cheaper than a task.
-        let expiry = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(configuration.queueTimeout)) { [self] in giveUp(ticket) }
-        defer { expiry.cancel() }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> Int? in
-                    if let id = state.idle.popLast() {
-                        state.slots[id]?.busy = true
-                        return id
-                    }
-                    state.waiters.append(.init(id: ticket, continuation: continuation))
-                    return nil
+        return await Waiting.wait(atMost: configuration.queueTimeout) { continuation in
+            state.withLock { state -> Int? in
+                if let id = state.idle.popLast() {
+                    state.slots[id]?.busy = true
+                    return id
                 }
-                if let ready { continuation.resume(returning: ready) }
+                state.queue.enqueue(ticket, tag: (), continuation)
+                return nil
             }
-        } onCancel: {
-            giveUp(ticket)
+        } leave: { [self] in
+            state.withLock { $0.queue.leave(ticket) }?.refuse()
         }
-    }
-
-    private func giveUp(_ ticket: Int) {
-        let waiter = state.withLock { state -> WorkerPoolState.Waiter? in
-            guard let index = state.waiters.firstIndex(where: { $0.id == ticket }) else { return nil }
-            return state.waiters.remove(at: index)
-        }
-        waiter?.continuation.resume(returning: nil)
     }
 
     /// A request ended: the worker serves the next one, or is retired (old
@@ -73,7 +58,7 @@ extension WorkerPool {
             state.withLock { $0.slots[id]?.worker }?.residentBytes.map { $0 > limit } ?? false
         } ?? false
         var recycling: WorkerRecycling?
-        let (retired, waiter) = state.withLock { state -> (WorkerProcess?, CheckedContinuation<Int?, Never>?) in
+        let (retired, waiter) = state.withLock { state -> (WorkerProcess?, WaitingQueue<Void, Int>.Turn?) in
             guard var slot = state.slots[id] else { return (nil, nil) }
             slot.requests += 1
             if outcome != .completed || !(slot.connection?.isReusable ?? false) { slot.connection = nil }
@@ -85,7 +70,7 @@ extension WorkerPool {
             }
             return (nil, state.offer(id))
         }
-        waiter?.resume(returning: id)
+        waiter?.grant(id)
         if let retired {
             if let reason = recycling { observer?.workerRecycled(pool: name, reason: reason) }
             logger.info("retiring worker", metadata: ["fastcgi": "\(name)", "pid": "\(retired.pid)", "over_memory": "\(overMemory)"])
@@ -141,7 +126,7 @@ extension WorkerPool {
             crashed(reason: "\(error)")
             return
         }
-        let (waiter, stopNow) = state.withLock { state -> (CheckedContinuation<Int?, Never>?, Bool) in
+        let (waiter, stopNow) = state.withLock { state -> (WaitingQueue<Void, Int>.Turn?, Bool) in
             state.starting -= 1
             state.spawning -= 1
             state.live[id] = worker
@@ -149,10 +134,10 @@ extension WorkerPool {
             state.slots[id] = .init(worker: worker)
             return (state.offer(id), false)
         }
-        waiter?.resume(returning: id)
+        waiter?.grant(id)
         if stopNow { stopWorker(worker) }
         logger.debug("worker started", metadata: ["fastcgi": "\(name)", "pid": "\(worker.pid)"])
-        Task { await supervise(worker) }
+        perform { [self] in await supervise(worker) }
     }
 
     func stopWorker(_ worker: WorkerProcess) {
@@ -193,14 +178,14 @@ extension WorkerPool {
 
     /// Counts a crash: a restart after a backoff, or the pool fails.
     private func crashed(reason: String) {
-        let (failed, waiters, recent) = state.withLock { state -> (Bool, [CheckedContinuation<Int?, Never>], Int) in
+        let (failed, waiters, recent) = state.withLock { state -> (Bool, [WaitingQueue<Void, Int>.Turn], Int) in
             guard !state.stopped else { return (false, [], 0) }
             let loop = state.recordCrash(limit: configuration.crashLimit, window: configuration.crashWindow)
             guard loop else { return (false, [], state.crashes.count) }
             state.failure = "\(state.crashes.count) crashes within \(configuration.crashWindow); the last: \(reason)"
             return (true, state.takeWaiters(), state.crashes.count)
         }
-        for waiter in waiters { waiter.resume(returning: nil) }
+        for waiter in waiters { waiter.refuse() }
         if failed {
             logger.critical("worker pool failed: crash loop; it stays failed until reloaded (SIGHUP or a new program file)", metadata: [
                 "fastcgi": "\(name)", "reason": "\(reason)",
@@ -220,15 +205,17 @@ extension WorkerPool {
             state.starting += shortfall
             return shortfall
         }
-        for _ in 0..<shortfall { Task { try? await startWorker(after: delay) } }
+        for _ in 0..<shortfall { perform { [self] in try? await startWorker(after: delay) } }
         return shortfall
     }
 
-    /// Once a second: idle workers above the minimum stop after the idle
-    /// timeout; a changed program file reloads the pool.
-    func housekeeping() async {
-        while !state.withLock({ $0.stopped }) {
-            try? await Task.sleep(for: .seconds(1))
+    /// Once a second, while the pool runs: idle workers above the minimum
+    /// stop after the idle timeout; a changed program file reloads the
+    /// pool. An event-loop timer rather than a sleeping task, so that a
+    /// stopping pool has no sleep to wait out.
+    func housekeeping() -> RepeatedTask {
+        MultiThreadedEventLoopGroup.singleton.any().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [self] _ in
+            guard !state.withLock({ $0.stopped }) else { return }
             reapIdle()
             if configuration.reloadOnChange, programChanged() {
                 logger.notice("program file changed", metadata: ["fastcgi": "\(name)", "program": "\(configuration.command[0])"])

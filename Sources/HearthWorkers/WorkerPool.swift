@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import HearthHTTP
+import HearthWaiting
 import Logging
 import Synchronization
 
@@ -19,6 +20,10 @@ public final class WorkerPool: FastCGIBackend, Sendable {
     let observer: (any WorkerPoolObserver)?
     let state = Mutex(WorkerPoolState())
     private let program = Mutex<ProgramIdentity?>(nil)
+    /// The pool's own tasks, run by `run()` (`WorkerPool+Service`).
+    /// Finished once every worker has exited; a restart still sleeping
+    /// out its backoff is cancelled then.
+    let tasks = TaskLine(cancelsLeftovers: true)
 
     /// `name` labels the pool's log lines; `command` must not be empty.
     public init(
@@ -32,15 +37,15 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         self.observer = observer
     }
 
-    /// Starts the minimum number of workers (the preload) and the
-    /// supervisor's housekeeping. Throws if the program cannot be started.
+    /// Starts the minimum number of workers (the preload). Throws if the
+    /// program cannot be started. Their supervision and the pool's
+    /// housekeeping run in `run()`.
     public func start() async throws {
         program.withLock { $0 = ProgramIdentity(path: configuration.command[0]) }
         for _ in 0..<configuration.minProcesses {
             state.withLock { $0.starting += 1 }
             try await startWorker(after: .zero, failFast: true)
         }
-        Task { await housekeeping() }
     }
 
     /// Waits for a free worker (FastCGIBackend). A worker that refuses the
@@ -109,18 +114,18 @@ public final class WorkerPool: FastCGIBackend, Sendable {
         logger.notice("reloading worker pool", metadata: ["fastcgi": "\(name)", "draining": "\(old.count)"])
         observer?.poolReloaded(pool: name)
         for worker in old { stopWorker(worker) }
-        for _ in 0..<shortfall { Task { try? await startWorker(after: .zero) } }
+        for _ in 0..<shortfall { perform { [self] in try? await startWorker(after: .zero) } }
     }
 
     /// Stops every worker and waits for them to exit; requests still waiting
-    /// are answered 503.
+    /// are answered 503. `run()` returns once the last supervision ends.
     public func shutdown() async {
-        let waiters = state.withLock { state -> [CheckedContinuation<Int?, Never>] in
+        let waiters = state.withLock { state -> [WaitingQueue<Void, Int>.Turn] in
             state.stopped = true
             for id in Array(state.slots.keys) { _ = state.remove(id) }
             return state.takeWaiters()
         }
-        for waiter in waiters { waiter.resume(returning: nil) }
+        for waiter in waiters { waiter.refuse() }
         // A worker being spawned now lands in `live` (and is stopped by its
         // start, the pool being stopped): it is waited for with the rest.
         await startsLanded()
@@ -131,6 +136,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
                 group.addTask { _ = await worker.waitForExit() }
             }
         }
+        tasks.finish()
     }
 
     /// Waits, a few seconds at most, until no start is past its check.
@@ -152,7 +158,7 @@ public final class WorkerPool: FastCGIBackend, Sendable {
     public func snapshot() -> WorkerPoolSnapshot {
         let now = ContinuousClock.now
         let (slots, starting, waiting, failure) = state.withLock { state in
-            (state.slots.values.sorted { $0.worker.id < $1.worker.id }, state.starting, state.waiters.count, state.failure)
+            (state.slots.values.sorted { $0.worker.id < $1.worker.id }, state.starting, state.queue.count, state.failure)
         }
         let workers = slots.map { slot in
             WorkerPoolSnapshot.Worker(

@@ -1,3 +1,5 @@
+import HearthWaiting
+
 /// The bookkeeping of one pool, kept under its lock: which workers exist,
 /// which are idle, who waits. Pure: every decision that starts or stops a
 /// process is returned to the pool, which acts on it outside the lock.
@@ -13,11 +15,6 @@ struct WorkerPoolState {
         var retiring = false
     }
 
-    struct Waiter {
-        var id: Int
-        var continuation: CheckedContinuation<Int?, Never>
-    }
-
     var slots: [Int: Slot] = [:]
     /// Every worker not yet reaped, in the books or already stopping:
     /// shutdown waits for all of them.
@@ -29,7 +26,8 @@ struct WorkerPoolState {
     /// Starts past the check that the pool still runs and not yet in
     /// `live`: shutdown waits for them, so none outlives the server.
     var spawning = 0
-    var waiters: [Waiter] = []
+    /// Requests waiting for a worker; each is granted a worker's id.
+    var queue = WaitingQueue<Void, Int>()
     var generation = 0
     var failure: String?
     var crashes: [ContinuousClock.Instant] = []
@@ -39,11 +37,11 @@ struct WorkerPoolState {
     var count: Int { slots.count + starting }
 
     /// Gives worker `id` to the first waiter, or makes it idle. Returns the
-    /// waiter to resume.
-    mutating func offer(_ id: Int) -> CheckedContinuation<Int?, Never>? {
-        if !waiters.isEmpty {
+    /// waiter's turn, to grant outside the lock.
+    mutating func offer(_ id: Int) -> WaitingQueue<Void, Int>.Turn? {
+        if let (_, turn) = queue.next() {
             slots[id]?.busy = true
-            return waiters.removeFirst().continuation
+            return turn
         }
         slots[id]?.busy = false
         slots[id]?.idleSince = .now
@@ -64,7 +62,7 @@ struct WorkerPoolState {
     /// worker that is not coming.
     func shortfall(minimum: Int, maximum: Int) -> Int {
         guard !stopped, failure == nil else { return 0 }
-        let wanted = max(minimum, min(maximum, slots.count + waiters.count - idle.count))
+        let wanted = max(minimum, min(maximum, slots.count + queue.count - idle.count))
         return max(0, wanted - count)
     }
 
@@ -76,9 +74,8 @@ struct WorkerPoolState {
         return crashes.count >= limit
     }
 
-    /// Ends every wait with no worker.
-    mutating func takeWaiters() -> [CheckedContinuation<Int?, Never>] {
-        defer { waiters = [] }
-        return waiters.map(\.continuation)
+    /// Ends every wait with no worker: the turns to refuse.
+    mutating func takeWaiters() -> [WaitingQueue<Void, Int>.Turn] {
+        queue.removeAll()
     }
 }

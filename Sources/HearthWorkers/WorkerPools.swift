@@ -5,13 +5,16 @@ import HearthCGI
 import HearthScripts
 import HearthRelay
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Every FastCGI backend of a site: the mounts' pools and remote servers,
 /// and the pools of `*.fcgi` scripts in CGI directories. The site starts
 /// them (preloading each pool's minimum) before it accepts traffic,
 /// reloads them on request (`reload()`), and stops them at shutdown.
-public final class WorkerPools: Sendable {
+/// It is the service that runs every pool's service (`run()`), in the
+/// server's service group or beside a site built for a test.
+public final class WorkerPools: Service, Sendable {
     public let sockets: WorkerSockets
     let logger: Logger
     let observer: (any WorkerPoolObserver)?
@@ -19,6 +22,8 @@ public final class WorkerPools: Sendable {
     private let remotes = Mutex<[RemoteBackend]>([])
     private let scriptDirectories = Mutex<[ScriptPools]>([])
     private let started = Mutex(false)
+    /// Each pool's `run()`, as a child task of this `run()`.
+    private let running = TaskLine(cancelsLeftovers: false)
 
     /// `observer` is told of crashes, restarts, recycling, reloads and
     /// rejections in every pool (the site's metrics); nil for none.
@@ -62,8 +67,10 @@ public final class WorkerPools: Sendable {
             pools[name] = pool
             return (pool, true)
         }
-        if isNew && started.withLock({ $0 }) {
-            Task { [logger] in
+        guard isNew else { return pool }
+        running.add { await pool.run() }
+        if started.withLock({ $0 }) {
+            running.add { [logger] in
                 do { try await pool.start() } catch { logger.error("cannot start worker pool", metadata: ["fastcgi": "\(name)", "error": "\(error)"]) }
             }
         }
@@ -85,11 +92,24 @@ public final class WorkerPools: Sendable {
         for pool in pools.withLock({ Array($0.values) }) { pool.reload() }
     }
 
-    /// Stops every worker, waits for them, removes the socket directory.
+    /// Runs every pool until the pools are shut down (`shutdown()`, or the
+    /// group's graceful shutdown, which each pool answers by stopping its
+    /// workers).
+    public func run() async {
+        await withGracefulShutdownHandler {
+            await running.run()
+        } onGracefulShutdown: { [running] in
+            running.finish()
+        }
+    }
+
+    /// Stops every worker, waits for them, removes the socket directory;
+    /// `run()` returns.
     public func shutdown() async {
         for remote in remotes.withLock({ $0 }) { remote.shutdown() }
         for pool in pools.withLock({ Array($0.values) }) { await pool.shutdown() }
         sockets.remove()
+        running.finish()
     }
 
     /// The pools by name, for tests and status pages.

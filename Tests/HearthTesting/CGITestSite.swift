@@ -44,6 +44,8 @@ public final class CGITestSite: Sendable {
         builder(&siteBuilder)
         let built = try siteBuilder.build(logger: logger)
         try await built.start()
+        // The pools' service, as the server's service group runs it.
+        let pools = Task { () async -> Void in await built.workers?.run() }
         let server = try await LiveServer.start(
             responder: built, host: host, configure: { $0 = configuration.server; $0.host = host; $0.port = 0 }, accessLog: accessLog,
             accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver, logger: logger
@@ -57,10 +59,15 @@ public final class CGITestSite: Sendable {
             )
             adminServer = try await LiveServer.start(listener, host: admin.host, logger: logger)
         }
-        return CGITestSite(scriptDirectory: scriptDirectory, documentRoot: documentRoot, site: built, server: server, admin: adminServer)
+        return CGITestSite(
+            scriptDirectory: scriptDirectory, documentRoot: documentRoot, site: built, pools: pools, server: server, admin: adminServer)
     }
 
-    private init(scriptDirectory: TemporaryDirectory, documentRoot: TemporaryDirectory, site: Site, server: LiveServer, admin: LiveServer?) {
+    private init(
+        scriptDirectory: TemporaryDirectory, documentRoot: TemporaryDirectory, site: Site, pools: Task<Void, Never>, server: LiveServer,
+        admin: LiveServer?
+    ) {
+        self.pools = pools
         self.scriptDirectory = scriptDirectory.path
         self.documentRoot = documentRoot.path
         self.site = site
@@ -81,6 +88,8 @@ public final class CGITestSite: Sendable {
 
     /// The site being served: its worker pools, for warm tests.
     public let site: Site
+    /// The pools' `run()`; it returns once the site is shut down.
+    private let pools: Task<Void, Never>
 
     public var port: Int { server.port }
 
@@ -99,6 +108,7 @@ public final class CGITestSite: Sendable {
         try await server.stop()
         try await admin?.stop()
         await site.shutdown()
+        await pools.value
     }
 
     /// Runs `body` against the site, then stops it, whether `body` threw

@@ -66,6 +66,8 @@ struct ConfigurationReloadTests {
         let hearth = try await HearthProcess.start(["--config", "hearth.yaml"], workingDirectory: directory.path)
         let load = ReloadLoad(port: hearth.port)
         let clients = Task { try await load.run(clients: 6) }
+        // However the test ends (a failed request throws), the load stops.
+        defer { load.stop() }
         for number in 2...11 {
             let letter = number % 2 == 0 ? "B" : "A"
             try Self.activate(letter.lowercased() + ".yaml", in: directory)
@@ -127,11 +129,15 @@ final class ReloadLoad: Sendable {
     let port: Int
     private let stopped = Atomic<Bool>(false)
     private let noted = Mutex<[String]>([])
+    /// A bound on the load whatever the test does: ten reloads take a few
+    /// seconds.
+    private let deadline = ContinuousClock.now + .seconds(120)
 
     init(port: Int) { self.port = port }
 
     var failures: [String] { noted.withLock { $0 } }
     func stop() { stopped.store(true, ordering: .relaxed) }
+    private var running: Bool { !stopped.load(ordering: .relaxed) && ContinuousClock.now < deadline }
 
     /// The number of answers checked.
     func run(clients: Int) async throws -> Int {
@@ -145,7 +151,7 @@ final class ReloadLoad: Sendable {
 
     private func freshConnections() async -> Int {
         var count = 0
-        while !stopped.load(ordering: .relaxed) {
+        while running {
             for path in ConfigurationReloadTests.paths {
                 do {
                     check(path, try await rawRequest("GET \(path) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", port: port))
@@ -162,7 +168,7 @@ final class ReloadLoad: Sendable {
     /// on their configuration, the next on the new one.
     private func keptAlive() async -> Int {
         var count = 0
-        while !stopped.load(ordering: .relaxed) {
+        while running {
             do {
                 let connection = try RawConnection(port: port)
                 defer { connection.close() }

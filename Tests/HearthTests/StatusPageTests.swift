@@ -54,7 +54,7 @@ import Testing
             let response = try await site.adminGet("/server-status?json")
             #expect(response.status == 200 && response.header("Content-Type") == "application/json")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
-            #expect(Set(json.keys) == ["version", "started", "uptime_seconds", "configuration", "totals", "mounts", "in_flight", "pools", "failures"])
+            #expect(Set(json.keys) == ["version", "started", "uptime_seconds", "configuration", "totals", "mounts", "in_flight", "script_slots", "pools", "failures"])
             #expect(json["version"] as? String == HearthVersion.number)
             let configuration = try #require(json["configuration"] as? [String: Any])
             #expect(configuration["file"] as? String == "/srv/site/hearth.yaml")
@@ -83,7 +83,39 @@ import Testing
             #expect(failure["stderr"] as? [String] == ["boom <b>&"])
             #expect((failure["refusal"] as? String)?.contains("the script produced no output") == true)
             #expect(json["pools"] as? [Any] != nil)
+            let slots = try #require(json["script_slots"] as? [String: Any])
+            #expect(slots["running"] as? Int == 1 && slots["capacity"] as? Int == 64 && slots["waiting"] as? Int == 0)
             #expect(!response.text.contains("secret"))
+        }
+    }
+
+    /// Issue 24, item 7: the script slots' queue is the same waiting line
+    /// as a pool's, and shows alike: with one slot, a second request
+    /// waits, and the page and the gauges say so.
+    @Test func aRequestWaitingForAScriptSlotIsOnThePageAndInTheGauges() async throws {
+        let monitoring = Monitoring()
+        let site = try await CGITestSite.start(
+            scripts: ["slow.sh": Self.slow, "hello.sh": MetricsLiveTests.hello],
+            mount: { $0.ioTimeout = .seconds(120); $0.queueTimeout = .seconds(60) }, site: { $0.maxConcurrentScripts = 1 },
+            monitoring: monitoring
+        )
+        try await site.whileServing { site in
+            async let slowAnswer = site.get("/cgi-bin/slow.sh")
+            _ = try #require(await Processes.readPid(at: site.scriptDirectory + "/slow.pid"))
+            async let waitingAnswer = site.get("/cgi-bin/hello.sh")
+            let waits = await Processes.eventually { site.site.scriptSlots?.waiting == 1 }
+            let json = try await site.adminGet("/server-status?json").text
+            let page = try await site.adminGet("/server-status").text
+            let metrics = try await site.adminGet("/metrics").text
+            #expect(FileManager.default.createFile(atPath: site.scriptDirectory + "/gate", contents: nil))
+            #expect(try await slowAnswer.status == 200)
+            #expect(try await waitingAnswer.status == 200, "the waiting request ran once the slot was free")
+            #expect(waits)
+            let report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            let slots = report?["script_slots"] as? [String: Int]
+            #expect(slots == ["capacity": 1, "running": 1, "waiting": 1], "\(json)")
+            #expect(page.contains(#"<dd id="script-slots">1 of 1 running, 1 waiting</dd>"#))
+            #expect(metrics.contains(#"hearth_cgi_slots{state="waiting"} 1"#) && metrics.contains(#"hearth_cgi_slots{state="running"} 1"#), "\(metrics)")
         }
     }
 

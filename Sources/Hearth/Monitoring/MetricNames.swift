@@ -22,6 +22,10 @@ enum MetricNames {
     static let cgiFailed = "hearth_cgi_failed_runs_total"
     static let cgiStops = "hearth_cgi_stops_total"
     static let outputRefused = "hearth_script_output_refused_total"
+    // The cold scripts' slots (`max_concurrent_scripts`): by state,
+    // running or waiting for one.
+    static let scriptSlots = "hearth_cgi_slots"
+
     // Worker pools, by pool.
     static let poolWorkers = "hearth_pool_workers"
     static let poolQueue = "hearth_pool_queue_depth"

@@ -110,6 +110,11 @@ public final class Monitoring: Sendable {
     /// connections first, then every series of the registry.
     func metricsText() -> [UInt8] {
         pools.sample(current?.site.workers?.snapshots() ?? [])
+        if let slots = current?.site.scriptSlots {
+            for (state, count) in [("running", slots.running), ("waiting", slots.waiting)] {
+                Gauge(label: MetricNames.scriptSlots, dimensions: [("state", state)], factory: factory).record(count)
+            }
+        }
         Gauge(label: MetricNames.activeRequests, dimensions: [], factory: factory).record(connections.counts().busy)
         return registry.emitToBuffer()
     }

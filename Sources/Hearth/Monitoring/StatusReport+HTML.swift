@@ -17,6 +17,7 @@ extension StatusReport {
             <dt>Configuration</dt><dd id="configuration">\(Self.escape(configuration.file ?? "none (flags and defaults)"))</dd>
             <dt>Loaded</dt><dd>\(Self.escape(configuration.loaded.map(Self.time) ?? "-"))</dd>
             <dt>Requests</dt><dd>\(totals.requests), \(totals.busyConnections) in flight, \(Self.count(totals.openConnections, "connection")) open</dd>
+            <dt>Script slots</dt><dd id="script-slots">\(scriptSlots.map { "\($0.running) of \($0.capacity) running, \($0.waiting) waiting" } ?? "-")</dd>
             </dl>
 
             """

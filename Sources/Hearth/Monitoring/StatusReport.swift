@@ -45,6 +45,14 @@ struct StatusReport: Codable, Sendable {
         var workers: [Worker]
     }
 
+    /// The cold scripts' slots: every queue a request can wait in is on
+    /// the page, these and each pool's.
+    struct ScriptSlots: Codable, Sendable {
+        var running: Int
+        var capacity: Int
+        var waiting: Int
+    }
+
     var version: String
     var started: Date
     var uptimeSeconds: Double
@@ -52,6 +60,7 @@ struct StatusReport: Codable, Sendable {
     var totals: Totals
     var mounts: [Mount]
     var inFlight: [InFlightRequest]
+    var scriptSlots: ScriptSlots?
     var pools: [Pool]
     var failures: [FailedRun]
 }
@@ -70,6 +79,7 @@ extension Monitoring {
                 durationSeconds: tallies.map(\.total.seconds).reduce(0, +), openConnections: counts.open, busyConnections: counts.busy
             ),
             mounts: mountReports(), inFlight: connections.inFlight(now: now),
+            scriptSlots: (serving?.site.scriptSlots).map { .init(running: $0.running, capacity: $0.maxTotal, waiting: $0.waiting) },
             pools: (serving?.site.workers?.snapshots() ?? []).map(Self.poolReport), failures: failures.newestFirst
         )
     }
