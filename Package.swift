@@ -45,6 +45,9 @@ let package = Package(
         // Server pages (HearthPages): the Mustache engine DESIGN.md names,
         // spec-compliant, no Foundation-only features we would miss.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // TLS for the site's listeners (issue 25): BoringSSL through NIO's
+        // own channel handler, linked only by HearthTLS (see there).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // The admin listener's /metrics (issue 24): swift-metrics is the API
         // the server counts through, swift-prometheus the backend that
         // renders the Prometheus text format. Only the `Hearth` target and
@@ -86,6 +89,23 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // Layer 1½: TLS on a listener (certificates, SNI, reload, what a
+        // script sees of the session). Apart from HearthHTTP so that a CGI
+        // program built with HearthRun, which links HearthHTTP, does not
+        // link BoringSSL: HearthHTTP offers the seam (`ListenerSecurity`),
+        // this target fills it, and only `Hearth` links it.
+        .target(
+            name: "HearthTLS",
+            dependencies: [
+                "HearthHTTP",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -261,7 +281,7 @@ let package = Package(
             name: "Hearth",
             dependencies: [
                 "HearthHTTP", "HearthGateway", "HearthScripts", "HearthRelay", "HearthWorkers", "HearthStatic", "HearthCGI", "HearthProcess", "CLibMagic",
-                "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions",
+                "HearthWeb", "HearthRun", "HearthAuth", "HearthPublisher", "HearthPages", "HearthSessions", "HearthTLS",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -5,6 +5,7 @@ import HearthHTTP
 import HearthProcess
 import HearthSessions
 import HearthStatic
+import HearthTLS
 import HearthWorkers
 import Logging
 
@@ -14,6 +15,9 @@ import Logging
 public struct HearthConfiguration: Sendable {
     /// Listening and HTTP limits.
     public var server = HTTPServerConfiguration()
+    /// TLS of the listeners (`listen:`) that have it, by position in
+    /// `server.listeners`. Default none.
+    public var tlsListeners: [Int: TLSListenerConfiguration] = [:]
     /// Script directories. Default: `./cgi-bin` at `/cgi-bin`.
     public var cgiMounts: [CGIMountConfiguration] = [CGIMountConfiguration()]
     /// FastCGI applications: pools Hearth supervises, or running servers.

@@ -52,13 +52,36 @@ public struct CGIConnection: Sendable, Equatable {
     public var localPort: Int
     /// `"http"` or `"https"`.
     public var scheme: String
+    /// The TLS session, on https: mod_ssl's `SSL_*` variables.
+    public var tls: CGITLSSession?
 
-    public init(remoteAddress: String, remotePort: Int, localAddress: String, localPort: Int, scheme: String = "http") {
+    public init(
+        remoteAddress: String, remotePort: Int, localAddress: String, localPort: Int, scheme: String = "http", tls: CGITLSSession? = nil
+    ) {
         self.remoteAddress = remoteAddress
         self.remotePort = remotePort
         self.localAddress = localAddress
         self.localPort = localPort
         self.scheme = scheme
+        self.tls = tls
+    }
+}
+
+/// What Apache mod_ssl's `SSLOptions +StdEnvVars` tells a script about the
+/// TLS session (not RFC 3875, which predates it; scripts written for
+/// Apache read these names).
+public struct CGITLSSession: Sendable, Equatable {
+    /// SSL_PROTOCOL: `TLSv1.2`, `TLSv1.3`.
+    public var protocolName: String
+    /// SSL_CIPHER: OpenSSL's name of the suite.
+    public var cipher: String
+    /// SSL_TLS_SNI: the name the client sent; absent when it sent none.
+    public var serverName: String?
+
+    public init(protocolName: String, cipher: String, serverName: String?) {
+        self.protocolName = protocolName
+        self.cipher = cipher
+        self.serverName = serverName
     }
 }
 

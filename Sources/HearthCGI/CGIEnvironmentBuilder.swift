@@ -26,6 +26,12 @@ public enum CGIEnvironmentBuilder {
         env.set("SERVER_ADDR", connection.localAddress)
         env.set("REQUEST_METHOD", request.method)  // §4.1.12
         env.set("REQUEST_SCHEME", connection.scheme)
+        if connection.scheme == "https" { env.set("HTTPS", "on") }  // Apache's; frameworks test it for TLS
+        if let tls = connection.tls {
+            env.set("SSL_PROTOCOL", tls.protocolName)
+            env.set("SSL_CIPHER", tls.cipher)
+            if let name = tls.serverName { env.set("SSL_TLS_SNI", singleLine(name)) }
+        }
         env.set("REQUEST_URI", request.target)
         env.set("QUERY_STRING", request.queryString)  // §4.1.7: "" when absent
         env.set("SCRIPT_NAME", script.scriptName)  // §4.1.13
@@ -64,7 +70,7 @@ public enum CGIEnvironmentBuilder {
         "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING",
         "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_IDENT", "REMOTE_USER", "REMOTE_PORT", "REQUEST_METHOD", "REQUEST_SCHEME", "REQUEST_URI",
         "SCRIPT_NAME", "SCRIPT_FILENAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "SERVER_ADDR",
-        "DOCUMENT_ROOT", "REDIRECT_STATUS", "HTTPS", "UNIQUE_ID",
+        "DOCUMENT_ROOT", "REDIRECT_STATUS", "HTTPS", "UNIQUE_ID", "SSL_PROTOCOL", "SSL_CIPHER", "SSL_TLS_SNI",
     ]
     public static let headerVariablePrefix = "HTTP_"
 

@@ -7,6 +7,10 @@ import Synchronization
 struct AcceptedConnection: Sendable {
     let channel: Channel
     let io: ConnectionIO
+    /// The listener it arrived on.
+    let listener: HTTPListener
+    /// The TLS session, once the handshake is done; nil on a plain listener.
+    let session: (@Sendable () -> TLSSession?)?
 }
 
 /// Connections on their way from NIO to the accept loop.

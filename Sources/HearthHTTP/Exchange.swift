@@ -26,6 +26,10 @@ final class Exchange: @unchecked Sendable {
     var bodyRefused = false
     /// When the head was read: the access log's `%D` and `%T` count from here.
     let received = ContinuousClock.now
+    /// The connection is TLS: files are copied, not sent with sendfile.
+    var encrypted = false
+    /// Fields the listener adds to every response (HSTS), as lines.
+    var listenerFields = ""
     /// The request's id, sent back in `X-Request-Id` (`RequestID`).
     let requestID: String
 

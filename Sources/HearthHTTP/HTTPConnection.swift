@@ -44,9 +44,10 @@ struct HTTPConnection {
     /// client may still be sending what the server did not read (a refused
     /// body, a malformed request), for a lingering close.
     private func serveRequests(
-        stream: RequestStream, outbound: ConnectionIO, connection: ConnectionInfo, activity: ConnectionActivity, watcher: (any HTTPConnectionObserver)?
+        stream: RequestStream, outbound: ConnectionIO, connection plain: ConnectionInfo, activity: ConnectionActivity, watcher: (any HTTPConnectionObserver)?
     ) async throws -> Bool {
         var served = 0
+        var connection = plain
         while true {
             let next: HTTPRequestHead?
             do {
@@ -56,6 +57,8 @@ struct HTTPConnection {
             }
             guard var head = next else { return false }
             served += 1
+            // The handshake is done before the first head can be read.
+            if served == 1 { connection.secure(self.connection.session?()) }
             RequestTarget.normalize(&head)
             // Checked as the client sent it, before the id's field is set.
             let refusal = HeadValidation.check(head, configuration: context.configuration)
@@ -65,6 +68,8 @@ struct HTTPConnection {
                 outbound: outbound, channel: self.connection.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive,
                 requestStream: stream, registry: context.registry, requestID: id
             )
+            exchange.listenerFields = self.connection.listener.hsts?.fieldLine ?? ""
+            exchange.encrypted = connection.tls != nil
             let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection, id: id)
             watcher?.requestStarted(request, received: exchange.received)
             // Every log record the responder makes in this task carries the
@@ -73,6 +78,8 @@ struct HTTPConnection {
                 if let error = refusal {
                     exchange.keepAlive = false
                     await answer(request, exchange: exchange, with: error)
+                } else if self.connection.listener.redirectToHTTPS {
+                    await redirect(request, exchange: exchange)
                 } else {
                     await serve(request, exchange: exchange)
                 }
@@ -114,6 +121,17 @@ struct HTTPConnection {
             )))
             throw MalformedRequest()
         }
+    }
+
+    /// `redirect_to_https`: 308 to the https URL, or 400 without a Host
+    /// to send it to.
+    private func redirect(_ request: Request, exchange: Exchange) async {
+        let port = context.httpsPort.port ?? 443
+        guard let location = HTTPSRedirect.location(for: request.head, httpsPort: port) else {
+            return await answer(request, exchange: exchange, with: HTTPError(.badRequest, "redirect_to_https: the request has no usable Host"))
+        }
+        try? await ResponseWriter(exchange: exchange).writeError(HTTPError(.permanentRedirect, headers: [("Location", location)]))
+        logAccess(request, exchange: exchange)
     }
 
     private func serve(_ request: Request, exchange: Exchange) async {

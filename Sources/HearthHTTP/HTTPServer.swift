@@ -19,6 +19,8 @@ public final class HTTPServer: Service {
         let accessLog: (any AccessLogSink)?
         let accessLogFormat: AccessLogFormat
         let registry: ConnectionRegistry
+        /// The first TLS listener's bound port: where `redirect_to_https` sends.
+        let httpsPort: HTTPSPort
         let observer: (any HTTPServerObserver)?
     }
 
@@ -29,6 +31,9 @@ public final class HTTPServer: Service {
     /// The listening sockets between `bindListener` and `run`: one bound
     /// to `host` and `port`, or those handed over (`inheritedSockets`).
     private let bound = Mutex<[NIOAsyncChannel<AcceptedConnection, Never>]>([])
+    /// TLS for the listeners that have it, by index in `servedListeners`
+    /// (or, with inherited sockets, by the socket's position).
+    private let security: [Int: any ListenerSecurity]
     /// The graceful shutdown's deadline (`shutdownTimeout`), once it began.
     private let shutdownDeadline = Mutex<Scheduled<Void>?>(nil)
     private let accepting = Atomic<Bool>(false)
@@ -40,21 +45,24 @@ public final class HTTPServer: Service {
         accessLog: (any AccessLogSink)? = nil,
         accessLogFormat: AccessLogFormat = .combined,
         observer: (any HTTPServerObserver)? = nil,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        security: [Int: any ListenerSecurity] = [:]
     ) {
         self.context = Context(
             configuration: configuration, responder: responder, logger: logger, accessLog: accessLog, accessLogFormat: accessLogFormat,
-            registry: ConnectionRegistry(), observer: observer
+            registry: ConnectionRegistry(), httpsPort: HTTPSPort(), observer: observer
         )
+        self.security = security
         self.group = group
         self.listening = group.next().makePromise()
     }
 
     /// The address the server listens on, once it does (port 0 resolved);
-    /// with several inherited sockets, the first one's.
+    /// with several listeners or inherited sockets, the first one's.
     public var listeningAddress: SocketAddress {
         get async throws { try await listening.futureResult.get() }
     }
+
 
     /// True from the moment the server accepts connections until its
     /// graceful shutdown begins: what a readiness check (`/readyz`) asks.
@@ -67,8 +75,7 @@ public final class HTTPServer: Service {
         do {
             let channels = try await bindAll()
             bound.withLock { $0 = channels }
-        } catch {
-            let failure = ListenError(host: context.configuration.host, port: context.configuration.port, underlying: error)
+        } catch let failure as ListenError {
             listening.fail(failure)
             throw failure
         }
@@ -91,12 +98,15 @@ public final class HTTPServer: Service {
             defer { channels = [] }
             return channels
         }
+        let listeners = servers.indices.map(listener(at:))
+        context.httpsPort.port = servers.indices.first { listeners[$0].tls }.flatMap { servers[$0].channel.localAddress?.port }
         listening.succeed(servers[0].channel.localAddress!)
-        for server in servers {
+        for (server, listener) in zip(servers, listeners) {
             let address = server.channel.localAddress!
-            let host = context.configuration.inheritedSockets.isEmpty ? context.configuration.host : address.ipAddress ?? "?"
+            let host = context.configuration.inheritedSockets.isEmpty ? listener.host : address.ipAddress ?? "?"
             let inherited = context.configuration.inheritedSockets.isEmpty ? "" : " (an inherited socket)"
-            let url = "http://\(Self.authority(host: host, port: address.port ?? 0))/"
+            let scheme = listener.tls ? "https" : "http"
+            let url = "\(scheme)://\(Self.authority(host: host, port: address.port ?? 0))/"
             context.logger.info("\(context.configuration.listenerName.map { "\($0) on" } ?? "listening on") \(url)\(inherited)")
         }
         accepting.store(true, ordering: .relaxed)
@@ -158,18 +168,37 @@ public final class HTTPServer: Service {
         }
     }
 
-    /// The listening sockets: those handed over, or one bound now.
+    /// The listener served on the `index`th socket: with inherited
+    /// sockets, `listen:`'s entry in the same position (a plain one past
+    /// its end).
+    private func listener(at index: Int) -> HTTPListener {
+        let listeners = context.configuration.servedListeners
+        return index < listeners.count ? listeners[index] : HTTPListener()
+    }
+
+    /// The listening sockets: those handed over, or one bound now per
+    /// listener. A failure names the listener and closes those bound.
     private func bindAll() async throws -> [NIOAsyncChannel<AcceptedConnection, Never>] {
         let inherited = context.configuration.inheritedSockets
-        guard !inherited.isEmpty else { return [try await bind(to: nil)] }
+        let count = inherited.isEmpty ? context.configuration.servedListeners.count : inherited.count
         var channels: [NIOAsyncChannel<AcceptedConnection, Never>] = []
-        for socket in inherited { channels.append(try await bind(to: socket)) }
+        for index in 0..<count {
+            let listener = listener(at: index)
+            do {
+                channels.append(try await bind(listener, security: security[index], to: inherited.isEmpty ? nil : inherited[index]))
+            } catch {
+                for channel in channels { channel.channel.close(promise: nil) }
+                throw ListenError(host: listener.host, port: listener.port, underlying: error)
+            }
+        }
         return channels
     }
 
-    /// Binds `host` and `port`, or (`socket`) takes a socket that is
-    /// already bound and listening (NIO's `withBoundSocket`).
-    private func bind(to socket: NIOBSDSocket.Handle?) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
+    /// Binds `listener`'s host and port, or (`socket`) takes a socket that
+    /// is already bound and listening (NIO's `withBoundSocket`).
+    private func bind(
+        _ listener: HTTPListener, security: (any ListenerSecurity)?, to socket: NIOBSDSocket.Handle?
+    ) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = context.configuration
         let accepted = self.accepted
         let sendTimeout = SendProgressWatch.Timeout(duration: TimeAmount(configuration.sendTimeout), logger: context.logger)
@@ -183,15 +212,16 @@ public final class HTTPServer: Service {
         let initializer: @Sendable (Channel) -> EventLoopFuture<AcceptedConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 let io = ConnectionIO(eventLoop: channel.eventLoop, sendTimeout: sendTimeout)
+                let session = try security?.secure(channel)
                 try channel.pipeline.syncOperations.addHandler(FramingByteLimit(io: io))
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                 try channel.pipeline.syncOperations.addHandler(io)
                 accepted.admit(channel)
-                return AcceptedConnection(channel: channel, io: io)
+                return AcceptedConnection(channel: channel, io: io, listener: listener, session: session)
             }
         }
         if let socket { return try await bootstrap.bind(socket, childChannelInitializer: initializer) }
-        return try await bootstrap.bind(host: configuration.host, port: configuration.port, childChannelInitializer: initializer)
+        return try await bootstrap.bind(host: listener.host, port: listener.port, childChannelInitializer: initializer)
     }
 }
 

@@ -5,6 +5,9 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var host: String = "127.0.0.1"
     /// Port to bind; 0 picks a free one (tests). Default 8080.
     public var port: Int = 8080
+    /// The site's listeners (`listen:`); when empty, one plain listener on
+    /// `host` and `port`. Default empty.
+    public var listeners: [HTTPListener] = []
     /// Most bytes in a request head (request line and fields) before 431.
     /// Default 64 KiB.
     public var maxHeaderBytes: Int = 64 * 1024
@@ -55,6 +58,11 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var trustedProxies: [IPNetwork] = []
 
     public init() {}
+
+    /// The listeners served: `listeners`, or `host` and `port` alone.
+    public var servedListeners: [HTTPListener] {
+        listeners.isEmpty ? [HTTPListener(host: host, port: port)] : listeners
+    }
 }
 
 /// The release, as `hearth --version`, the start-up log and the default

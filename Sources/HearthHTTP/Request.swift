@@ -98,8 +98,10 @@ public struct ConnectionInfo: Sendable {
     public var remotePort: Int
     public var localAddress: String
     public var localPort: Int
-    /// `"http"`; `"https"` once TLS exists.
+    /// `"http"`, or `"https"` on a TLS listener.
     public var scheme: String
+    /// The TLS session the request came over; nil on plain HTTP.
+    public var tls: TLSSession?
     let closeNotifier: CloseNotifier?
 
     public init(remoteAddress: String, remotePort: Int, localAddress: String, localPort: Int, scheme: String = "http") {
@@ -133,4 +135,22 @@ public struct ConnectionInfo: Sendable {
         ClientCloseSubscription(notifier: closeNotifier, id: closeNotifier?.subscribe(handler))
     }
 
+}
+
+extension ConnectionInfo {
+    /// The connection as RFC 3875 sees it: the one mapping every gateway
+    /// (cold, warm, hot) uses, so they tell a script the same.
+    public var cgiConnection: CGIConnection {
+        CGIConnection(
+            remoteAddress: remoteAddress, remotePort: remotePort, localAddress: localAddress, localPort: localPort, scheme: scheme,
+            tls: tls
+        )
+    }
+
+    /// Marks the connection as TLS with `session` (its handshake is done).
+    mutating func secure(_ session: TLSSession?) {
+        guard let session else { return }
+        tls = session
+        scheme = "https"
+    }
 }

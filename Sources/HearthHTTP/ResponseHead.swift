@@ -62,6 +62,7 @@ enum ResponseHead {
         if !sawDate { out.writeStaticString("Date: "); out.writeString(HTTPDate.now()); out.writeStaticString("\r\n") }
         if !sawServer { out.writeStaticString("Server: "); out.writeString(exchange.serverSoftware); out.writeStaticString("\r\n") }
         out.writeStaticString("X-Request-Id: "); out.writeString(exchange.requestID); out.writeStaticString("\r\n")
+        if !exchange.listenerFields.isEmpty { out.writeString(exchange.listenerFields) }
         if case .length(let length) = framing, !sawLength {
             out.writeStaticString("Content-Length: "); out.writeString(String(length)); out.writeStaticString("\r\n")
         }

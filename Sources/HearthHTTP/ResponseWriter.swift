@@ -116,6 +116,13 @@ public struct ResponseBodyWriter: Sendable {
             return
         }
         exchange.bodyBytesSent += fileRegion.readableBytes
+        guard !exchange.encrypted else {
+            // TLS encrypts in user space: no sendfile, the file is read and
+            // written through the TLS handler a piece at a time.
+            if let head { try await exchange.outbound.write(.byteBuffer(head)) }
+            try await FileRegionCopy.send(fileRegion) { try await exchange.outbound.write(.byteBuffer($0)) }
+            return try await exchange.allWritten()
+        }
         try await exchange.outbound.write((head.map { [IOData.byteBuffer($0)] } ?? []) + [.fileRegion(fileRegion)])
         try await exchange.allWritten()
     }

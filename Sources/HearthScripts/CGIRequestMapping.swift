@@ -19,11 +19,5 @@ package enum CGIRequestMapping {
         request.authenticatedUser.map { CGIAuthentication(type: $0.type, user: $0.user) }
     }
 
-    package static func connection(_ request: Request) -> CGIConnection {
-        let info = request.connection
-        return CGIConnection(
-            remoteAddress: info.remoteAddress, remotePort: info.remotePort,
-            localAddress: info.localAddress, localPort: info.localPort, scheme: info.scheme
-        )
-    }
+    package static func connection(_ request: Request) -> CGIConnection { request.connection.cgiConnection }
 }

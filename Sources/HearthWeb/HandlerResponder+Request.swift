@@ -53,12 +53,7 @@ extension HandlerResponder {
         )
     }
 
-    static func cgiConnection(_ info: ConnectionInfo) -> CGIConnection {
-        CGIConnection(
-            remoteAddress: info.remoteAddress, remotePort: info.remotePort,
-            localAddress: info.localAddress, localPort: info.localPort, scheme: info.scheme
-        )
-    }
+    static func cgiConnection(_ info: ConnectionInfo) -> CGIConnection { info.cgiConnection }
 
     /// HTTPHeaders → HTTPFields; HearthHTTP's parser already refused names
     /// that are not tokens, so none is lost here.

@@ -30,6 +30,8 @@ struct Check: AsyncParsableCommand {
         let configuration: HearthConfiguration
         do {
             configuration = try options.unstartedSite(logLevel: .error).configuration
+            // The certificates, as `serve` loads them (a bad one is its exit 78).
+            _ = try SiteTLS(configuration)
         } catch {
             return ["\(error)"]
         }

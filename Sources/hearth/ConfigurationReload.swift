@@ -11,6 +11,10 @@ import Synchronization
 /// requests in flight finish on the configuration they started with, new
 /// ones get the new one (`LiveSite`).
 ///
+/// The TLS listeners' certificate files are read again (the same paths:
+/// a changed path, like any listener change, waits for a restart); a
+/// certificate that cannot serve keeps the old one (`SiteTLS`).
+///
 /// What lives as long as the process is not reloaded, and a change to it
 /// is logged as waiting for a restart: the listening address, the HTTP
 /// limits and the trusted proxies (`server`), the logs, the sessions
@@ -25,10 +29,14 @@ final class ConfigurationReload: Sendable {
     /// What the admin listener shows, when it is on.
     let monitoring: Monitoring?
     let logger: Logger
+    let tls: SiteTLS
     /// The configuration the current site was built from.
     private let applied: Mutex<HearthConfiguration>
 
-    init(options: SiteOptions, user: String?, live: LiveSite, applied: HearthConfiguration, monitoring: Monitoring?, logger: Logger) {
+    init(
+        options: SiteOptions, user: String?, live: LiveSite, applied: HearthConfiguration, monitoring: Monitoring?, tls: SiteTLS, logger: Logger
+    ) {
+        self.tls = tls
         self.options = options
         self.user = user
         self.live = live
@@ -40,6 +48,7 @@ final class ConfigurationReload: Sendable {
     func reload() async {
         let source = options.config ?? "the command line"
         logger.info("SIGHUP: reloading the configuration from \(source)")
+        tls.reload(logger: logger)
         do {
             var configuration = try options.configuration(user: user)
             // Sockets systemd passed at start-up are still the ones served.
@@ -75,7 +84,8 @@ final class ConfigurationReload: Sendable {
     /// The settings that differ between `old` and `new` but are not reloaded.
     static func waitingForRestart(_ old: HearthConfiguration, _ new: HearthConfiguration) -> [String] {
         var changed: [String] = []
-        if old.server != new.server { changed.append("server (listening address, HTTP limits, user, trusted_proxies)") }
+        if old.server != new.server { changed.append("server or listen (listening addresses, HTTP limits, user, trusted_proxies)") }
+        if old.tlsListeners != new.tlsListeners { changed.append("listen[].tls (certificate paths, names)") }
         if old.accessLog != new.accessLog { changed.append("access_log") }
         if old.errorLog != new.errorLog { changed.append("error_log") }
         if old.accessLogFormat != new.accessLogFormat { changed.append("access_log_format") }

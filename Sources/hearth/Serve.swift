@@ -4,6 +4,7 @@ import Hearth
 import HearthHTTP
 import HearthProcess
 import Logging
+import ServiceLifecycle
 
 /// `hearth serve`: with no arguments, ./cgi-bin at /cgi-bin/ and ./public at
 /// / on 127.0.0.1:8080. Flags override the config file.
@@ -42,17 +43,19 @@ struct Serve: AsyncParsableCommand {
         defer { reopens.cancel() }
         if let activation = SocketActivation.passed { try Self.listen(on: activation, configuration: &configuration, logger: logger) }
         DefaultDirectories.skipMissing(in: &configuration, logger: logger)
+        let tls = try SiteTLS(configuration)
         let monitoring = configuration.admin.map { _ in MetricsBootstrap.start() }
         var builder = SiteBuilder(configuration: configuration)
         builder.monitoring = monitoring
         let live = LiveSite(try builder.build(logger: logger))
         let server = HTTPServer(
             configuration: configuration.server, responder: live, logger: logger, accessLog: logs.access,
-            accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver
+            accessLogFormat: configuration.accessLogFormat, observer: monitoring?.serverObserver,
+            security: tls.security(logger: logger)
         )
         let admin = try AdminListener.server(for: configuration, monitoring: monitoring, showing: live, servedBy: server, logger: logger)
         let systemd = SystemdNotifier.fromEnvironment().map { SystemdService(notifier: $0, server: server, live: live) }
-        let reload = ConfigurationReload(options: options, user: user, live: live, applied: configuration, monitoring: monitoring, logger: logger)
+        let reload = ConfigurationReload(options: options, user: user, live: live, applied: configuration, monitoring: monitoring, tls: tls, logger: logger)
         let reloads = SignalAction(SIGHUP, label: "reload") {
             Task {
                 guard let systemd else { return await reload.reload() }
@@ -61,7 +64,8 @@ struct Serve: AsyncParsableCommand {
         }
         defer { reloads.cancel() }
         let identity = ServerIdentity(configuration: configuration)
-        try await live.run(server, admin: admin, logger: logger, alongside: systemd.map { [$0] } ?? []) { try await identity.take(logger: logger) }
+        let alongside: [any Service] = (systemd.map { [$0] } ?? []) + (tls.watch(logger: logger).map { [$0] } ?? [])
+        try await live.run(server, admin: admin, logger: logger, alongside: alongside) { try await identity.take(logger: logger) }
     }
 
     /// SIGUSR1: both log files opened again at their paths (logrotate's

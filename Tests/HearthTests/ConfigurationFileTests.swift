@@ -223,10 +223,18 @@ import Testing
     static let errorCases: [ErrorCase] = [
         // Unknown keys name themselves and what is allowed there.
         .init("lisen: 80", "lisen", 1, 1, """
-            unknown key "lisen"; allowed keys are server, log_level, access_log, error_log, trusted_proxies, access_log_format, max_concurrent_scripts, \
+            unknown key "lisen"; allowed keys are server, listen, log_level, access_log, error_log, trusted_proxies, access_log_format, max_concurrent_scripts, \
             max_local_redirects, min_uid, min_gid, cgi, fastcgi, fcgi_scripts, static, sessions, admin
             """),
         .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
+        // listen: (issue 25): what a listener cannot be.
+        .init("server: {port: 80}\nlisten:\n  - {port: 81}", "listen", 3, 3, "give listen: or server.host/server.port, not both"),
+        .init("listen:\n  - {port: 81, proxy_protocol: true}", "listen[0].proxy_protocol", 2, 32, "the PROXY protocol is not supported yet"),
+        .init("listen:\n  - {port: 81, redirect_to_https: true}", "listen[0]", 2, 5, "redirect_to_https needs a listener with tls"),
+        .init("listen:\n  - {port: 81, hsts: {max_age: 60}}", "listen[0]", 2, 5, "hsts is sent over TLS only"),
+        .init("listen:\n  - {port: 443, tls: {certificate: a.pem}}", "listen[0].tls", 2, 22, "each certificate needs both certificate and key"),
+        .init("listen:\n  - {port: 443, tls: {certificate: a.pem, key: a.key, certificates: [{certificate: b.pem, key: b.key}]}}", "listen[0].tls", 2, 22, "not both"),
+        .init("listen: []", "listen", 1, 9, "expected at least one listener"),
         .init("cgi:\n  - url: /x\n    io_timout: 5s", "cgi[0].io_timout", 3, 5,
               "unknown key \"io_timout\"; allowed keys are url, directory,"),
         .init("static:\n  - url: /x\n  - index: [a]", "static[1].index", 3, 5,
@@ -347,7 +355,13 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         var blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 9)
+        try #require(blocks.count == 10)
+
+        // "`listen` items": a plain listener that redirects, a TLS one with HSTS.
+        let listen = try parse(blocks.removeFirst())
+        #expect(listen.server.listeners.map(\.port) == [80, 443] && listen.server.listeners.map(\.tls) == [false, true])
+        #expect(listen.server.listeners[0].redirectToHTTPS && listen.server.listeners[1].hsts?.maxAge == 31_536_000)
+        #expect(listen.tlsListeners[1]?.certificates.map(\.key) == ["/etc/letsencrypt/live/example.org/privkey.pem"])
 
         // The limits of "`cgi` items", the access log format of "Access
         // log format", and `admin`, before the examples.

@@ -24,6 +24,9 @@ public struct CommandLineFlags: Sendable {
     /// defaults), and records the flag as the origin of the paths it sets,
     /// so a later error names `--root`, not a config key nobody wrote.
     public func apply(to configuration: inout HearthConfiguration) throws {
+        if (host != nil || port != nil) && !configuration.server.listeners.isEmpty {
+            throw ConfigurationError(key: host != nil ? "--host" : "--port", message: "the config file has listen:; give the listeners there, not --host or --port", position: nil)
+        }
         if let host { configuration.server.host = try ServerSection.ipAddress(Self.node(host, flag: "--host")) }
         if let port { configuration.server.port = try Self.node(port, flag: "--port").integer(in: 0...65535) }
         if let user {

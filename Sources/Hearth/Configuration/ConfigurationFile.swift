@@ -58,6 +58,9 @@ public enum ConfigurationFile {
 
     private static func read(_ document: ConfigurationNode) throws -> HearthConfiguration {
         var configuration = try document.read(HearthConfiguration(), keys: keys)
+        if let listen = document.child("listen"), let server = document.child("server"), server.child("host") != nil || server.child("port") != nil {
+            throw listen.error("give listen: or server.host/server.port, not both (server.host and port are one plain listener)")
+        }
         configuration.origins = origins(in: document)
         try RunAsSection.resolve(&configuration, in: document)
         let cgiItems = try document.child("cgi")?.items()
@@ -120,6 +123,7 @@ public enum ConfigurationFile {
 
     static let keys: [ConfigurationKey<HearthConfiguration>] = [
         .init("server") { $0.server = try $1.read($0.server, keys: ServerSection.keys) },
+        .init("listen") { try ListenSection.read($1, into: &$0) },
         .init("log_level") { $0.logLevel = try $1.word(Logger.Level.allCases.map { ($0.rawValue, $0) }) },
         .init("access_log") { $0.accessLog = try accessLog($1) },
         .init("error_log") { $0.errorLog = try errorLog($1) },

@@ -1,0 +1,40 @@
+/// One address the site is served on (`listen:`): plain HTTP or, when a
+/// `ListenerSecurity` is given for it, HTTPS.
+public struct HTTPListener: Sendable, Equatable {
+    /// Address to bind; `"::1"` or `"::"` for IPv6. Default `127.0.0.1`.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one (tests). Default 8080.
+    public var port: Int = 8080
+    /// Whether the listener speaks TLS (its `ListenerSecurity` does the
+    /// work). Default false.
+    public var tls: Bool = false
+    /// Plain listener only: every request is answered 308 to the same path
+    /// and query at `https://` the same host and the first TLS listener's
+    /// port. Default false.
+    public var redirectToHTTPS: Bool = false
+    /// TLS listener only: the Strict-Transport-Security field sent with
+    /// every response (RFC 6797). Default none.
+    public var hsts: HSTSPolicy? = nil
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, tls: Bool = false) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+    }
+}
+
+/// RFC 6797 §6.1: `max-age` in seconds, `includeSubDomains` optional.
+public struct HSTSPolicy: Sendable, Equatable {
+    public var maxAge: Int = 31_536_000
+    public var includeSubdomains: Bool = false
+
+    public init(maxAge: Int = 31_536_000, includeSubdomains: Bool = false) {
+        self.maxAge = maxAge
+        self.includeSubdomains = includeSubdomains
+    }
+
+    /// The field line as it goes out, CRLF included.
+    var fieldLine: String {
+        "Strict-Transport-Security: max-age=\(maxAge)\(includeSubdomains ? "; includeSubDomains" : "")\r\n"
+    }
+}

@@ -1,0 +1,41 @@
+/// A TLS listener's `tls:` mapping: one certificate (`certificate`, `key`),
+/// or several chosen by SNI (`certificates:`; the first is the default).
+public struct TLSListenerConfiguration: Sendable, Equatable {
+    /// At least one; the first answers clients that send no SNI or a name
+    /// no certificate lists.
+    public var certificates: [TLSCertificateFiles] = []
+    /// How often the files are checked for a change (mtime, inode, size);
+    /// a change reloads them as SIGHUP does. Default 5 s.
+    public var checkInterval: Duration = .seconds(5)
+
+    public init(certificates: [TLSCertificateFiles] = []) {
+        self.certificates = certificates
+    }
+}
+
+/// One certificate: a PEM chain (leaf first, as certbot's fullchain.pem),
+/// its PEM private key, and the host names it is chosen for.
+public struct TLSCertificateFiles: Sendable, Equatable {
+    /// Exact names and `*.example.org` (one label); empty: the default only.
+    public var names: [String] = []
+    public var certificate: String = ""
+    public var key: String = ""
+
+    public init(names: [String] = [], certificate: String = "", key: String = "") {
+        self.names = names
+        self.certificate = certificate
+        self.key = key
+    }
+
+    /// Whether `host` (the client's SNI) is one of `names`: exact, or one
+    /// label under a `*.` name (RFC 6125 §6.4.3), case-insensitively.
+    func serves(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return names.contains { name in
+            let name = name.lowercased()
+            guard name.hasPrefix("*.") else { return name == host }
+            guard let dot = host.firstIndex(of: ".") else { return false }
+            return host[dot...] == name.dropFirst() && host[..<dot].count > 0
+        }
+    }
+}
