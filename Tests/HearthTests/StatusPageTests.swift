@@ -36,6 +36,15 @@ import Testing
             #expect(await Processes.eventually { monitoring.requestsCounted == 2 })
             async let slowAnswer = site.get("/cgi-bin/slow.sh?secret=1")
             let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/slow.pid"))
+            // The script writes its pid at once; the gateway notes it a
+            // moment after the spawn returns (a loaded full run once asked
+            // in between): the page is read once it has.
+            let noted = await Processes.eventually(asking: {
+                let body = (try? await site.adminGet("/server-status?json").body) ?? []
+                let report = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+                return (report?["in_flight"] as? [[String: Any]])?.contains { $0["pid"] as? Int == Int(pid) } == true
+            })
+            #expect(noted, "the in-flight request never showed its script's pid")
             let gate = site.scriptDirectory + "/gate"
             do {
                 try await body(site, pid)
