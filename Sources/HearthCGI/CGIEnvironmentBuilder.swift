@@ -43,7 +43,8 @@ public enum CGIEnvironmentBuilder {
         }
         env.set("REMOTE_ADDR", connection.remoteAddress)  // §4.1.8
         env.set("REMOTE_HOST", connection.remoteAddress)  // §4.1.9: MAY substitute REMOTE_ADDR
-        env.set("REMOTE_PORT", String(connection.remotePort))
+        // 0: a trusted proxy named the client but not its port.
+        if connection.remotePort > 0 { env.set("REMOTE_PORT", String(connection.remotePort)) }
         // Apache's mod_unique_id: scripts log it to join their lines with
         // the server's for the same request.
         if let id = request.uniqueID { env.set("UNIQUE_ID", id) }

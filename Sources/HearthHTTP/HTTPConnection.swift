@@ -70,7 +70,9 @@ struct HTTPConnection {
             )
             exchange.listenerFields = self.connection.listener.hsts?.fieldLine ?? ""
             exchange.encrypted = connection.tls != nil
-            let request = Request(head: head, body: RequestBody(.stream(stream)), connection: connection, id: id)
+            // A trusted proxy's word on the client and scheme, this request's.
+            let client = ForwardedClient.resolve(connection, head: head, trusted: context.configuration.trustedProxies)
+            let request = Request(head: head, body: RequestBody(.stream(stream)), connection: client, id: id)
             watcher?.requestStarted(request, received: exchange.received)
             // Every log record the responder makes in this task carries the
             // id (`RequestID.metadataProvider`).

@@ -14,6 +14,12 @@ public enum ProgramOutput {
         try run(program, arguments, in: directory, withErrors: true)
     }
 
+    /// `run`, on a thread of its own rather than the cooperative pool: for
+    /// a client program (`curl`) talking to a server in this process.
+    public static func runAside(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await offload { try run(program, arguments, in: nil, withErrors: true) }
+    }
+
     private static func run(_ program: String, _ arguments: [String], in directory: String?, withErrors: Bool) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
