@@ -24,13 +24,19 @@ public final class HTTPServer: Service {
         let observer: (any HTTPServerObserver)?
     }
 
-    private let context: Context
+    let context: Context
     private let group: any EventLoopGroup
     private let listening: EventLoopPromise<SocketAddress>
     private let accepted = AcceptedConnections()
     /// The listening sockets between `bindListener` and `run`: one bound
     /// to `host` and `port`, or those handed over (`inheritedSockets`).
     private let bound = Mutex<[NIOAsyncChannel<AcceptedConnection, Never>]>([])
+    /// The listening sockets being served, with their listeners: what a
+    /// reload's `rebind` compares against (`HTTPServer+Rebind`).
+    let serving = Mutex<[ServedListener]>([])
+    /// Sockets a `rebind` bound while the server runs: each gets an accept
+    /// loop in `run`'s group.
+    let rebound = AsyncStream<NIOAsyncChannel<AcceptedConnection, Never>>.makeStream()
     /// TLS for the listeners that have it, by index in `servedListeners`
     /// (or, with inherited sockets, by the socket's position).
     private let security: [Int: any ListenerSecurity]
@@ -109,13 +115,15 @@ public final class HTTPServer: Service {
             let url = "\(scheme)://\(Self.authority(host: host, port: address.port ?? 0))/"
             context.logger.info("\(context.configuration.listenerName.map { "\($0) on" } ?? "listening on") \(url)\(inherited)")
         }
+        serving.withLock { $0 = zip(listeners, servers).map(ServedListener.init) }
         accepting.store(true, ordering: .relaxed)
         try await withGracefulShutdownHandler {
             try await acceptConnections(servers)
         } onGracefulShutdown: { [context, self] in
             accepting.store(false, ordering: .relaxed)
             context.logger.info("shutting down: no new connections; in-flight requests finish")
-            for server in servers { server.channel.close(promise: nil) }
+            rebound.continuation.finish()
+            for served in serving.withLock({ $0 }) { served.channel.channel.close(promise: nil) }
             context.registry.drain()
             self.shutdownDeadline.withLock {
                 $0 = servers[0].channel.eventLoop.scheduleTask(in: TimeAmount(context.configuration.shutdownTimeout)) {
@@ -142,6 +150,12 @@ public final class HTTPServer: Service {
         defer { accepted.closeAdmission() }
         try await withThrowingDiscardingTaskGroup { group in
             for server in servers {
+                group.addTask(executorPreference: EventLoopTaskExecutor(server.channel.eventLoop)) {
+                    try await self.acceptConnections(server)
+                }
+            }
+            // A reload's new sockets, until the graceful shutdown.
+            for await server in rebound.stream {
                 group.addTask(executorPreference: EventLoopTaskExecutor(server.channel.eventLoop)) {
                     try await self.acceptConnections(server)
                 }
@@ -196,7 +210,7 @@ public final class HTTPServer: Service {
 
     /// Binds `listener`'s host and port, or (`socket`) takes a socket that
     /// is already bound and listening (NIO's `withBoundSocket`).
-    private func bind(
+    func bind(
         _ listener: HTTPListener, security: (any ListenerSecurity)?, to socket: NIOBSDSocket.Handle?
     ) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = context.configuration

@@ -12,12 +12,15 @@ import Synchronization
 /// ones get the new one (`LiveSite`).
 ///
 /// The TLS listeners' certificate files are read again (the same paths:
-/// a changed path, like any listener change, waits for a restart); a
-/// certificate that cannot serve keeps the old one (`SiteTLS`).
+/// a changed path waits for a restart); a certificate that cannot serve
+/// keeps the old one (`SiteTLS`). Plain listeners added to `listen:` (or a
+/// changed `server.host`/`port`) are bound, and those removed stop
+/// accepting (`HTTPServer.rebind`); one that cannot be bound leaves the
+/// listeners as they were and says why.
 ///
 /// What lives as long as the process is not reloaded, and a change to it
-/// is logged as waiting for a restart: the listening address, the HTTP
-/// limits and the trusted proxies (`server`), the logs, the sessions
+/// is logged as waiting for a restart: the HTTP limits and the trusted
+/// proxies (`server`), the logs, the sessions
 /// (their store holds the users' sessions), and the admin listener (its
 /// counts carry over: the new site counts into the same `Monitoring`). A
 /// change to `run_as` or its minimums refuses the
@@ -26,6 +29,7 @@ final class ConfigurationReload: Sendable {
     let options: SiteOptions
     let user: String?
     let live: LiveSite
+    let server: HTTPServer
     /// What the admin listener shows, when it is on.
     let monitoring: Monitoring?
     let logger: Logger
@@ -34,8 +38,10 @@ final class ConfigurationReload: Sendable {
     private let applied: Mutex<HearthConfiguration>
 
     init(
-        options: SiteOptions, user: String?, live: LiveSite, applied: HearthConfiguration, monitoring: Monitoring?, tls: SiteTLS, logger: Logger
+        options: SiteOptions, user: String?, live: LiveSite, server: HTTPServer, applied: HearthConfiguration, monitoring: Monitoring?, tls: SiteTLS,
+        logger: Logger
     ) {
+        self.server = server
         self.tls = tls
         self.options = options
         self.user = user
@@ -57,14 +63,32 @@ final class ConfigurationReload: Sendable {
             let site = try await build(configuration)
             try await live.replace(with: site, logger: logger)
             monitoring?.configurationLoaded(from: configuration.file)
-            let before = applied.withLock { applied in defer { applied = configuration }; return applied }
-            for setting in Self.waitingForRestart(before, configuration) {
+            var kept = configuration
+            if await !rebind(to: configuration) { kept.server.keepListeners(of: applied.withLock { $0.server }) }
+            let before = applied.withLock { applied in defer { applied = kept }; return applied }
+            for setting in Self.waitingForRestart(before, kept) {
                 logger.warning("reload: \(setting) changed; it takes effect at the next restart")
             }
             logger.info("reload: configuration \(live.number) serves from now on; requests in flight finish on the one they started with")
             site.logMounts(logger)
         } catch {
             logger.error("reload failed, still serving configuration \(live.number): \(error)")
+        }
+    }
+
+    /// The new configuration's listeners served, if they changed; false
+    /// when they cannot be (the old ones stay, and the log says why).
+    private func rebind(to configuration: HearthConfiguration) async -> Bool {
+        let listeners = configuration.server.servedListeners
+        guard listeners != applied.withLock({ $0.server.servedListeners }), configuration.server.inheritedSockets.isEmpty else { return true }
+        do {
+            let (added, removed) = try await server.rebind(to: listeners)
+            for url in added { logger.info("reload: now also listening on \(url)") }
+            for url in removed { logger.info("reload: no longer listening on \(url); its connections finish") }
+            return true
+        } catch {
+            logger.error("reload: listen not applied, still listening as before: \(error)")
+            return false
         }
     }
 
@@ -84,7 +108,7 @@ final class ConfigurationReload: Sendable {
     /// The settings that differ between `old` and `new` but are not reloaded.
     static func waitingForRestart(_ old: HearthConfiguration, _ new: HearthConfiguration) -> [String] {
         var changed: [String] = []
-        if old.server != new.server { changed.append("server or listen (listening addresses, HTTP limits, user, trusted_proxies)") }
+        if old.server.apartFromListeners != new.server.apartFromListeners { changed.append("server (HTTP limits, user, trusted_proxies)") }
         if old.tlsListeners != new.tlsListeners { changed.append("listen[].tls (certificate paths, names)") }
         if old.accessLog != new.accessLog { changed.append("access_log") }
         if old.errorLog != new.errorLog { changed.append("error_log") }
@@ -107,4 +131,22 @@ final class ConfigurationReload: Sendable {
 
 struct ReloadRefusal: Error, CustomStringConvertible {
     var description: String
+}
+
+extension HTTPServerConfiguration {
+    /// The listening addresses of `served`: a rebind that failed.
+    fileprivate mutating func keepListeners(of served: HTTPServerConfiguration) {
+        listeners = served.listeners
+        host = served.host
+        port = served.port
+    }
+
+    /// Everything but the listening addresses, which a reload rebinds.
+    fileprivate var apartFromListeners: HTTPServerConfiguration {
+        var settings = self
+        settings.listeners = []
+        settings.host = ""
+        settings.port = 0
+        return settings
+    }
 }

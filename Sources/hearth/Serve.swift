@@ -55,7 +55,9 @@ struct Serve: AsyncParsableCommand {
         )
         let admin = try AdminListener.server(for: configuration, monitoring: monitoring, showing: live, servedBy: server, logger: logger)
         let systemd = SystemdNotifier.fromEnvironment().map { SystemdService(notifier: $0, server: server, live: live) }
-        let reload = ConfigurationReload(options: options, user: user, live: live, applied: configuration, monitoring: monitoring, tls: tls, logger: logger)
+        let reload = ConfigurationReload(
+            options: options, user: user, live: live, server: server, applied: configuration, monitoring: monitoring, tls: tls, logger: logger
+        )
         let reloads = SignalAction(SIGHUP, label: "reload") {
             Task {
                 guard let systemd else { return await reload.reload() }

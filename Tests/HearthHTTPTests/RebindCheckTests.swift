@@ -1,0 +1,25 @@
+@testable import HearthHTTP
+import Testing
+
+/// What a reload's new `listen:` may change in a running server
+/// (`HTTPServer.rebind`): plain listeners come and go; a TLS listener or
+/// new options on an address in use wait for a restart.
+@Suite struct RebindCheckTests {
+    static let plain = HTTPListener(host: "127.0.0.1", port: 8080)
+    static let secure = HTTPListener(host: "127.0.0.1", port: 8443, tls: true)
+
+    @Test func plainListenersMayComeAndGo() throws {
+        try HTTPServer.checkRebind(from: [Self.plain, Self.secure], to: [Self.secure, HTTPListener(host: "::1", port: 8081)])
+        try HTTPServer.checkRebind(from: [Self.plain], to: [])
+    }
+
+    @Test func aNewTLSListenerWaitsForARestart() {
+        #expect(throws: RebindRefusal.self) { try HTTPServer.checkRebind(from: [Self.plain], to: [Self.plain, Self.secure]) }
+    }
+
+    @Test func newOptionsOnAnAddressInUseWaitForARestart() {
+        var redirecting = Self.plain
+        redirecting.redirectToHTTPS = true
+        #expect(throws: RebindRefusal.self) { try HTTPServer.checkRebind(from: [Self.plain], to: [redirecting]) }
+    }
+}
