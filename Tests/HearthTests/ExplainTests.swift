@@ -97,7 +97,9 @@ import Testing
         #expect(outcome.output.contains("runs: CGI script\nfile: \(real)/cgi-bin/env.pl\n"), "\(outcome.output)")
         var explained = outcome.environment, served = Self.environment(fromBody: response.text)
         #expect(explained["PATH_INFO"] == "/a b/c/" && explained["QUERY_STRING"] == "x=1&y=%41" && explained["CONTENT_LENGTH"] == "3")
-        #expect(explained.removeValue(forKey: "REMOTE_PORT") == "0")
+        // `explain` has no client, so no port: left out, as for a client a
+        // trusted proxy named without one.
+        #expect(explained.removeValue(forKey: "REMOTE_PORT") == nil)
         #expect(served.removeValue(forKey: "REMOTE_PORT") != nil)
         Self.dropRequestIDs(&explained, &served)
         #expect(explained == served)
