@@ -11,6 +11,9 @@ struct AcceptedConnection: Sendable {
     let listener: HTTPListener
     /// The TLS session, once the handshake is done; nil on a plain listener.
     let session: (@Sendable () -> TLSSession?)?
+    /// The client a PROXY protocol header named, once it came; nil on a
+    /// listener without `proxy_protocol`.
+    var proxied: (@Sendable () -> (address: String, port: Int)?)? = nil
 }
 
 /// Connections on their way from NIO to the accept loop.

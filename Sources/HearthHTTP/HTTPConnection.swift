@@ -58,7 +58,14 @@ struct HTTPConnection {
             guard var head = next else { return false }
             served += 1
             // The handshake is done before the first head can be read.
-            if served == 1 { connection.secure(self.connection.session?()) }
+            if served == 1 {
+                connection.secure(self.connection.session?())
+                // The PROXY header, read before the first head, names the client.
+                if let client = self.connection.proxied?() {
+                    connection.remoteAddress = client.address
+                    connection.remotePort = client.port
+                }
+            }
             RequestTarget.normalize(&head)
             // Checked as the client sent it, before the id's field is set.
             let refusal = HeadValidation.check(head, configuration: context.configuration)

@@ -15,6 +15,10 @@ public struct HTTPListener: Sendable, Equatable {
     /// TLS listener only: the Strict-Transport-Security field sent with
     /// every response (RFC 6797). Default none.
     public var hsts: HSTSPolicy? = nil
+    /// Every connection begins with a PROXY protocol header (v1 or v2,
+    /// HAProxy's `send-proxy`), from a peer in `trusted_proxies`; the
+    /// client it names is the requests' client. Default false.
+    public var proxyProtocol: Bool = false
 
     public init(host: String = "127.0.0.1", port: Int = 8080, tls: Bool = false) {
         self.host = host

@@ -215,6 +215,7 @@ public final class HTTPServer: Service {
     ) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = context.configuration
         let accepted = self.accepted
+        let logger = context.logger
         let sendTimeout = SendProgressWatch.Timeout(duration: TimeAmount(configuration.sendTimeout), logger: context.logger)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.backlog)
@@ -226,12 +227,17 @@ public final class HTTPServer: Service {
         let initializer: @Sendable (Channel) -> EventLoopFuture<AcceptedConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 let io = ConnectionIO(eventLoop: channel.eventLoop, sendTimeout: sendTimeout)
+                // Before TLS: the PROXY header precedes the client's hello.
+                let proxy = listener.proxyProtocol ? ProxyProtocolHandler(trusted: configuration.trustedProxies, logger: logger) : nil
+                if let proxy { try channel.pipeline.syncOperations.addHandler(proxy) }
                 let session = try security?.secure(channel)
                 try channel.pipeline.syncOperations.addHandler(FramingByteLimit(io: io))
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                 try channel.pipeline.syncOperations.addHandler(io)
                 accepted.admit(channel)
-                return AcceptedConnection(channel: channel, io: io, listener: listener, session: session)
+                var connection = AcceptedConnection(channel: channel, io: io, listener: listener, session: session)
+                if let proxy { connection.proxied = { proxy.client } }
+                return connection
             }
         }
         if let socket { return try await bootstrap.bind(socket, childChannelInitializer: initializer) }

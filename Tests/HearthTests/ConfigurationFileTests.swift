@@ -229,7 +229,7 @@ import Testing
         .init("server:\n  listen: 80", "server.listen", 2, 3, "allowed keys are host, port, backlog,"),
         // listen: (issue 25): what a listener cannot be.
         .init("server: {port: 80}\nlisten:\n  - {port: 81}", "listen", 3, 3, "give listen: or server.host/server.port, not both"),
-        .init("listen:\n  - {port: 81, proxy_protocol: true}", "listen[0].proxy_protocol", 2, 32, "the PROXY protocol is not supported yet"),
+        .init("listen:\n  - {port: 81, proxy_protocol: true}", "listen[0].proxy_protocol", 2, 32, "proxy_protocol takes the PROXY header from trusted_proxies only"),
         .init("listen:\n  - {port: 81, redirect_to_https: true}", "listen[0]", 2, 5, "redirect_to_https needs a listener with tls"),
         .init("listen:\n  - {port: 81, hsts: {max_age: 60}}", "listen[0]", 2, 5, "hsts is sent over TLS only"),
         .init("listen:\n  - {port: 443, tls: {certificate: a.pem}}", "listen[0].tls", 2, 22, "each certificate needs both certificate and key"),
@@ -355,7 +355,7 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         var blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 10)
+        try #require(blocks.count == 11)
 
         // "`listen` items": a plain listener that redirects, a TLS one with HSTS.
         let listen = try parse(blocks.removeFirst())
@@ -375,6 +375,9 @@ import Testing
         #expect(admin.host == "127.0.0.1" && admin.port == 9180)
         #expect(admin.allow.map(\.description) == ["127.0.0.0/8", "::1", "10.20.0.0/16"])
         #expect(admin.auth?.realm == "Hearth admin")
+        // "Behind a proxy": a PROXY protocol listener and its one proxy.
+        let proxied = try parse(blocks.removeFirst())
+        #expect(proxied.server.listeners.map(\.proxyProtocol) == [true] && proxied.server.trustedProxies.map(\.description) == ["10.0.0.2"])
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"

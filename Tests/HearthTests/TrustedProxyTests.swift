@@ -2,6 +2,7 @@ import Foundation
 import Hearth
 import HearthHTTP
 import HearthTesting
+import Logging
 import Testing
 
 /// Issue 25, item 5: behind a trusted proxy, a script sees the client the
@@ -55,6 +56,56 @@ import Testing
     }
 }
 
+/// Issue 25, item 5: the PROXY protocol on a listener that enables it,
+/// behind a real HAProxy (`send-proxy`, `send-proxy-v2`), and refused from
+/// a peer that is not a trusted proxy or without a header.
+@Suite(.serialized) struct ProxyProtocolTests {
+    static func site(trusting ranges: [String], logger: Logger? = nil) async throws -> CGITestSite {
+        try await CGITestSite.start(scripts: ["env": TrustedProxyTests.env], site: {
+            $0.server.trustedProxies = ranges.map { IPNetwork(cidr: $0)! }
+            var listener = HTTPListener(host: "127.0.0.1", port: 0)
+            listener.proxyProtocol = true
+            $0.server.listeners = [listener]
+        }, logger: logger)
+    }
+
+    @Test(arguments: ["send-proxy", "send-proxy-v2"])
+    func theClientHAProxyNamesIsTheScriptsClient(option: String) async throws {
+        try await Self.site(trusting: ["127.0.0.1"]).whileServing { site in
+            let proxy = try await HAProxy.start(forwardingTo: site.port, serverOptions: option, forwardFor: false)
+            defer { proxy.stop() }
+            let answer = try await ProgramOutput.runAside("/usr/bin/curl", ["-s", "--interface", "127.0.0.3", "http://127.0.0.1:\(proxy.port)/cgi-bin/env"])
+            let port = answer.output.split(separator: " ").first { $0.hasPrefix("REMOTE_PORT=") }.flatMap { Int($0.dropFirst("REMOTE_PORT=".count)) }
+            #expect(answer.output.hasPrefix("REMOTE_ADDR=127.0.0.3 "), "\(answer)")
+            #expect(port.map { $0 > 0 && $0 != site.port } == true, "curl's own port: \(answer.output)")
+        }
+    }
+
+    @Test func aPeerOutsideTrustedProxiesIsClosedAndLogged() async throws {
+        let capture = LogCapture()
+        try await Self.site(trusting: ["10.0.0.0/8"], logger: capture.logger()).whileServing { site in
+            let connection = try RawConnection(port: site.port, timeoutSeconds: 10)
+            try? await connection.send("PROXY TCP4 203.0.113.9 127.0.0.1 4000 80\r\nGET /cgi-bin/env HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await connection.readUntilPeerCloses().isEmpty)
+            #expect(await Processes.eventually { capture.records.contains { $0.message.contains("refused a peer not in trusted_proxies") } })
+        }
+    }
+
+    @Test func aConnectionWithoutAHeaderIsClosedAndLogged() async throws {
+        let capture = LogCapture()
+        try await Self.site(trusting: ["127.0.0.1"], logger: capture.logger()).whileServing { site in
+            let connection = try RawConnection(port: site.port, timeoutSeconds: 10)
+            try? await connection.send("GET /cgi-bin/env HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await connection.readUntilPeerCloses().isEmpty, "no answer: the request never reached HTTP")
+            #expect(await Processes.eventually { capture.records.contains { $0.message.contains("did not begin with a PROXY protocol header") } })
+            // A header by hand, then the request: served, with its client.
+            let proxied = try RawConnection(port: site.port, timeoutSeconds: 10)
+            try await proxied.send("PROXY TCP4 203.0.113.9 127.0.0.1 4000 80\r\nGET /cgi-bin/env HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            #expect(try await proxied.readResponse().text.hasPrefix("REMOTE_ADDR=203.0.113.9 REMOTE_PORT=4000 "))
+        }
+    }
+}
+
 /// A real HAProxy (Debian's) on a loopback port, in the foreground, as
 /// this test's own process, stopped by its pid.
 final class HAProxy: Sendable {
@@ -68,7 +119,9 @@ final class HAProxy: Sendable {
         self.directory = directory
     }
 
-    static func start(forwardingTo backend: Int) async throws -> HAProxy {
+    /// `serverOptions`: HAProxy's on the server line (`send-proxy`);
+    /// `forwardFor`: `option forwardfor` and `X-Forwarded-Proto`.
+    static func start(forwardingTo backend: Int, serverOptions: String = "", forwardFor: Bool = true) async throws -> HAProxy {
         let directory = try TemporaryDirectory()
         let port = try RawConnection.unusedPort()
         try directory.write("haproxy.cfg", Array("""
@@ -79,11 +132,10 @@ final class HAProxy: Sendable {
               timeout server 30s
             frontend site
               bind 127.0.0.1:\(port)
-              option forwardfor
-              http-request set-header X-Forwarded-Proto https
+            \(forwardFor ? "  option forwardfor\n  http-request set-header X-Forwarded-Proto https" : "")
               default_backend hearth
             backend hearth
-              server hearth 127.0.0.1:\(backend)
+              server hearth 127.0.0.1:\(backend) \(serverOptions)
 
             """.utf8))
         let process = Process()

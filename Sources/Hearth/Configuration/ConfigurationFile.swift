@@ -62,6 +62,7 @@ public enum ConfigurationFile {
             throw listen.error("give listen: or server.host/server.port, not both (server.host and port are one plain listener)")
         }
         configuration.origins = origins(in: document)
+        try ListenSection.checkProxies(configuration, in: document)
         try RunAsSection.resolve(&configuration, in: document)
         let cgiItems = try document.child("cgi")?.items()
         let staticItems = try document.child("static")?.items()

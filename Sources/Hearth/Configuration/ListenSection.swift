@@ -18,17 +18,23 @@ enum ListenSection {
         },
         .init("redirect_to_https") { $0.listener.redirectToHTTPS = try $1.boolean() },
         .init("hsts") { $0.listener.hsts = try $1.read(HSTSPolicy(), keys: hstsKeys) },
-        // Issue 25 item 5 (trusted proxies, PROXY protocol) is not built yet.
-        .init("proxy_protocol") { _, node in
-            guard try node.boolean() else { return }
-            throw node.error("the PROXY protocol is not supported yet; remove proxy_protocol or set it to false")
-        },
+        .init("proxy_protocol") { $0.listener.proxyProtocol = try $1.boolean() },
     ]
 
     static let hstsKeys: [ConfigurationKey<HSTSPolicy>] = [
         .init("max_age") { $0.maxAge = try $1.integer(in: 0...Int(Int32.max)) },
         .init("include_subdomains") { $0.includeSubdomains = try $1.boolean() },
     ]
+
+    /// A `proxy_protocol` listener takes the header from `trusted_proxies`
+    /// only: without any, it would refuse every connection.
+    static func checkProxies(_ configuration: HearthConfiguration, in document: ConfigurationNode) throws {
+        guard configuration.server.trustedProxies.isEmpty,
+              let index = configuration.server.listeners.firstIndex(where: \.proxyProtocol),
+              let item = try document.child("listen")?.items()[index]
+        else { return }
+        throw (item.child("proxy_protocol") ?? item).error("proxy_protocol takes the PROXY header from trusted_proxies only; list the proxies' addresses there")
+    }
 
     static func read(_ node: ConfigurationNode, into configuration: inout HearthConfiguration) throws {
         let nodes = try node.items()
