@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HearthHTTP
 import HearthTesting
 import Testing
@@ -27,7 +30,7 @@ import Testing
         let elapsed = ContinuousClock.now - start
         #expect(bytes.isEmpty, "an idle connection is closed without a response")
         #expect(elapsed >= .milliseconds(250), "not before the timeout: it cannot fire early")
-        try await expectServesNewConnection(server)
+        try await expectServesAFreshConnection(server)
         try await server.stop()
     }
 
@@ -62,7 +65,7 @@ import Testing
         #expect(closedAfter >= .milliseconds(250))
         let rest = await textUntilClose(connection)
         #expect(!rest.contains("200 OK"))
-        try await expectServesNewConnection(server)
+        try await expectServesAFreshConnection(server)
         try await server.stop()
     }
 
@@ -90,5 +93,20 @@ import Testing
         let idled = ContinuousClock.now - idleFrom
         #expect(idled >= .milliseconds(800), "closed \(idled) after the response: the idle period must start there")
         try await server.stop()
+    }
+
+    /// The server still answers a fresh connection. With a 300 ms idle
+    /// timeout, a CI machine loaded enough to leave the server's request
+    /// unread for 300 ms lets the new connection's idle timer fire first:
+    /// the close resets a request the server never read (seen twice in
+    /// CI). Such a reset is retried, twice at most; anything else fails.
+    func expectServesAFreshConnection(_ server: LiveServer, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for attempt in 1...3 {
+            do {
+                return try await expectServesNewConnection(server, sourceLocation: sourceLocation)
+            } catch RawClientError.receive(let code) where code == ECONNRESET && attempt < 3 {
+                continue
+            }
+        }
     }
 }
