@@ -28,11 +28,10 @@ public final class HTTPServer: Service {
     private let group: any EventLoopGroup
     private let listening: EventLoopPromise<SocketAddress>
     private let accepted = AcceptedConnections()
-    /// The listening sockets between `bindListener` and `run`: one bound
-    /// to `host` and `port`, or those handed over (`inheritedSockets`).
-    private let bound = Mutex<[NIOAsyncChannel<AcceptedConnection, Never>]>([])
-    /// The listening sockets being served, with their listeners: what a
-    /// reload's `rebind` compares against (`HTTPServer+Rebind`).
+    /// The listening sockets with their listeners: bound by
+    /// `bindListener` (one per listener, or those handed over in
+    /// `inheritedSockets`), served by `run`, changed by a reload's `rebind`
+    /// (`HTTPServer+Rebind`).
     let serving = Mutex<[ServedListener]>([])
     /// Sockets a `rebind` bound while the server runs: each gets an accept
     /// loop in `run`'s group.
@@ -80,7 +79,7 @@ public final class HTTPServer: Service {
     public func bindListener() async throws {
         do {
             let channels = try await bindAll()
-            bound.withLock { $0 = channels }
+            serving.withLock { $0 = zip(channels.indices.map(listener(at:)), channels).map(ServedListener.init) }
         } catch let failure as ListenError {
             listening.fail(failure)
             throw failure
@@ -90,21 +89,18 @@ public final class HTTPServer: Service {
     /// The server will not run after all (start-up failed after
     /// `bindListener`): the socket is closed and `listeningAddress` fails.
     public func abandon(_ error: any Error) {
-        let channels = bound.withLock { channels in
-            defer { channels = [] }
-            return channels
+        let served = serving.withLock { served in
+            defer { served = [] }
+            return served
         }
-        for channel in channels { channel.channel.close(promise: nil) }
+        for listener in served { listener.channel.channel.close(promise: nil) }
         listening.fail(error)
     }
 
     public func run() async throws {
-        if bound.withLock({ $0.isEmpty }) { try await bindListener() }
-        let servers = bound.withLock { channels in
-            defer { channels = [] }
-            return channels
-        }
-        let listeners = servers.indices.map(listener(at:))
+        if serving.withLock({ $0.isEmpty }) { try await bindListener() }
+        let served = serving.withLock { $0 }
+        let servers = served.map(\.channel), listeners = served.map(\.listener)
         context.httpsPort.port = servers.indices.first { listeners[$0].tls }.flatMap { servers[$0].channel.localAddress?.port }
         listening.succeed(servers[0].channel.localAddress!)
         for (server, listener) in zip(servers, listeners) {
@@ -115,7 +111,6 @@ public final class HTTPServer: Service {
             let url = "\(scheme)://\(Self.authority(host: host, port: address.port ?? 0))/"
             context.logger.info("\(context.configuration.listenerName.map { "\($0) on" } ?? "listening on") \(url)\(inherited)")
         }
-        serving.withLock { $0 = zip(listeners, servers).map(ServedListener.init) }
         accepting.store(true, ordering: .relaxed)
         try await withGracefulShutdownHandler {
             try await acceptConnections(servers)
