@@ -64,8 +64,11 @@ import Testing
         try await site.stop()
         withExtendedLifetime(files) {}
         #expect(accessLog.entries.count == 2)
-        #expect(accessLog.entries.first?.hasPrefix("127.0.0.1 - alice [") == true)
-        #expect(accessLog.entries.last?.hasPrefix("127.0.0.1 - bob [") == true)
+        // Each line is written once its response is done, which a loaded
+        // machine can finish after the next request's (seen in CI): the
+        // lines in either order.
+        #expect(accessLog.entries.contains { $0.hasPrefix("127.0.0.1 - alice [") })
+        #expect(accessLog.entries.contains { $0.hasPrefix("127.0.0.1 - bob [") })
     }
 
     @Test func aUserOutsideRequireIsForbidden() async throws {
