@@ -120,13 +120,15 @@ final class HAProxy: Sendable {
     }
 
     /// `serverOptions`: HAProxy's on the server line (`send-proxy`);
-    /// `forwardFor`: `option forwardfor` and `X-Forwarded-Proto`.
-    static func start(forwardingTo backend: Int, serverOptions: String = "", forwardFor: Bool = true) async throws -> HAProxy {
+    /// `forwardFor`: `option forwardfor` and `X-Forwarded-Proto`;
+    /// `mode`: `http`, or `tcp` to pass bytes through unread (TLS to the
+    /// backend, as a TLS-passthrough load balancer does).
+    static func start(forwardingTo backend: Int, serverOptions: String = "", forwardFor: Bool = true, mode: String = "http") async throws -> HAProxy {
         let directory = try TemporaryDirectory()
         let port = try RawConnection.unusedPort()
         try directory.write("haproxy.cfg", Array("""
             defaults
-              mode http
+              mode \(mode)
               timeout connect 5s
               timeout client 30s
               timeout server 30s

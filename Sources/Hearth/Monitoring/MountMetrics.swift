@@ -54,11 +54,13 @@ final class MountMetrics: RequestObserver, ScriptRunObserver, ScriptOutputObserv
     static let stopReasons = ["timeout", "client_gone", "cancelled", "cpu", "memory", "processes", "file_size", "other"]
 
     /// A request of this mount ended (`ConnectionTable`): one histogram
-    /// observation and the tally's atomics.
+    /// observation and the tally's atomics. The duration is turned into
+    /// nanoseconds once: `Duration.components` divides 128-bit integers.
     func requestFinished(_ request: Request, status: Int, bodyBytes: Int, elapsed: Duration) {
         let index = MetricNames.methodIndex(request.head.method) * MetricNames.statusClasses.count + MetricNames.statusClassIndex(status)
-        durations[index].value.recordNanoseconds(elapsed.nanoseconds)
-        tally.add(status: status, bodyBytes: bodyBytes, elapsed: elapsed)
+        let nanoseconds = elapsed.nanoseconds
+        durations[index].value.recordNanoseconds(nanoseconds)
+        tally.add(status: status, bodyBytes: bodyBytes, nanoseconds: Int(nanoseconds))
     }
 
     func fileBodySent(bytes: Int) {
@@ -98,10 +100,10 @@ final class MountTally: Sendable {
     /// An error is a 5xx, or a response that never went out. `requests`
     /// is added to last, releasing: once it shows a request (read
     /// acquiring), so does every series that request moved.
-    func add(status: Int, bodyBytes: Int, elapsed: Duration) {
+    func add(status: Int, bodyBytes: Int, nanoseconds elapsed: Int) {
         if status >= 500 || status == 0 { errors.add(1, ordering: .relaxed) }
         bytes.add(bodyBytes, ordering: .relaxed)
-        nanoseconds.add(Int(elapsed.nanoseconds), ordering: .relaxed)
+        nanoseconds.add(elapsed, ordering: .relaxed)
         requests.add(1, ordering: .releasing)
     }
 
