@@ -110,6 +110,7 @@ final class ConfigurationReload: Sendable {
         var changed: [String] = []
         if old.server.apartFromListeners != new.server.apartFromListeners { changed.append("server (HTTP limits, user, trusted_proxies)") }
         if old.tlsListeners != new.tlsListeners { changed.append("listen[].tls (certificate paths, names)") }
+        if old.hosts.map(\.tls) != new.hosts.map(\.tls) { changed.append("hosts[].tls (certificate paths, names)") }
         if old.accessLog != new.accessLog { changed.append("access_log") }
         if old.errorLog != new.errorLog { changed.append("error_log") }
         if old.accessLogFormat != new.accessLogFormat { changed.append("access_log_format") }
