@@ -63,10 +63,15 @@ public struct HostNamePattern: Sendable, Hashable, CustomStringConvertible {
     /// `HostField` lets through as a reg-name), or a bracketed IPv6
     /// address.
     private static func isValidName(_ name: String) -> Bool {
-        if name.hasPrefix("[") { return name.hasSuffix("]") && name.count > 2 && !name.dropFirst().dropLast().contains { !$0.isHexDigit && $0 != ":" && $0 != "." } }
-        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        return !name.isEmpty && labels.allSatisfy { label in
-            !label.isEmpty && label.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+        if name.hasPrefix("[") {
+            let inside = name.dropFirst().dropLast()
+            return name.hasSuffix("]") && !inside.isEmpty && inside.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
         }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.allSatisfy { label in !label.isEmpty && label.unicodeScalars.allSatisfy(isLabelCharacter) }
+    }
+
+    private static func isLabelCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hearth
 import HearthTesting
 import Testing
 
@@ -198,6 +199,37 @@ struct VirtualHostTests {
             #expect(try await Self.get("/who.txt", host: "a.example", port: port).text == "c\n")
             #expect(try await Self.get("/who.txt", host: "b.example", port: port).text == "b\n")
         }
+    }
+
+    @Test("SERVER_NAME is one value cold, warm and hot: a script's environment, a FastCGI worker's params, a hot handler's variables")
+    func serverNameAtEveryTemperature() async throws {
+        let env = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nenv\n"
+        let fcgi = """
+            #!/usr/bin/perl
+            use CGI::Fast;
+            while (my $q = CGI::Fast->new) { print "Content-Type: text/plain\\r\\n\\r\\n"; print "$_=$ENV{$_}\\n" for sort keys %ENV; }
+
+            """
+        let site = try await CGITestSite.start(scripts: ["env": env, "env.fcgi": fcgi], site: { configuration in
+            configuration.hosts = [
+                VirtualHostConfiguration(names: [HostNamePattern("b.example")!]),
+                VirtualHostConfiguration(names: ["a.example", "*.a.example"].compactMap(HostNamePattern.init), isDefault: true, mounts: configuration.mounts),
+            ]
+        }, builder: { builder in
+            builder.mount("/hot", handler: HandlerFunction { request in .text("SERVER_NAME=\(request.variables["SERVER_NAME"] ?? "-")\n") })
+        })
+        for (field, name) in [("WWW.A.example:8080", "www.a.example"), ("unknown.example", "a.example"), ("b.example", "b.example")] {
+            for path in ["/cgi-bin/env", "/cgi-bin/env.fcgi", "/hot"] {
+                let response = try await site.request("GET \(path) HTTP/1.1\r\nHost: \(field)\r\nConnection: close\r\n\r\n")
+                // b.example has no mounts of its own; the Swift mount is every host's.
+                if name == "b.example" && path != "/hot" {
+                    #expect(response.status == 404, "\(path) on \(field): \(response.statusLine)")
+                } else {
+                    #expect(response.status == 200 && response.text.contains("SERVER_NAME=\(name)\n"), "\(path) on \(field): \(response.text)")
+                }
+            }
+        }
+        try await site.stop()
     }
 
     @Test("hearth check validates hosts: a bad name is reported with its key path and position, and nothing starts")
