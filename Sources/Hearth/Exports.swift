@@ -14,3 +14,5 @@
 @_exported import struct HearthStatic.StaticFilesConfiguration
 // How a static mount runs the scripts it holds (`scripts:`).
 @_exported import enum HearthStatic.StaticScriptRunner
+// A virtual host's names (`VirtualHostConfiguration.names`).
+@_exported import struct HearthHTTP.HostNamePattern

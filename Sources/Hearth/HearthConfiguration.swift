@@ -18,29 +18,18 @@ public struct HearthConfiguration: Sendable {
     /// TLS of the listeners (`listen:`) that have it, by position in
     /// `server.listeners`. Default none.
     public var tlsListeners: [Int: TLSListenerConfiguration] = [:]
-    /// Script directories. Default: `./cgi-bin` at `/cgi-bin`.
-    public var cgiMounts: [CGIMountConfiguration] = [CGIMountConfiguration()]
-    /// FastCGI applications: pools Hearth supervises, or running servers.
-    /// Default none.
-    public var fastCGIMounts: [FastCGIMountConfiguration] = []
+    /// The one site's mounts when there are no `hosts:` (`cgi:`, `fastcgi:`,
+    /// `static:` and their `auth:`). Default: `./cgi-bin` at `/cgi-bin`,
+    /// `./public` at `/` with server pages.
+    public var mounts = SiteMounts()
+    /// Virtual hosts (`hosts:`, docs/virtual-hosts.md): each its names and
+    /// its own mounts; a request goes to the host its `Host` names. Default
+    /// none: `mounts` is the one site, whatever the Host.
+    public var hosts: [VirtualHostConfiguration] = []
     /// How the pools of `*.fcgi` scripts in CGI directories run. Default:
     /// `WorkerPoolConfiguration()`'s defaults, the environment of the CGI
     /// mount's scripts.
     public var scriptPools: WorkerPoolConfiguration? = nil
-    /// Static file roots. Default: `./public` at `/`, with server pages
-    /// on: the sample site `hearth serve` shows with no configuration (a
-    /// mount you list yourself has them off unless it says `pages: true`).
-    public var staticMounts: [StaticFilesConfiguration] = [StaticFilesConfiguration(pages: true)]
-    /// Basic authentication by mount URL (`/cgi-bin`): the config file's
-    /// `auth:` of a `cgi`, `fastcgi` or `static` item; in Swift, any mount
-    /// of the site builder, hot handlers included. Default none.
-    public var authentication: [String: BasicAuthConfiguration] = [:]
-    /// How the cold scripts of a `static` item with `scripts:` run, by
-    /// the item's URL (`/dokuwiki`): its `cgi:` mapping, the keys of a
-    /// `cgi` item that are about running a script (timeouts, body and
-    /// output limits, `environment`, `limits`, `script_headers`). Default:
-    /// a `cgi` item's defaults.
-    public var documentRootScripts: [String: CGIMountConfiguration] = [:]
     /// Sessions for the hot handlers mounted with `sessions: true` (and
     /// pages): the `sessions:` section (docs/sessions.md). Default nil: no
     /// sessions unless a mount asks for them, then in memory.

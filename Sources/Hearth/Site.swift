@@ -7,7 +7,8 @@ import HearthWorkers
 import Logging
 
 /// The site's mount table: URL prefixes to responders, the longest prefix
-/// winning. This is the single responder the server runs, and where local
+/// winning, for each virtual host (`hosts:`; one host with every name
+/// without). This is the single responder the server runs, and where local
 /// redirects are re-dispatched.
 public struct Site: Responder {
     public struct Mount: Sendable {
@@ -23,12 +24,17 @@ public struct Site: Responder {
         /// Left in the notes of each request this mount answers: its
         /// metrics (`SiteBuilder.monitoring`). nil: nothing is counted.
         public var observer: (any RequestObserver)? = nil
+        /// How metrics, the status page and the access log's `mount` name
+        /// it: the prefix; with virtual hosts, the host's first name before
+        /// it (`example.org/cgi-bin`), so one label tells hosts apart.
+        public var label: String
 
         public init(prefix: String, responder: any Responder, summary: String = "a responder") {
             self.prefix = prefix == "/" ? "/" : String(prefix.reversed().drop { $0 == "/" }.reversed())
             self.responder = responder
             self.summary = summary
             self.path = RequestPath.mount(prefix)
+            self.label = self.prefix
         }
 
         func matches(_ path: RequestPath) -> Bool {
@@ -54,7 +60,13 @@ public struct Site: Responder {
         public var description: String { "warm-up of the handler at \(prefix) failed: \(underlying)" }
     }
 
-    public let mounts: [Mount]
+    /// The virtual hosts, in configuration order; one without names when
+    /// there are no `hosts:`.
+    public let hosts: [Host]
+    /// Which host answers which name (`host(named:)`).
+    let table: HostTable
+    /// Every host's mounts.
+    public var mounts: [Mount] { hosts.flatMap(\.mounts) }
     /// The site's FastCGI worker pools and remote servers.
     public let workers: WorkerPools?
     /// The hot handlers' warm-ups, in mount order.
@@ -71,15 +83,27 @@ public struct Site: Responder {
     /// for the status page beside the pools' queues.
     public let scriptSlots: ScriptLimiter?
 
+    /// One site for every Host.
     public init(
         mounts: [Mount], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil,
+        runAsPolicies: [RunAsPolicy] = [], controlGroups: ControlGroups? = nil, scriptSlots: ScriptLimiter? = nil
+    ) {
+        self.init(
+            hosts: [Host(names: [], mounts: mounts)], workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: runAsPolicies,
+            controlGroups: controlGroups, scriptSlots: scriptSlots
+        )
+    }
+
+    /// Virtual hosts: a request goes to the host its Host names.
+    public init(
+        hosts: [Host], workers: WorkerPools? = nil, warmUps: [WarmUp] = [], sessions: Sessions? = nil,
         runAsPolicies: [RunAsPolicy] = [], controlGroups: ControlGroups? = nil, scriptSlots: ScriptLimiter? = nil
     ) {
         self.scriptSlots = scriptSlots
         self.runAsPolicies = runAsPolicies
         self.controlGroups = controlGroups
-        // The deepest mount first: `/private` before `/`.
-        self.mounts = mounts.sorted { $0.path.segments.count > $1.path.segments.count }
+        self.hosts = hosts
+        self.table = HostTable(hosts)
         self.workers = workers
         self.warmUps = warmUps
         self.sessions = sessions
@@ -129,8 +153,14 @@ public struct Site: Responder {
     /// a warning when nothing is served at all.
     public func logMounts(_ logger: Logger) {
         if mounts.isEmpty { logger.warning("no mounts: every request will be 404 (give --cgi-bin, --root or a config file with mounts)") }
-        for mount in mounts.reversed() {
-            logger.info("\(mount.prefix == "/" ? "/" : mount.prefix + "/") → \(mount.summary)")
+        for host in hosts {
+            if !host.names.isEmpty {
+                let role = host.mounts.isEmpty ? " (no mounts: every request is 404)" : ""
+                logger.info("host \(host.names.map(\.text).joined(separator: ", "))\(role)")
+            }
+            for mount in host.mounts.reversed() {
+                logger.info("\(host.names.isEmpty ? "" : "  ")\(mount.prefix == "/" ? "/" : mount.prefix + "/") → \(mount.summary)")
+            }
         }
     }
 
@@ -158,15 +188,17 @@ public struct Site: Responder {
         var request = request
         let mount = try mount(for: &request)
         // For the access log (`%{mount}n`, the JSON log's `mount`).
-        request.notes["mount"] = mount.prefix
+        request.notes["mount"] = mount.label
         if let observer = mount.observer { request.notes.observer = observer }
         try await mount.responder.respond(to: request, writer: writer)
     }
 
-    /// The mount that answers `request`, chosen on its path read once.
+    /// The mount that answers `request`: its host's, chosen on its path
+    /// read once.
     func mount(for request: inout Request) throws -> Mount {
+        let host = try host(for: &request)
         let path = try request.readPathOnce()
-        guard let mount = mounts.first(where: { $0.matches(path) }) else {
+        guard let mount = host.mounts.first(where: { $0.matches(path) }) else {
             throw HTTPError(.notFound, "no mount serves \(request.rawPath)")
         }
         return mount

@@ -40,10 +40,10 @@ extension SiteBuilder {
         return pages
     }
 
-    /// The CGI directories, whose files are never pages either; one that
-    /// does not exist is reported by `build`, not here.
+    /// The script directories of every host, whose files are never pages
+    /// either; one that does not exist is reported by `build`, not here.
     private func scriptDirectories() -> [String] {
-        configuration.cgiMounts.enumerated().compactMap { try? resolveDirectory($1.directory, key: "cgi[\($0)].directory") }
+        mountSets.flatMap(scriptDirectories(of:))
     }
 }
 

@@ -99,82 +99,96 @@ public struct SiteBuilder {
     }
 
     private func build(logger: Logger, limits: inout SiteLimits) throws -> Site {
-        let redirector = LocalRedirector(maxDepth: configuration.maxLocalRedirects)
-        let limiter = ScriptLimiter(maxTotal: configuration.maxConcurrentScripts)
-        let staticRoots = try configuration.staticMounts.enumerated().map { try resolveDirectory($1.root, key: "static[\($0)].root") }
-        let documentRoot = staticRoots.first ?? ""
-        let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: documentRoot)
-        let guards = AuthenticationGuards(configuration.authentication, logger: logger)
-        var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
         let sessions = siteSessions(logger: logger)
         if let monitoring { sessions?.observer = monitoring.sessions }
-        for (prefix, handler, wantsSessions, sendfileRoots) in handlerMounts {
-            let wrapped: any HearthHandler = if wantsSessions, let sessions { SessionHandler(handler, sessions: sessions) } else { handler }
-            var responder = HandlerResponder(handler: wrapped, mountedAt: prefix, server: server, logger: logger)
-            responder.sendfile = try hotFileSender(prefix: prefix, roots: sendfileRoots, logger: logger)
-            let summary = "Swift handler \(type(of: handler))" + (wantsSessions ? ", with sessions" : "")
-            mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder, summary: summary), key: "mount \(prefix)"))
+        let sets = mountSets
+        var parts = SiteParts(
+            redirector: LocalRedirector(maxDepth: configuration.maxLocalRedirects), limiter: ScriptLimiter(maxTotal: configuration.maxConcurrentScripts),
+            sessions: sessions, workers: WorkerPools(logger: logger, observer: monitoring?.pools),
+            swiftGuards: AuthenticationGuards(configuration.authentication, logger: logger),
+            scriptDirectories: sets.flatMap { scriptDirectories(of: $0) }, staticRoots: try sets.map { try staticRoots(of: $0) }
+        )
+        var hosts: [Site.Host] = []
+        for (index, set) in sets.enumerated() {
+            var mounts = try build(set, roots: parts.staticRoots[index], parts: &parts, limits: &limits, logger: logger)
+            if let monitoring {
+                for index in mounts.indices { mounts[index].observer = monitoring.mount(mounts[index].label) }
+            }
+            hosts.append(Site.Host(names: set.host?.names ?? [], isDefault: set.host?.isDefault ?? false, mounts: mounts))
         }
-        var scriptDirectories: [String] = []
-        var policies: [RunAsPolicy] = []
-        let workers = WorkerPools(logger: logger, observer: monitoring?.pools)
-        for (index, var cgi) in configuration.cgiMounts.enumerated() {
-            cgi.directory = try resolveDirectory(cgi.directory, key: "cgi[\(index)].directory")
-            scriptDirectories.append(cgi.directory)
-            (cgi.limits, cgi.controlGroup) = try limits.prepare(cgi.limits, key: "cgi[\(index)].limits", label: "cgi-\(index)")
+        try parts.swiftGuards.checkAllUsed()
+        let site = Site(
+            hosts: hosts, workers: parts.workers, warmUps: warmUps, sessions: sessions, runAsPolicies: parts.policies, controlGroups: limits.groups,
+            scriptSlots: parts.limiter
+        )
+        parts.redirector.route(to: site)
+        return site
+    }
+
+    /// One host's mounts (or the one site's, without `hosts:`): the Swift
+    /// mounts, then its `cgi`, `fastcgi` and `static` items.
+    private func build(_ set: MountSet, roots staticRoots: [String], parts: inout SiteParts, limits: inout SiteLimits, logger: Logger) throws -> [Site.Mount] {
+        let (redirector, limiter) = (parts.redirector, parts.limiter)
+        let server = CGIServer(software: configuration.server.serverSoftware, documentRoot: staticRoots.first ?? "")
+        // Without hosts, the one site's items are guarded as its Swift
+        // mounts are, by one table: what a key names, either may use.
+        let guards = set.host == nil ? parts.swiftGuards : AuthenticationGuards(set.mounts.authentication, logger: logger)
+        var mounts = try swiftMounts(server: server, sessions: parts.sessions, guards: parts.swiftGuards, logger: logger)
+        let (key, group) = (set.keyPrefix, set.groupPrefix)
+        for (index, var cgi) in set.mounts.cgiMounts.enumerated() {
+            cgi.directory = try resolveDirectory(cgi.directory, key: "\(key)cgi[\(index)].directory")
+            (cgi.limits, cgi.controlGroup) = try limits.prepare(cgi.limits, key: "\(key)cgi[\(index)].limits", label: "\(group)cgi-\(index)")
             var template = scriptPoolTemplate(for: cgi)
-            (template.limits, template.controlGroup) = try limits.prepare(template.limits, key: "fcgi_scripts.limits", label: "cgi-\(index)-fcgi")
+            (template.limits, template.controlGroup) = try limits.prepare(template.limits, key: "fcgi_scripts.limits", label: "\(group)cgi-\(index)-fcgi")
             if let account = cgi.runAs {
-                cgi.runAsPolicy = policies.add(RunAsPolicy(
-                    label: "cgi[\(index)]", account: account,
+                cgi.runAsPolicy = parts.policies.add(RunAsPolicy(
+                    label: "\(key)cgi[\(index)]", account: account,
                     programs: .scripts(directory: cgi.directory, interpreters: cgi.interpreters.values.sorted()), minimums: configuration.runAsMinimums
                 ))
             }
             if let account = template.runAs {
-                template.runAsPolicy = policies.add(RunAsPolicy(
-                    label: "cgi[\(index)] *.fcgi", account: account, programs: .scripts(directory: cgi.directory, interpreters: []),
+                template.runAsPolicy = parts.policies.add(RunAsPolicy(
+                    label: "\(key)cgi[\(index)] *.fcgi", account: account, programs: .scripts(directory: cgi.directory, interpreters: []),
                     minimums: configuration.runAsMinimums
                 ))
             }
-            let warm = workers.scripts(in: cgi.directory, template: template, server: server, redirector: redirector)
+            let warm = parts.workers.scripts(in: cgi.directory, template: template, server: server, redirector: redirector)
             let gateway = CGIGateway(mount: cgi, server: server, limiter: limiter, redirector: redirector, logger: logger, warm: warm)
             let summary = "CGI scripts in \(cgi.directory); *.fcgi files as FastCGI pools of \(template.minProcesses)–\(template.maxProcesses) workers each"
-            mounts.append(try guards.protect(Site.Mount(prefix: cgi.urlPath, responder: gateway, summary: summary), key: "cgi[\(index)]"))
+            mounts.append(try guards.protect(Site.Mount(prefix: cgi.urlPath, responder: gateway, summary: summary), key: "\(key)cgi[\(index)]"))
         }
         var namedPools: [String: FastCGIResponder] = [:]
-        for (index, var fastCGI) in configuration.fastCGIMounts.enumerated() {
-            fastCGI.directory = try fastCGI.directory.map { try resolveDirectory($0, key: "fastcgi[\(index)].directory") }
+        for (index, var fastCGI) in set.mounts.fastCGIMounts.enumerated() {
+            fastCGI.directory = try fastCGI.directory.map { try resolveDirectory($0, key: "\(key)fastcgi[\(index)].directory") }
             if case .pool(var pool) = fastCGI.backend {
-                (pool.limits, pool.controlGroup) = try limits.prepare(pool.limits, key: "fastcgi[\(index)].limits", label: "fastcgi-\(index)")
+                (pool.limits, pool.controlGroup) = try limits.prepare(pool.limits, key: "\(key)fastcgi[\(index)].limits", label: "\(group)fastcgi-\(index)")
                 fastCGI.backend = .pool(pool)
             }
-            scriptDirectories += fastCGI.directory.map { [$0] } ?? []
             if case .pool(var pool) = fastCGI.backend, let account = pool.runAs, let program = pool.command.first {
-                pool.runAsPolicy = policies.add(RunAsPolicy(
-                    label: "fastcgi[\(index)]", account: account, programs: .command(program), minimums: configuration.runAsMinimums
+                pool.runAsPolicy = parts.policies.add(RunAsPolicy(
+                    label: "\(key)fastcgi[\(index)]", account: account, programs: .command(program), minimums: configuration.runAsMinimums
                 ))
                 fastCGI.backend = .pool(pool)
             }
-            let responder = workers.responder(for: fastCGI, server: server, redirector: redirector)
+            let responder = parts.workers.responder(for: fastCGI, server: server, redirector: redirector)
             if let name = fastCGI.name {
-                guard namedPools[name] == nil else { throw configuration.origin(of: "fastcgi[\(index)].name").error("another fastcgi item is named \(name)") }
+                guard namedPools[name] == nil else { throw configuration.origin(of: "\(key)fastcgi[\(index)].name").error("another fastcgi item is named \(name)") }
                 namedPools[name] = responder
             }
             guard fastCGI.isMounted else { continue }
-            let mount = Site.Mount(prefix: fastCGI.urlPath, responder: responder, summary: Self.summary(of: fastCGI))
-            mounts.append(try guards.protect(mount, key: "fastcgi[\(index)]"))
+            mounts.append(try guards.protect(Site.Mount(prefix: fastCGI.urlPath, responder: responder, summary: Self.summary(of: fastCGI)), key: "\(key)fastcgi[\(index)]"))
         }
-        for (index, var files) in configuration.staticMounts.enumerated() {
+        for (index, var files) in set.mounts.staticMounts.enumerated() {
             files.root = staticRoots[index]
-            files.symlinkRoots = try files.symlinkRoots.enumerated().map { try resolveDirectory($1, key: "static[\(index)].symlink_roots[\($0)]") }
+            files.symlinkRoots = try files.symlinkRoots.enumerated().map { try resolveDirectory($1, key: "\(key)static[\(index)].symlink_roots[\($0)]") }
             // The bytes of a script are never served (SECURITY.md), even when
-            // the script directory lies inside the document root; and a file
-            // is served only by its own mount, with that mount's rules (its
-            // authentication above all), never by a mount whose root
-            // happens to contain it.
-            files.forbiddenRoots += scriptDirectories + Self.nested(in: files.root, among: staticRoots)
+            // the script directory lies inside the document root (of any
+            // host); and a file is served only by its own mount, with that
+            // mount's rules (its authentication above all), never by a
+            // mount whose root happens to contain it.
+            files.forbiddenRoots += parts.scriptDirectories + Self.nested(in: files.root, among: parts.staticRoots.flatMap { $0 })
             let fileResponder: any ExplainingResponder = files.pages
-                ? pageSetup.responder(for: files, server: server, sessions: pageSessions(sessions), logger: logger)
+                ? pageSetup.responder(for: files, server: server, sessions: pageSessions(parts.sessions), logger: logger)
                 : StaticFileResponder(configuration: files, logger: logger)
             var responder: any Responder = fileResponder
             var summary = "static files in \(files.root)" + (files.pages ? ", with server pages" : "")
@@ -182,23 +196,34 @@ public struct SiteBuilder {
                 let scripts = DocumentRootScripts(
                     server: server, limiter: limiter, redirector: redirector, pools: namedPools, logger: logger, resolveDirectory: resolveDirectory
                 )
-                var settings = configuration.documentRootScripts[files.urlPath] ?? CGIMountConfiguration()
-                (settings.limits, settings.controlGroup) = try limits.prepare(settings.limits, key: "static[\(index)].cgi.limits", label: "static-\(index)")
+                var settings = set.mounts.documentRootScripts[files.urlPath] ?? CGIMountConfiguration()
+                (settings.limits, settings.controlGroup) = try limits.prepare(
+                    settings.limits, key: "\(key)static[\(index)].cgi.limits", label: "\(group)static-\(index)"
+                )
                 responder = try scripts.responder(
-                    for: &files, settings: settings, files: fileResponder, key: "static[\(index)]", configuration: configuration
+                    for: &files, settings: settings, files: fileResponder, key: "\(key)static[\(index)]", configuration: configuration
                 )
                 summary += "; " + DocumentRootScripts.summary(of: files.scripts)
             }
-            mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder, summary: summary), key: "static[\(index)]"))
+            mounts.append(try guards.protect(Site.Mount(prefix: files.urlPath, responder: responder, summary: summary), key: "\(key)static[\(index)]"))
         }
-        try guards.checkAllUsed()
-        if let monitoring {
-            for index in mounts.indices { mounts[index].observer = monitoring.mount(mounts[index].prefix) }
+        if set.host != nil { try guards.checkAllUsed() }
+        for index in mounts.indices { mounts[index].label = set.metricPrefix + mounts[index].prefix }
+        return mounts
+    }
+
+    /// The mounts made in Swift (`mount(_:_:)`, `mount(_:handler:)`), for
+    /// one host: every host serves them, behind `configuration.authentication`.
+    private func swiftMounts(server: CGIServer, sessions: Sessions?, guards: AuthenticationGuards, logger: Logger) throws -> [Site.Mount] {
+        var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
+        for (prefix, handler, wantsSessions, sendfileRoots) in handlerMounts {
+            let wrapped: any HearthHandler = if wantsSessions, let sessions { SessionHandler(handler, sessions: sessions) } else { handler }
+            var responder = HandlerResponder(handler: wrapped, mountedAt: prefix, server: server, logger: logger)
+            responder.sendfile = try hotFileSender(prefix: prefix, roots: sendfileRoots, logger: logger)
+            let summary = "Swift handler \(type(of: handler))" + (wantsSessions ? ", with sessions" : "")
+            mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder, summary: summary), key: "mount \(prefix)"))
         }
-        let site = Site(mounts: mounts, workers: workers, warmUps: warmUps, sessions: sessions, runAsPolicies: policies, controlGroups: limits.groups,
-            scriptSlots: limiter)
-        redirector.route(to: site)
-        return site
+        return mounts
     }
 
     /// A hot mount's `sendfileRoots`, each resolved (an error names it),

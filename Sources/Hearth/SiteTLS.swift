@@ -9,16 +9,26 @@ import ServiceLifecycle
 public struct SiteTLS: Sendable {
     let stores: [Int: TLSCertificateStore]
 
+    /// Each TLS listener's certificates, then every virtual host's
+    /// (`hosts[].tls`), chosen by SNI under the host's names.
     public init(_ configuration: HearthConfiguration) throws {
+        let hostCertificates = configuration.hosts.compactMap(\.tls)
         var stores: [Int: TLSCertificateStore] = [:]
-        for (index, tls) in configuration.tlsListeners {
+        for (index, var tls) in configuration.tlsListeners {
+            tls.certificates += hostCertificates
             do {
                 stores[index] = try TLSCertificateStore(tls)
             } catch let error as TLSCertificateError {
-                throw ConfigurationError(key: "listen[\(index)].tls", message: error.description, position: nil)
+                throw ConfigurationError(key: Self.key(of: error.file, listener: index, in: configuration), message: error.description, position: nil)
             }
         }
         self.stores = stores
+    }
+
+    /// `hosts[1].tls` when the file is a host's, else `listen[0].tls`.
+    private static func key(of file: String, listener: Int, in configuration: HearthConfiguration) -> String {
+        let host = configuration.hosts.firstIndex { $0.tls?.certificate == file || $0.tls?.key == file }
+        return host.map { "hosts[\($0)].tls" } ?? "listen[\(listener)].tls"
     }
 
     /// What the HTTP server puts in front of each TLS listener.

@@ -11,13 +11,20 @@ public struct CGIRequestHead: Sendable, Equatable {
     /// The server's id of the request, passed as `UNIQUE_ID` (Apache's
     /// mod_unique_id; not in RFC 3875); nil for none.
     public var uniqueID: String?
+    /// The name of the virtual host that answers (`hosts:`), as SERVER_NAME
+    /// (§4.1.14); nil: the Host field's name, else the local address.
+    public var serverName: String?
 
-    public init(method: String, target: String, httpVersion: String, headers: [(name: String, value: String)], uniqueID: String? = nil) {
+    public init(
+        method: String, target: String, httpVersion: String, headers: [(name: String, value: String)], uniqueID: String? = nil,
+        serverName: String? = nil
+    ) {
         self.method = method
         self.target = target
         self.httpVersion = httpVersion
         self.headers = headers
         self.uniqueID = uniqueID
+        self.serverName = serverName
     }
 
     /// The query component of the target, undecoded; "" when absent (§4.1.7).
@@ -39,7 +46,7 @@ public struct CGIRequestHead: Sendable, Equatable {
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.method == rhs.method && lhs.target == rhs.target && lhs.httpVersion == rhs.httpVersion
+        lhs.method == rhs.method && lhs.target == rhs.target && lhs.httpVersion == rhs.httpVersion && lhs.serverName == rhs.serverName
             && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 }
     }
 }

@@ -75,16 +75,26 @@ public enum CGIEnvironmentBuilder {
     ]
     public static let headerVariablePrefix = "HTTP_"
 
-    /// §4.1.14: the Host header selects the name; without one, the address
-    /// the request arrived on.
+    /// §4.1.14: the virtual host's name when one answers (`hosts:`); else
+    /// the Host header selects the name; without one, the address the
+    /// request arrived on.
     static func serverName(request: CGIRequestHead, connection: CGIConnection) -> String {
+        if let name = request.serverName { return name }
         guard let host = firstValue(of: "host", in: request.headers), !host.isEmpty else {
             return connection.localAddress.contains(":") ? "[\(connection.localAddress)]" : connection.localAddress
         }
+        return String(hostName(ofField: host))
+    }
+
+    /// A Host field's name without its port: `example.org:8080` →
+    /// `example.org`, `[::1]:8080` → `[::1]`. The one reading of the field
+    /// that SERVER_NAME and the choice of a virtual host share.
+    public static func hostName(ofField host: some StringProtocol) -> Substring {
+        let host = Substring(host)
         if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
-            return String(host[...close])
+            return host[...close]
         }
-        if let colon = host.lastIndex(of: ":") { return String(host[..<colon]) }
+        if let colon = host.lastIndex(of: ":") { return host[..<colon] }
         return host
     }
 

@@ -29,6 +29,10 @@ public struct Request: Sendable {
     /// `UNIQUE_ID` for scripts, `request_id` in the logs. Kept by local
     /// redirects: they are one request.
     public let id: String
+    /// The name of the virtual host that answers, as SERVER_NAME (RFC 3875
+    /// §4.1.14): set by the site when it chooses the host (`hosts:`); nil
+    /// without virtual hosts, and the Host field's name is SERVER_NAME.
+    public var serverName: String? = nil
 
     public init(
         head: HTTPRequestHead, body: RequestBody, connection: ConnectionInfo, redirectDepth: Int = 0, notes: RequestNotes = RequestNotes(),
@@ -76,7 +80,19 @@ public struct Request: Sendable {
         head.headers.remove(name: "content-length")
         head.headers.remove(name: "transfer-encoding")
         head.headers.remove(name: "content-type")
-        return Request(head: head, body: .empty, connection: connection, redirectDepth: redirectDepth + 1, notes: notes, id: id)
+        var redirected = Request(head: head, body: .empty, connection: connection, redirectDepth: redirectDepth + 1, notes: notes, id: id)
+        redirected.serverName = serverName
+        return redirected
+    }
+
+    /// The request as RFC 3875 sees it: the one mapping every gateway
+    /// (cold, warm, hot) uses, so that a script and a handler are told the
+    /// same SERVER_NAME (§4.1.14) and the rest.
+    public var cgiHead: CGIRequestHead {
+        CGIRequestHead(
+            method: head.method.rawValue, target: head.uri, httpVersion: "HTTP/\(head.version.major).\(head.version.minor)",
+            headers: head.headers.map { ($0.name, $0.value) }, uniqueID: id, serverName: serverName
+        )
     }
 }
 

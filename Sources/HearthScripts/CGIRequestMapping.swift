@@ -3,14 +3,7 @@ import HearthHTTP
 
 /// The HTTP request as the RFC 3875 model sees it.
 package enum CGIRequestMapping {
-    package static func head(_ request: Request) -> CGIRequestHead {
-        let version = request.head.version
-        return CGIRequestHead(
-            method: request.head.method.rawValue, target: request.head.uri,
-            httpVersion: "HTTP/\(version.major).\(version.minor)",
-            headers: request.head.headers.map { ($0.name, $0.value) }, uniqueID: request.id
-        )
-    }
+    package static func head(_ request: Request) -> CGIRequestHead { request.cgiHead }
 
     /// AUTH_TYPE and REMOTE_USER (§4.1.1, §4.1.11) when hearth itself
     /// authenticated the request; the builder then also withholds

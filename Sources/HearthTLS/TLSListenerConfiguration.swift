@@ -1,3 +1,5 @@
+import HearthHTTP
+
 /// A TLS listener's `tls:` mapping: one certificate (`certificate`, `key`),
 /// or several chosen by SNI (`certificates:`; the first is the default).
 public struct TLSListenerConfiguration: Sendable, Equatable {
@@ -28,14 +30,10 @@ public struct TLSCertificateFiles: Sendable, Equatable {
     }
 
     /// Whether `host` (the client's SNI) is one of `names`: exact, or one
-    /// label under a `*.` name (RFC 6125 §6.4.3), case-insensitively.
+    /// label under a `*.` name (RFC 6125 §6.4.3), case-insensitively
+    /// (`HostNamePattern`, the matcher virtual hosts use too).
     func serves(_ host: String) -> Bool {
-        let host = host.lowercased()
-        return names.contains { name in
-            let name = name.lowercased()
-            guard name.hasPrefix("*.") else { return name == host }
-            guard let dot = host.firstIndex(of: ".") else { return false }
-            return host[dot...] == name.dropFirst() && host[..<dot].count > 0
-        }
+        let host = HostNamePattern.normalize(host)
+        return names.contains { HostNamePattern($0)?.matches(host, reach: .oneLabel) ?? false }
     }
 }

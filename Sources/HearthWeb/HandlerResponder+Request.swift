@@ -33,27 +33,15 @@ extension HandlerResponder {
         var known: [CGIMetaVariables.Pair] = [("SCRIPT_NAME", scriptName), ("REMOTE_ADDR", request.connection.remoteAddress)]
         if !pathInfo.isEmpty { known.append(("PATH_INFO", pathInfo)) }  // §4.1.5: absent when empty
         if let authentication { known.append(("REMOTE_USER", authentication.user)) }
-        let (head, connection, body, id) = (request.head, request.connection, request.contentLength.map { CGIBodyLength.exactly($0) } ?? .none, request.id)
+        let body = request.contentLength.map { CGIBodyLength.exactly($0) } ?? .none
         let (scriptName, server, policy) = (scriptName, server, policy)
         return CGIMetaVariables(known: known) {
             CGIEnvironmentBuilder.build(
-                request: Self.cgiHead(head, uniqueID: id), script: CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: ""),
-                body: body, connection: Self.cgiConnection(connection), server: server, policy: policy, authentication: authentication
+                request: request.cgiHead, script: CGIScript(scriptName: scriptName, pathInfo: pathInfo, filePath: ""),
+                body: body, connection: request.connection.cgiConnection, server: server, policy: policy, authentication: authentication
             )
         }
     }
-
-    /// The same mapping the CGI and FastCGI gateways use (their
-    /// `CGIRequestMapping`, which this layer cannot import).
-    static func cgiHead(_ head: HTTPRequestHead, uniqueID: String?) -> CGIRequestHead {
-        CGIRequestHead(
-            method: head.method.rawValue, target: head.uri,
-            httpVersion: "HTTP/\(head.version.major).\(head.version.minor)",
-            headers: head.headers.map { ($0.name, $0.value) }, uniqueID: uniqueID
-        )
-    }
-
-    static func cgiConnection(_ info: ConnectionInfo) -> CGIConnection { info.cgiConnection }
 
     /// HTTPHeaders → HTTPFields; HearthHTTP's parser already refused names
     /// that are not tokens, so none is lost here.

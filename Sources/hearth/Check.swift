@@ -41,7 +41,7 @@ struct Check: AsyncParsableCommand {
 
     /// `hearth doctor` over each script directory, with its interpreters.
     private static func scriptFindings(_ configuration: HearthConfiguration) -> [String] {
-        configuration.cgiMounts.flatMap { mount -> [String] in
+        configuration.mountsOfEveryHost.flatMap(\.mounts.cgiMounts).flatMap { mount -> [String] in
             let doctor = ScriptDoctor(interpreterExtensions: Set(mount.interpreters.keys))
             let findings: [DoctorFinding] = (try? doctor.examine(directory: mount.directory)) ?? []
             return findings.map { "\($0)" }

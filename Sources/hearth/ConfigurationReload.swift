@@ -6,13 +6,13 @@ import Synchronization
 /// SIGHUP: the configuration is read again, from the same file with the
 /// same flags, and checked whole. A bad one changes nothing: the server
 /// goes on with the configuration it has and the log says why. A good one
-/// becomes a new site — mounts, scripts' settings and limits, auth files,
-/// pools — started beside the old one and then swapped in at once:
+/// becomes a new site — virtual hosts, mounts, scripts' settings and
+/// limits, auth files, pools — started beside the old one and then swapped in at once:
 /// requests in flight finish on the configuration they started with, new
 /// ones get the new one (`LiveSite`).
 ///
-/// The TLS listeners' certificate files are read again (the same paths:
-/// a changed path waits for a restart); a certificate that cannot serve
+/// The TLS listeners' certificate files, and the virtual hosts', are read
+/// again (the same paths: a changed path waits for a restart); a certificate that cannot serve
 /// keeps the old one (`SiteTLS`). Plain listeners added to `listen:` (or a
 /// changed `server.host`/`port`) are bound, and those removed stop
 /// accepting (`HTTPServer.rebind`); one that cannot be bound leaves the
@@ -110,6 +110,7 @@ final class ConfigurationReload: Sendable {
         var changed: [String] = []
         if old.server.apartFromListeners != new.server.apartFromListeners { changed.append("server (HTTP limits, user, trusted_proxies)") }
         if old.tlsListeners != new.tlsListeners { changed.append("listen[].tls (certificate paths, names)") }
+        if old.hosts.map(\.tls) != new.hosts.map(\.tls) { changed.append("hosts[].tls (certificate paths, names)") }
         if old.accessLog != new.accessLog { changed.append("access_log") }
         if old.errorLog != new.errorLog { changed.append("error_log") }
         if old.accessLogFormat != new.accessLogFormat { changed.append("access_log_format") }

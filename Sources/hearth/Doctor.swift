@@ -44,7 +44,7 @@ struct Doctor: AsyncParsableCommand {
 
     /// The same for a configuration already read; `label` names it.
     static func serverFindings(_ configuration: HearthConfiguration, label config: String) -> [String] {
-        var findings = configuration.cgiMounts.flatMap { mount in
+        var findings = configuration.mountsOfEveryHost.flatMap(\.mounts.cgiMounts).flatMap { mount in
             mount.runAs.map { RunAsFindings.scripts(in: mount, account: $0, minimums: configuration.runAsMinimums) } ?? []
         }
         if Privileges.isRoot, configuration.server.user == nil {

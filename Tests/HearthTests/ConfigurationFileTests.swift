@@ -355,7 +355,7 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         var blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 11)
+        try #require(blocks.count == 12)
 
         // "`listen` items": a plain listener that redirects, a TLS one with HSTS.
         let listen = try parse(blocks.removeFirst())
@@ -378,6 +378,11 @@ import Testing
         // "Behind a proxy": a PROXY protocol listener and its one proxy.
         let proxied = try parse(blocks.removeFirst())
         #expect(proxied.server.listeners.map(\.proxyProtocol) == [true] && proxied.server.trustedProxies.map(\.description) == ["10.0.0.2"])
+        // "`hosts` items": two sites by name, the first the default with its certificate.
+        let hosts = try parse(blocks.removeFirst()).hosts
+        #expect(hosts.map { $0.names.map(\.text) } == [["example.org", "www.example.org"], ["wiki.example.net", "*.wiki.example.net"]])
+        #expect(hosts.map(\.isDefault) == [true, false] && hosts[0].tls?.names == ["example.org", "www.example.org"])
+        #expect(hosts[1].mounts.staticMounts[0].scripts["php"] == .fastCGI("php") && hosts[1].mounts.authentication["/"] != nil)
 
         var expected = HearthConfiguration()
         expected.cgiMounts[0].directory = Self.base + "/cgi-bin"

@@ -27,6 +27,9 @@ public struct CommandLineFlags: Sendable {
         if (host != nil || port != nil) && !configuration.server.listeners.isEmpty {
             throw ConfigurationError(key: host != nil ? "--host" : "--port", message: "the config file has listen:; give the listeners there, not --host or --port", position: nil)
         }
+        if (cgiBin != nil || root != nil) && !configuration.hosts.isEmpty {
+            throw ConfigurationError(key: cgiBin != nil ? "--cgi-bin" : "--root", message: "the config file has hosts:; give each host's mounts there, not --cgi-bin or --root", position: nil)
+        }
         if let host { configuration.server.host = try ServerSection.ipAddress(Self.node(host, flag: "--host")) }
         if let port { configuration.server.port = try Self.node(port, flag: "--port").integer(in: 0...65535) }
         if let user {

@@ -63,16 +63,14 @@ public enum ConfigurationFile {
         }
         configuration.origins = origins(in: document)
         try ListenSection.checkProxies(configuration, in: document)
+        try HostsSection.check(configuration, in: document)
         try RunAsSection.resolve(&configuration, in: document)
-        let cgiItems = try document.child("cgi")?.items()
-        let staticItems = try document.child("static")?.items()
-        let fastCGIItems = try document.child("fastcgi")?.items()
-        try MountURL.checkUnique(
-            MountURL.claims(configuration.cgiMounts.map(\.urlPath), from: cgiItems, section: "cgi")
-                + MountURL.claims(configuration.fastCGIMounts.map(\.urlPath), from: fastCGIItems, section: "fastcgi")
-                    .enumerated().filter { configuration.fastCGIMounts[$0.offset].isMounted }.map(\.element)
-                + MountURL.claims(configuration.staticMounts.map(\.urlPath), from: staticItems, section: "static")
-        )
+        try MountsSection.check(&configuration.mounts, in: document, minimums: configuration.runAsMinimums)
+        for (index, item) in try (document.child("hosts")?.items() ?? []).enumerated() {
+            try MountsSection.check(&configuration.hosts[index].mounts, in: item, minimums: configuration.runAsMinimums)
+        }
+        // With hosts, the sample site's mounts are nobody's.
+        if !configuration.hosts.isEmpty { configuration.mounts = .none }
         return configuration
     }
 
@@ -86,34 +84,13 @@ public enum ConfigurationFile {
         for key in ["user", "group"] {
             if let value = document.child("server")?.child(key) { found.append(("server.\(key)", value)) }
         }
-        for (section, key) in [("cgi", "directory"), ("fastcgi", "directory"), ("fastcgi", "name"), ("static", "root"), ("static", "fallback")] {
-            for (index, item) in ((try? document.child(section)?.items()) ?? []).enumerated() {
-                if let value = item.child(key) { found.append(("\(section)[\(index)].\(key)", value)) }
-            }
-        }
         // Limits are checked against the host at start-up (SiteLimits).
-        var limits: [(String, ConfigurationNode)] = document.child("fcgi_scripts")?.child("limits").map { [("fcgi_scripts.limits", $0)] } ?? []
-        // A document root's interpreters, pools, sendfile and symlink roots.
-        for (index, item) in ((try? document.child("static")?.items()) ?? []).enumerated() {
-            for entry in (try? item.child("scripts")?.entries()) ?? [] {
-                found.append(("static[\(index)].scripts.\(entry.name.lowercased())", entry.value))
-            }
-            for key in ["sendfile_roots", "symlink_roots"] {
-                for (number, root) in ((try? item.child(key)?.items()) ?? []).enumerated() {
-                    found.append(("static[\(index)].\(key)[\(number)]", root))
-                }
-            }
-            if let value = item.child("cgi")?.child("limits") { limits.append(("static[\(index)].cgi.limits", value)) }
+        if let limits = document.child("fcgi_scripts")?.child("limits") {
+            found.append(("fcgi_scripts.limits", limits))
+            for entry in (try? limits.entries()) ?? [] { found.append(("fcgi_scripts.limits.\(entry.name)", entry.value)) }
         }
-        for section in ["cgi", "fastcgi"] {
-            for (index, item) in ((try? document.child(section)?.items()) ?? []).enumerated() {
-                if let value = item.child("limits") { limits.append(("\(section)[\(index)].limits", value)) }
-            }
-        }
-        for (path, node) in limits {
-            found.append((path, node))
-            for entry in (try? node.entries()) ?? [] { found.append(("\(path).\(entry.name)", entry.value)) }
-        }
+        let holders = [document] + ((try? document.child("hosts")?.items()) ?? [])
+        found += holders.flatMap(MountsSection.origins).map { ($0.keyPath, $0) }
         var origins: [String: ConfigurationOrigin] = [:]
         for (path, node) in found {
             let mark = node.node.mark
@@ -134,28 +111,20 @@ public enum ConfigurationFile {
         .init("max_local_redirects") { $0.maxLocalRedirects = try $1.integer(in: 0...Int.max) },
         .init("min_uid") { $0.runAsMinimums.uid = try RunAsSection.minimum($1) },
         .init("min_gid") { $0.runAsMinimums.gid = try RunAsSection.minimum($1) },
-        .init("cgi") { configuration, node in
-            let items = try node.items().map { try $0.read(AuthSection.Protected(mount: .init()), keys: AuthSection.keys(CGISection.keys)) }
-            configuration.cgiMounts = items.map(\.mount)
-            for item in items { configuration.authentication[item.mount.urlPath] = item.auth }
-        },
-        .init("fastcgi") { configuration, node in
-            let items = try node.items().map(FastCGISection.read)
-            configuration.fastCGIMounts = items.map(\.mount)
-            for item in items { configuration.authentication[item.mount.urlPath] = item.auth }
-        },
+        mountKey("cgi"),
+        mountKey("fastcgi"),
         .init("fcgi_scripts") { $0.scriptPools = try $1.read(WorkerPoolConfiguration(), keys: FastCGISection.scriptPoolKeys) },
-        .init("static") { configuration, node in
-            let items = try node.items().map { try $0.read(AuthSection.Protected(mount: .init()), keys: AuthSection.keys(StaticSection.itemKeys)) }
-            configuration.staticMounts = items.map(\.mount.files)
-            for item in items {
-                configuration.authentication[item.mount.files.urlPath] = item.auth
-                configuration.documentRootScripts[item.mount.files.urlPath] = item.mount.scriptSettings
-            }
-        },
+        mountKey("static"),
         .init("sessions") { $0.sessions = try SessionsSection.read($1) },
         .init("admin") { $0.admin = try $1.read(AdminConfiguration(), keys: AdminSection.keys) },
+        .init("hosts") { $0.hosts = try HostsSection.read($1) },
     ]
+
+    /// `cgi`, `fastcgi`, `static` at the top level: the one site's mounts.
+    private static func mountKey(_ name: String) -> ConfigurationKey<HearthConfiguration> {
+        let key = MountsSection.keys.first { $0.name == name }!
+        return .init(name) { try key.store(&$0.mounts, $1) }
+    }
 
     /// `"-"` (standard output), `off`, or a file path. A bare `no` or
     /// `false` is refused rather than taken as a file named "false".

@@ -23,23 +23,28 @@ enum RunAsSection {
         UInt32(try node.integer(in: 1...Int(UInt32.max - 1)))
     }
 
-    /// Looks up every `run_as` of the file.
+    /// Looks up the `run_as` of `fcgi_scripts`; the mounts' are looked up
+    /// by `resolve(_:in:minimums:)`, for the top level and each host.
     static func resolve(_ configuration: inout HearthConfiguration, in document: ConfigurationNode) throws {
-        let minimums = configuration.runAsMinimums
-        for (index, item) in ((try? document.child("cgi")?.items()) ?? []).enumerated() {
-            guard let node = item.child("run_as") else { continue }
-            configuration.cgiMounts[index].runAs = try account(node, minimums: minimums)
+        if let node = document.child("fcgi_scripts")?.child("run_as") {
+            configuration.scriptPools?.runAs = try account(node, minimums: configuration.runAsMinimums)
         }
-        for (index, item) in ((try? document.child("fastcgi")?.items()) ?? []).enumerated() {
+    }
+
+    /// Looks up every `run_as` of the `cgi` and `fastcgi` items of `holder`
+    /// (the document, or an item of `hosts:`).
+    static func resolve(_ mounts: inout SiteMounts, in holder: ConfigurationNode, minimums: RunAsAccount.Minimums) throws {
+        for (index, item) in ((try? holder.child("cgi")?.items()) ?? []).enumerated() {
             guard let node = item.child("run_as") else { continue }
-            guard case .pool(var pool) = configuration.fastCGIMounts[index].backend else {
+            mounts.cgiMounts[index].runAs = try account(node, minimums: minimums)
+        }
+        for (index, item) in ((try? holder.child("fastcgi")?.items()) ?? []).enumerated() {
+            guard let node = item.child("run_as") else { continue }
+            guard case .pool(var pool) = mounts.fastCGIMounts[index].backend else {
                 throw node.error("run_as needs a pool (command); a FastCGI server Hearth connects to runs as whoever started it")
             }
             pool.runAs = try account(node, minimums: minimums)
-            configuration.fastCGIMounts[index].backend = .pool(pool)
-        }
-        if let node = document.child("fcgi_scripts")?.child("run_as") {
-            configuration.scriptPools?.runAs = try account(node, minimums: minimums)
+            mounts.fastCGIMounts[index].backend = .pool(pool)
         }
     }
 

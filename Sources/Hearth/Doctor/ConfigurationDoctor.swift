@@ -32,11 +32,13 @@ public enum ConfigurationDoctor {
     /// Interpreters and worker programs must be executable files.
     private static func programs(_ configuration: HearthConfiguration) -> [String] {
         var programs: [(key: String, path: String)] = []
-        for (index, mount) in configuration.cgiMounts.enumerated() {
-            programs += mount.interpreters.sorted { $0.key < $1.key }.map { ("cgi[\(index)].interpreters.\($0.key)", $0.value) }
-        }
-        for (index, mount) in configuration.fastCGIMounts.enumerated() {
-            if case .pool(let pool) = mount.backend, let program = pool.command.first { programs.append(("fastcgi[\(index)].command", program)) }
+        for (prefix, mounts) in configuration.mountsOfEveryHost {
+            for (index, mount) in mounts.cgiMounts.enumerated() {
+                programs += mount.interpreters.sorted { $0.key < $1.key }.map { ("\(prefix)cgi[\(index)].interpreters.\($0.key)", $0.value) }
+            }
+            for (index, mount) in mounts.fastCGIMounts.enumerated() {
+                if case .pool(let pool) = mount.backend, let program = pool.command.first { programs.append(("\(prefix)fastcgi[\(index)].command", program)) }
+            }
         }
         return programs.compactMap { key, path in
             var info = stat()
