@@ -222,10 +222,11 @@ public final class HTTPServer: Service {
         let initializer: @Sendable (Channel) -> EventLoopFuture<AcceptedConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 let io = ConnectionIO(eventLoop: channel.eventLoop, sendTimeout: sendTimeout)
-                // Before TLS: the PROXY header precedes the client's hello.
-                let proxy = listener.proxyProtocol ? ProxyProtocolHandler(trusted: configuration.trustedProxies, logger: logger) : nil
-                if let proxy { try channel.pipeline.syncOperations.addHandler(proxy) }
                 let session = try security?.secure(channel)
+                // First of all, TLS's own first handler included: the PROXY
+                // header precedes the client's hello.
+                let proxy = listener.proxyProtocol ? ProxyProtocolHandler(trusted: configuration.trustedProxies, logger: logger) : nil
+                if let proxy { try channel.pipeline.syncOperations.addHandler(proxy, position: .first) }
                 try channel.pipeline.syncOperations.addHandler(FramingByteLimit(io: io))
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                 try channel.pipeline.syncOperations.addHandler(io)

@@ -355,7 +355,7 @@ import Testing
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         var blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        try #require(blocks.count == 12)
+        try #require(blocks.count == 13)
 
         // "`listen` items": a plain listener that redirects, a TLS one with HSTS.
         let listen = try parse(blocks.removeFirst())
@@ -378,6 +378,9 @@ import Testing
         // "Behind a proxy": a PROXY protocol listener and its one proxy.
         let proxied = try parse(blocks.removeFirst())
         #expect(proxied.server.listeners.map(\.proxyProtocol) == [true] && proxied.server.trustedProxies.map(\.description) == ["10.0.0.2"])
+        // … and a TLS listener behind a TLS-passthrough proxy.
+        let passthrough = try parse(blocks.removeFirst())
+        #expect(passthrough.server.listeners.map(\.proxyProtocol) == [true] && passthrough.server.listeners.map(\.tls) == [true])
         // "`hosts` items": two sites by name, the first the default with its certificate.
         let hosts = try parse(blocks.removeFirst()).hosts
         #expect(hosts.map { $0.names.map(\.text) } == [["example.org", "www.example.org"], ["wiki.example.net", "*.wiki.example.net"]])

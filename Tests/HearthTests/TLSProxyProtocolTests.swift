@@ -19,6 +19,7 @@ struct TLSProxyProtocolTests {
             access_log: off
             trusted_proxies: [127.0.0.1]
             listen:
+              - {host: 127.0.0.1, port: 0}
               - {host: 127.0.0.1, port: 0, proxy_protocol: true, tls: {certificate: certs/site.pem, key: certs/site.key}}
             cgi:
               - url: /cgi-bin
@@ -26,6 +27,7 @@ struct TLSProxyProtocolTests {
             static: []
 
             """)
+        // The plain listener first: HearthProcess waits on it for readiness.
         let site = TLSListenerTests.Site(directory: directory, certificates: certificates)
         try await TLSListenerTests.serving(site) { _, tlsPort in
             let proxy = try await HAProxy.start(forwardingTo: tlsPort, serverOptions: "send-proxy-v2", forwardFor: false, mode: "tcp")
