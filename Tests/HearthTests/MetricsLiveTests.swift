@@ -68,7 +68,38 @@ import Testing
             #expect(scrape.value("hearth_build_info", ["version": HearthVersion.number]) == 1)
             // Nothing raw in a label: no path a client chose, no query.
             #expect(!response.text.contains("missing.txt"))
+            // The whole exposition, read by Prometheus' own Python client.
+            #expect(try Self.readByPrometheusClient(response.text) == "ok", "\(response.text)")
         }
+    }
+
+    /// What the `prometheus_client` parser (Debian's python3-prometheus-client)
+    /// makes of a scrape: "ok" when it reads every family, each name once,
+    /// and every histogram's buckets rise to a `+Inf` equal to its `_count`.
+    static func readByPrometheusClient(_ text: String) throws -> String {
+        let directory = try TemporaryDirectory()
+        try directory.write("metrics.txt", Array(text.utf8))
+        let check = """
+            import sys, collections
+            from prometheus_client.parser import text_string_to_metric_families
+            names = collections.Counter()
+            for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+                names[family.name] += 1
+                if family.type != "histogram": continue
+                series = collections.defaultdict(dict)
+                for s in family.samples:
+                    key = tuple(sorted((k, v) for k, v in s.labels.items() if k != "le"))
+                    series[key].setdefault(s.name, []).append((s.labels.get("le"), s.value))
+                for key, parts in series.items():
+                    buckets = [v for _, v in parts[family.name + "_bucket"]]
+                    if buckets != sorted(buckets): sys.exit(f"{family.name}{key}: buckets fall")
+                    if parts[family.name + "_bucket"][-1][0] != "+Inf": sys.exit(f"{family.name}{key}: no +Inf")
+                    if buckets[-1] != parts[family.name + "_count"][0][1]: sys.exit(f"{family.name}{key}: +Inf is not _count")
+            twice = [n for n, c in names.items() if c > 1]
+            print("families named twice: " + ", ".join(twice) if twice else "ok")
+            """
+        let result = try ProgramOutput.run("/usr/bin/python3", ["-c", check, directory.path + "/metrics.txt"])
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A second scrape sees only what happened in between: counters move by

@@ -11,8 +11,8 @@ import Synchronization
 ///
 /// What it costs: a lock on the table per connection (opened, closed), and
 /// per request one store into the connection's own slot and one flag
-/// cleared (a lock nobody else takes but the status page), one histogram
-/// observation and four atomic additions (`MountTally`).
+/// cleared (a lock nobody else takes but the status page), and three
+/// atomic additions to its mount's cell (`MountRequests`).
 final class ConnectionTable: HTTPServerObserver, Sendable {
     private let connections = Mutex<[ObjectIdentifier: WatchedConnection]>([:])
     private let open: Meter

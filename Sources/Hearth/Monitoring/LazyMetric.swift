@@ -18,6 +18,9 @@ final class LazyMetric<Metric: AnyObject & Sendable>: Sendable {
 
     deinit { metric.load(ordering: .acquiring)?.release() }
 
+    /// The series if it was made; nil before its first use.
+    var made: Metric? { metric.load(ordering: .acquiring)?.takeUnretainedValue() }
+
     /// Two first uses at once may both make it; the registry hands both the
     /// same series, and the first handle stored is kept.
     var value: Metric {

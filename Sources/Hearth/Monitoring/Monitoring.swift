@@ -54,14 +54,15 @@ public final class Monitoring: Sendable {
         Gauge(label: MetricNames.startTime, dimensions: [], factory: factory).record(startedAt.timeIntervalSince1970)
     }
 
-    /// A Prometheus factory on `registry` with Hearth's buckets: request
-    /// and run times from half a millisecond (a hot handler's answer) to
-    /// ten seconds, peak memory from 1 MiB to 1 GiB.
+    /// Request and run times, in seconds: from half a millisecond (a hot
+    /// handler's answer) to ten seconds.
+    static let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    /// A Prometheus factory on `registry` with Hearth's buckets: times as
+    /// `durationBuckets`, peak memory from 1 MiB to 1 GiB.
     public static func prometheusFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].map {
-            Duration.nanoseconds(Int64($0 * 1e9))
-        }
+        factory.defaultDurationHistogramBuckets = durationBuckets.map { Duration.nanoseconds(Int64($0 * 1e9)) }
         factory.valueHistogramBuckets[MetricNames.cgiMaxRSS] = (0...10).map { Double((1 << 20) << $0) }
         return factory
     }
@@ -80,7 +81,7 @@ public final class Monitoring: Sendable {
     /// Requests counted so far. A request is counted once its response is
     /// done, a moment after its last byte went out: a client that scrapes
     /// right after an answer may not see it yet; this says when it will.
-    public var requestsCounted: Int { (allMounts() + [connections.unroutedMetrics]).map(\.tally.snapshot.requests).reduce(0, +) }
+    public var requestsCounted: Int { (allMounts() + [connections.unroutedMetrics]).map(\.requests.snapshot.requests).reduce(0, +) }
 
     /// Every mount's series, by prefix.
     func allMounts() -> [MountMetrics] {
@@ -116,6 +117,13 @@ public final class Monitoring: Sendable {
             }
         }
         Gauge(label: MetricNames.activeRequests, dimensions: [], factory: factory).record(connections.counts().busy)
-        return registry.emitToBuffer()
+        return registry.emitToBuffer() + Array(requestDurationsText().utf8)
+    }
+
+    /// Every mount's request histogram (`MountRequests`), one family.
+    private func requestDurationsText() -> String {
+        var lines = ""
+        for mount in allMounts() + [connections.unroutedMetrics] { mount.requests.emit(into: &lines) }
+        return lines.isEmpty ? "" : "# TYPE \(MetricNames.requestDuration) histogram\n" + lines
     }
 }

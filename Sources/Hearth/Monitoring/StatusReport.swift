@@ -69,7 +69,7 @@ extension Monitoring {
     /// The report as things stand.
     func statusReport(now: ContinuousClock.Instant = .now) -> StatusReport {
         let serving = current
-        let tallies = (allMounts() + [connections.unroutedMetrics]).map(\.tally.snapshot)
+        let tallies = (allMounts() + [connections.unroutedMetrics]).map(\.requests.snapshot)
         let counts = connections.counts()
         return StatusReport(
             version: HearthVersion.number, started: startedAt, uptimeSeconds: (now - started).seconds,
@@ -87,9 +87,9 @@ extension Monitoring {
     /// Every mount that has a prefix, and `(none)` once a request reached
     /// no mount.
     private func mountReports() -> [StatusReport.Mount] {
-        let unrouted = connections.unroutedMetrics.tally.snapshot.requests > 0 ? [connections.unroutedMetrics] : []
+        let unrouted = connections.unroutedMetrics.requests.snapshot.requests > 0 ? [connections.unroutedMetrics] : []
         return (allMounts() + unrouted).map { metrics in
-            let (requests, errors, _, total) = metrics.tally.snapshot
+            let (requests, errors, _, total) = metrics.requests.snapshot
             let average = requests == 0 ? 0 : total.seconds * 1000 / Double(requests)
             return StatusReport.Mount(mount: metrics.mount, requests: requests, errors: errors, averageMilliseconds: (average * 1000).rounded() / 1000)
         }
