@@ -24,17 +24,24 @@ import Testing
 
     /// A site with one finished request, one failed run and the slow
     /// script in flight; `body` looks at it; then the slow script is let go.
-    func withSlowRequestInFlight(_ body: (CGITestSite, Int32) async throws -> Void) async throws {
+    /// `forwardedFor`: the slow request comes through a trusted proxy (the
+    /// test, on 127.0.0.1) that names this client in `X-Forwarded-For`.
+    func withSlowRequestInFlight(forwardedFor: String? = nil, _ body: (CGITestSite, Int32) async throws -> Void) async throws {
         let monitoring = Monitoring()
         let site = try await CGITestSite.start(
             scripts: ["hello.sh": MetricsLiveTests.hello, "fail.sh": Self.failing, "slow.sh": Self.slow],
-            mount: { $0.ioTimeout = .seconds(120) }, site: { $0.file = "/srv/site/hearth.yaml" }, monitoring: monitoring
+            mount: { $0.ioTimeout = .seconds(120) },
+            site: {
+                $0.file = "/srv/site/hearth.yaml"
+                if forwardedFor != nil { $0.server.trustedProxies = [IPNetwork(cidr: "127.0.0.1")!] }
+            },
+            monitoring: monitoring
         )
         try await site.whileServing { site in
             #expect(try await site.get("/cgi-bin/hello.sh").status == 200)
             #expect(try await site.get("/cgi-bin/fail.sh").status == 500)
             #expect(await Processes.eventually { monitoring.requestsCounted == 2 })
-            async let slowAnswer = site.get("/cgi-bin/slow.sh?secret=1")
+            async let slowAnswer = site.get("/cgi-bin/slow.sh?secret=1", headers: forwardedFor.map { ["X-Forwarded-For: \($0)"] } ?? [])
             let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/slow.pid"))
             // The script writes its pid at once; the gateway notes it a
             // moment after the spawn returns (a loaded full run once asked
@@ -95,6 +102,17 @@ import Testing
             let slots = try #require(json["script_slots"] as? [String: Any])
             #expect(slots["running"] as? Int == 1 && slots["capacity"] as? Int == 64 && slots["waiting"] as? Int == 0)
             #expect(!response.text.contains("secret"))
+        }
+    }
+
+    /// Behind a trusted proxy the page names the client the proxy named
+    /// (as the script's REMOTE_ADDR does), not the proxy.
+    @Test func aProxiedRequestInFlightShowsItsClientNotTheProxy() async throws {
+        try await withSlowRequestInFlight(forwardedFor: "203.0.113.9") { site, _ in
+            let body = try await site.adminGet("/server-status?json").body
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+            let inFlight = try #require(json["in_flight"] as? [[String: Any]])
+            #expect(inFlight.map { $0["client"] as? String } == ["203.0.113.9"], "\(inFlight)")
         }
     }
 

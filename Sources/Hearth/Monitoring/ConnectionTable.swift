@@ -25,7 +25,7 @@ final class ConnectionTable: HTTPServerObserver, Sendable {
     }
 
     func connectionOpened(_ connection: ConnectionInfo) -> any HTTPConnectionObserver {
-        let watched = WatchedConnection(table: self, client: ConnectionTable.client(connection))
+        let watched = WatchedConnection(table: self)
         connections.withLock { $0[ObjectIdentifier(watched)] = watched }
         open.increment()
         return watched
@@ -55,16 +55,19 @@ final class ConnectionTable: HTTPServerObserver, Sendable {
         return (watched.count, watched.filter(\.isBusy).count)
     }
 
-    /// `127.0.0.1:50412`, `[::1]:50412`.
-    static func client(_ connection: ConnectionInfo) -> String {
-        connection.remoteAddress.contains(":") ? "[\(connection.remoteAddress)]:\(connection.remotePort)" : "\(connection.remoteAddress):\(connection.remotePort)"
+    /// `127.0.0.1:50412`, `[::1]:50412`; the address alone when the port
+    /// is not known (a client a trusted proxy named without one).
+    static func client(address: String, port: Int) -> String {
+        guard port > 0 else { return address }
+        return address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
     }
 }
 
 /// One connection's request in flight, if any.
 private final class WatchedConnection: HTTPConnectionObserver, Sendable {
     /// What the status page shows of a request: its method and target, its
-    /// notes (its mount, its script's pid), since when. Written in place,
+    /// client (the one a trusted proxy or the PROXY protocol named, not the
+    /// proxy), its notes (its mount, its script's pid), since when. Written in place,
     /// field by field, and left in place when the request ends (only
     /// `busy` changes): the next request overwrites it. Profiling the hot
     /// row showed a whole `HTTPRequestHead` copied into an optional and
@@ -73,17 +76,17 @@ private final class WatchedConnection: HTTPConnectionObserver, Sendable {
         var busy = false
         var method = HTTPMethod.GET
         var target = ""
+        var address = ""
+        var port = 0
         var notes: RequestNotes? = nil
         var since = ContinuousClock.Instant.now
     }
 
     private let table: ConnectionTable
-    private let client: String
     private let slot = Mutex(Slot())
 
-    init(table: ConnectionTable, client: String) {
+    init(table: ConnectionTable) {
         self.table = table
-        self.client = client
     }
 
     func requestStarted(_ request: Request, received: ContinuousClock.Instant) {
@@ -91,6 +94,8 @@ private final class WatchedConnection: HTTPConnectionObserver, Sendable {
             slot.busy = true
             slot.method = request.head.method
             slot.target = request.head.uri
+            slot.address = request.connection.remoteAddress
+            slot.port = request.connection.remotePort
             slot.notes = request.notes
             slot.since = received
         }
@@ -112,7 +117,8 @@ private final class WatchedConnection: HTTPConnectionObserver, Sendable {
         guard slot.busy, let notes = slot.notes else { return nil }
         let target = slot.target
         return InFlightRequest(
-            method: slot.method.rawValue, path: String(target[..<(target.firstIndex(of: "?") ?? target.endIndex)]), client: client,
+            method: slot.method.rawValue, path: String(target[..<(target.firstIndex(of: "?") ?? target.endIndex)]),
+            client: ConnectionTable.client(address: slot.address, port: slot.port),
             elapsedSeconds: (now - slot.since).seconds, mount: (notes.observer as? MountMetrics)?.mount,
             pid: (notes["pid"] ?? notes["worker"]).flatMap { Int32($0) }
         )
