@@ -37,12 +37,13 @@ struct HTTP2Pipeline: Sendable {
         let (streams, opened) = AsyncStream.makeStream(of: HTTP2StreamIO.self)
         let manager = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
-            configuration: .init(maxIdleTime: TimeAmount(idleTimeout), maxAge: nil, maxGraceTime: TimeAmount(shutdownTimeout), keepalive: nil)
+            configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: TimeAmount(shutdownTimeout), keepalive: nil)
         )
         let pipeline = channel.pipeline.syncOperations
+        let idle = HTTP2IdleTimer(timeout: TimeAmount(idleTimeout))
         _ = try pipeline.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration, streamConfiguration: streamConfiguration,
-            streamDelegate: manager.http2StreamDelegate
+            streamDelegate: StreamWatchers(manager: manager.http2StreamDelegate, idle: NIOLoopBound(idle, eventLoop: channel.eventLoop))
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let io = ConnectionIO(eventLoop: stream.eventLoop)
@@ -52,9 +53,7 @@ struct HTTP2Pipeline: Sendable {
             }
         }
         try pipeline.addHandler(manager)
-        // The manager starts its idle timer on channelActive, which this
-        // connection passed before ALPN or the preface chose HTTP/2.
-        try pipeline.addHandler(ActivationReplay(), position: .before(manager))
+        try pipeline.addHandler(idle)
         try pipeline.addHandler(HTTP2Refusals(logger: logger))
         channel.closeFuture.whenComplete { _ in opened.finish() }
         return streams
@@ -78,12 +77,60 @@ struct HTTP2Pipeline: Sendable {
     }
 }
 
-/// Replays channelActive to the handlers after it, once, as it is added.
-final class ActivationReplay: ChannelInboundHandler {
-    typealias InboundIn = Any
+/// The idle timeout of an HTTP/2 connection: with no stream open for the
+/// server's `idle_timeout`, GOAWAY (NO_ERROR, naming the last stream
+/// served) and close, as nginx does. Not the connection manager's own
+/// idle timer: that one waits for the client to acknowledge a PING before
+/// it closes, and a client that does not is never closed.
+final class HTTP2IdleTimer: ChannelInboundHandler {
+    typealias InboundIn = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+
+    private let timeout: TimeAmount
+    private var openStreams = 0
+    private var lastStream = HTTP2StreamID(0)
+    private var timer: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { context.fireChannelActive() }
+        self.context = context
+        arm(context)
+    }
+
+    private var context: ChannelHandlerContext?
+
+    func streamCreated(_ id: HTTP2StreamID) {
+        openStreams += 1
+        lastStream = max(lastStream, id)
+        timer?.cancel()
+        timer = nil
+    }
+
+    func streamClosed() {
+        openStreams -= 1
+        if openStreams == 0, let context { arm(context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+            guard openStreams == 0, context.channel.isActive else { return }
+            let goAway = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: lastStream, errorCode: .noError, opaqueData: nil))
+            context.writeAndFlush(wrapOutboundOut(goAway)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
     }
 }
 
@@ -103,7 +150,14 @@ final class HTTP2Refusals: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let peer = context.channel.remoteAddress?.description ?? "-"
-        if let what = Self.describe(error) {
+        if error is NIOHTTP2Errors.MaxStreamsViolation {
+            // swift-nio-http2 answers it with GOAWAY (PROTOCOL_ERROR) naming
+            // no last stream: the streams already open are answered, then
+            // the client closes (or the idle timeout does).
+            logger.notice("http2: the client opened more streams than max_concurrent_streams; GOAWAY sent, open streams finish", metadata: [
+                "remote": "\(peer)", "error": "\(error)",
+            ])
+        } else if let what = Self.describe(error) {
             if !logged {
                 logged = true
                 logger.notice("http2: \(what); GOAWAY sent, closing the connection", metadata: ["remote": "\(peer)", "error": "\(error)"])
@@ -128,5 +182,22 @@ final class HTTP2Refusals: ChannelInboundHandler {
         case is NIOHTTP2Errors.UnableToParseFrame: "the client sent a malformed frame"
         default: nil
         }
+    }
+}
+
+/// Streams opening and closing, told to the connection manager (graceful
+/// shutdown) and to the idle timer; called on the connection's event loop.
+struct StreamWatchers: NIOHTTP2StreamDelegate {
+    let manager: NIOHTTP2ServerConnectionManagementHandler.HTTP2StreamDelegate
+    let idle: NIOLoopBound<HTTP2IdleTimer>
+
+    func streamCreated(_ id: HTTP2StreamID, channel: Channel) {
+        manager.streamCreated(id, channel: channel)
+        idle.value.streamCreated(id)
+    }
+
+    func streamClosed(_ id: HTTP2StreamID, channel: Channel) {
+        manager.streamClosed(id, channel: channel)
+        idle.value.streamClosed()
     }
 }

@@ -112,7 +112,7 @@ public struct RawFrame: Sendable, CustomStringConvertible {
 
     public var description: String { "frame(type \(type), flags \(flags), stream \(stream), \(payload.count) bytes\(errorCode.map { ", error \($0)" } ?? ""))" }
 
-    static func be32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    public static func be32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         let start = bytes.startIndex
         return UInt32(bytes[start]) << 24 | UInt32(bytes[start + 1]) << 16 | UInt32(bytes[start + 2]) << 8 | UInt32(bytes[start + 3])
     }

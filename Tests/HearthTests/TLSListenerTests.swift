@@ -68,8 +68,8 @@ struct TLSListenerTests {
         try await Self.serving(site) { hearth, tlsPort in
             let secure = try TLSClient.get("/cgi-bin/env", port: tlsPort, caFile: site.ca)
             #expect(secure.status == 0, "\(secure.output)")
-            for line in ["HTTPS=on", "REQUEST_SCHEME=https", "SSL_PROTOCOL=TLSv1.3", "SSL_CIPHER=TLS_", "SSL_TLS_SNI=localhost", "Strict-Transport-Security: max-age=600"] {
-                #expect(secure.output.contains(line), "\(line) missing: \(secure.output)")
+            for line in ["HTTPS=on", "REQUEST_SCHEME=https", "SSL_PROTOCOL=TLSv1.3", "SSL_CIPHER=TLS_", "SSL_TLS_SNI=localhost", "strict-transport-security: max-age=600"] {
+                #expect(secure.output.lowercased().contains(line.lowercased()), "\(line) missing: \(secure.output)")
             }
             let plain = try await rawRequest("GET /cgi-bin/env HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", port: hearth.port)
             #expect(plain.status == 200 && plain.text.contains("REQUEST_SCHEME=http\n"))
