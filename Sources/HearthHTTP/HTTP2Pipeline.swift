@@ -77,7 +77,8 @@ struct HTTP2Pipeline: Sendable {
     }
 }
 
-/// The idle timeout of an HTTP/2 connection: with no stream open for the
+/// The idle timeout of an HTTP/2 connection, and the end of an idle one
+/// at a graceful shutdown: with no stream open for the
 /// server's `idle_timeout`, GOAWAY (NO_ERROR, naming the last stream
 /// served) and close, as nginx does. Not the connection manager's own
 /// idle timer: that one waits for the client to acknowledge a PING before
@@ -118,6 +119,15 @@ final class HTTP2IdleTimer: ChannelInboundHandler {
         self.context = nil
     }
 
+    /// The graceful shutdown began (`HTTP2Drain`): with no stream open
+    /// there is nothing to finish, and no reason to wait for the client to
+    /// acknowledge the connection manager's PING, which one that has gone
+    /// quiet never does.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, openStreams == 0 { goAwayAndClose(context) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
@@ -127,10 +137,15 @@ final class HTTP2IdleTimer: ChannelInboundHandler {
     private func arm(_ context: ChannelHandlerContext) {
         timer?.cancel()
         timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            guard openStreams == 0, context.channel.isActive else { return }
-            let goAway = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: lastStream, errorCode: .noError, opaqueData: nil))
-            context.writeAndFlush(wrapOutboundOut(goAway)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            guard openStreams == 0 else { return }
+            goAwayAndClose(context)
         }
+    }
+
+    private func goAwayAndClose(_ context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        let goAway = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: lastStream, errorCode: .noError, opaqueData: nil))
+        context.writeAndFlush(wrapOutboundOut(goAway)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }
 

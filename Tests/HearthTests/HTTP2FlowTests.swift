@@ -111,7 +111,7 @@ struct HTTP2FlowTests {
         }
     }
 
-    @Test("graceful shutdown: an HTTP/2 connection gets GOAWAY, its open stream is answered in full, then it closes and hearth exits 0")
+    @Test("graceful shutdown: an HTTP/2 connection gets GOAWAY, its open stream is answered in full, then it closes and hearth exits 0; one with no stream open closes at once")
     func gracefulShutdown() async throws {
         let site = try HTTP2Tests.site()
         try site.directory.write("cgi-bin/marked", Array("#!/bin/sh\ntouch \(site.path)/started\nsleep 1\nprintf 'Content-Type: text/plain\\r\\n\\r\\nfinished\\n'\n".utf8), mode: 0o755)
@@ -119,6 +119,9 @@ struct HTTP2FlowTests {
         defer { _ = Processes.killSurvivors([hearth.pid]) }
         let connection = try RawConnection(port: hearth.port, timeoutSeconds: 20)
         _ = try await connection.openHTTP2()
+        // Another with no stream open, whose client answers nothing.
+        let quiet = try RawConnection(port: hearth.port, timeoutSeconds: 5)
+        _ = try await quiet.openHTTP2()
         try await connection.send(RawHTTP2.headers(stream: 1, RawHTTP2.get("/cgi-bin/marked")))
         #expect(await Processes.eventually { FileManager.default.fileExists(atPath: site.path + "/started") })
         kill(hearth.pid, SIGTERM)
@@ -133,6 +136,7 @@ struct HTTP2FlowTests {
             if frame.type == RawHTTP2.FrameType.data.rawValue, frame.stream == 1 { body += frame.payload }
         }
         #expect(sawGoAway && String(decoding: body, as: UTF8.self) == "finished\n", "\(String(decoding: body, as: UTF8.self))")
+        #expect(await quiet.waitForPeerClose(), "the quiet connection was still open 5 s after the shutdown began")
         #expect(try await hearth.exitStatus() == 0, "\(hearth.errors)")
     }
 }
