@@ -26,7 +26,6 @@ struct HTTP2StreamServing {
         let watcher = context.observer?.connectionOpened(info)
         do {
             if var head = try await requests.nextHead() {
-                Self.joinCookies(&head.headers)
                 let served = HTTPConnection(
                     connection: AcceptedConnection(channel: stream.channel, io: stream.io, listener: connection.listener, session: connection.session),
                     context: context
@@ -42,14 +41,5 @@ struct HTTP2StreamServing {
         // After END_STREAM went out (the writer awaited it) this is a
         // no-op, or RST_STREAM for a client still sending.
         stream.channel.close(promise: nil)
-    }
-
-    /// RFC 9113 §8.2.3: a client may split `Cookie` into one field per
-    /// cookie (browsers do, for HPACK); before it is handed on as one
-    /// request, they are joined with "; " again, as HTTP/1.1 sends them.
-    static func joinCookies(_ headers: inout HTTPHeaders) {
-        let cookies = headers["cookie"]
-        guard cookies.count > 1 else { return }
-        headers.replaceOrAdd(name: "cookie", value: cookies.joined(separator: "; "))
     }
 }

@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    @Test("cookies a client splits into fields (RFC 9113 §8.2.3) reach the handler joined with \"; \"")
+    @Test("cookies a client splits into fields (RFC 9113 §8.2.3) reach the handler as one HTTP_COOKIE joined with \"; \"")
     func splitCookies() async throws {
         let directory = try TemporaryDirectory()
         let server = try await Self.start(in: directory, tls: false)
