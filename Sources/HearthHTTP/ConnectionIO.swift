@@ -49,9 +49,20 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// client for the send timeout.
     private var sendWatch: SendProgressWatch?
 
+    /// The same for an HTTP/2 stream, which has no socket to ask.
+    private let stallWatch: StalledStreamWatch?
+
     init(eventLoop: EventLoop, sendTimeout: SendProgressWatch.Timeout? = nil) {
         self.eventLoop = eventLoop
         self.sendWatch = sendTimeout.map { SendProgressWatch(timeout: $0) }
+        self.stallWatch = nil
+    }
+
+    /// The bridge of one HTTP/2 stream (`HTTP2Pipeline`).
+    init(stream eventLoop: EventLoop, sendTimeout: SendProgressWatch.Timeout) {
+        self.eventLoop = eventLoop
+        self.sendWatch = nil
+        self.stallWatch = StalledStreamWatch(timeout: sendTimeout)
     }
 
     // MARK: The task's side
@@ -169,6 +180,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
             continuation.resume(with: written)
         } else {
             writeWaiters.append((parts, size, continuation))
+            if let stallWatch, let context { stallWatch.waiting(context) { [self] in !writeWaiters.isEmpty } }
         }
     }
 
@@ -226,6 +238,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         sendWatch?.stop()
+        stallWatch?.stop()
         endInput()
         let waiters = writeWaiters
         writeWaiters.removeAll()
@@ -236,6 +249,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         while context.channel.isWritable, let waiter = writeWaiters.popFirst() {
             writeAndFlush(waiter.parts, size: waiter.size, context: context)
+            stallWatch?.progressed()
             waiter.continuation.resume()
         }
         context.fireChannelWritabilityChanged()

@@ -30,6 +30,9 @@ final class Exchange: @unchecked Sendable {
     var encrypted = false
     /// Fields the listener adds to every response (HSTS).
     var listenerFields: [(name: String, value: String)] = []
+    /// `send_timeout`: on an HTTP/2 stream, how long the end of a
+    /// response may wait for the client's window.
+    var sendTimeout = TimeAmount.seconds(30)
     /// The request's id, sent back in `X-Request-Id` (`RequestID`).
     let requestID: String
 

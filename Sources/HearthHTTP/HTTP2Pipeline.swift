@@ -23,6 +23,7 @@ struct HTTP2Pipeline: Sendable {
     let maxHeaderBytes: Int
     let idleTimeout: Duration
     let shutdownTimeout: Duration
+    let sendTimeout: SendProgressWatch.Timeout
     let logger: Logger
 
     init(configuration: HTTPServerConfiguration, logger: Logger) {
@@ -30,6 +31,7 @@ struct HTTP2Pipeline: Sendable {
         maxHeaderBytes = configuration.maxHeaderBytes
         idleTimeout = configuration.idleTimeout
         shutdownTimeout = configuration.shutdownTimeout
+        sendTimeout = SendProgressWatch.Timeout(duration: TimeAmount(configuration.sendTimeout), logger: logger)
         self.logger = logger
     }
 
@@ -46,7 +48,7 @@ struct HTTP2Pipeline: Sendable {
             streamDelegate: StreamWatchers(manager: manager.http2StreamDelegate, idle: NIOLoopBound(idle, eventLoop: channel.eventLoop))
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
-                let io = ConnectionIO(eventLoop: stream.eventLoop)
+                let io = ConnectionIO(stream: stream.eventLoop, sendTimeout: sendTimeout)
                 try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try stream.pipeline.syncOperations.addHandler(io)
                 opened.yield(HTTP2StreamIO(channel: stream, io: io))

@@ -108,6 +108,7 @@ struct HTTPConnection {
         )
         if let hsts = self.connection.listener.hsts { exchange.listenerFields = [hsts.field] }
         exchange.encrypted = connection.tls != nil
+        exchange.sendTimeout = TimeAmount(context.configuration.sendTimeout)
         // A trusted proxy's word on the client and scheme, this request's.
         let client = ForwardedClient.resolve(connection, head: head, trusted: context.configuration.trustedProxies)
         let request = Request(head: head, body: RequestBody(.stream(stream)), connection: client, id: id)

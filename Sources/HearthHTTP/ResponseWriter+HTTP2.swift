@@ -56,7 +56,12 @@ extension ResponseBodyWriter {
         if !parts.isEmpty { try await exchange.outbound.write(parts) }
         // Awaited until the stream has passed END_STREAM on to the
         // connection (after what flow control held back), so that the
-        // stream's end (`HTTP2StreamServing`) cannot overtake the body.
-        try await exchange.channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        // stream's end (`HTTP2StreamServing`) cannot overtake the body;
+        // a client that never opens the window for that tail is reset
+        // after the send timeout, as a stalled write is (`StalledStreamWatch`).
+        let channel = exchange.channel
+        let reset = channel.eventLoop.scheduleTask(in: exchange.sendTimeout) { channel.close(promise: nil) }
+        defer { reset.cancel() }
+        try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
     }
 }

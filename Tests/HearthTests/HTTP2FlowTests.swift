@@ -37,6 +37,24 @@ struct HTTP2FlowTests {
         }
     }
 
+    @Test("a reader that opens no window for send_timeout gets RST_STREAM and a log line; the connection serves on")
+    func stalledStreamIsReset() async throws {
+        let site = try HTTP2Tests.site(server: "send_timeout: 1s")
+        try await HTTP2Tests.serving(site) { hearth, _ in
+            let connection = try RawConnection(port: hearth.port, timeoutSeconds: 20)
+            _ = try await connection.openHTTP2()
+            try await connection.send(RawHTTP2.headers(stream: 1, RawHTTP2.get("/cgi-bin/flood")))
+            let frames = await connection.readFrames { $0.type == RawHTTP2.FrameType.rstStream.rawValue }
+            #expect(frames.last?.type == RawHTTP2.FrameType.rstStream.rawValue && frames.last?.stream == 1, "\(frames.suffix(3))")
+            #expect(site.progress < 64, "the script ran to its end: \(site.progress)")
+            #expect(await Processes.eventually { hearth.errors.contains("send timeout: the HTTP/2 client opened no window") }, "\(hearth.errors)")
+            // The connection itself goes on: a window for it, a new stream.
+            try await connection.send(RawHTTP2.windowUpdate(stream: 0, increment: 1 << 20) + RawHTTP2.headers(stream: 3, RawHTTP2.get("/files/small.txt")))
+            let next = await connection.readFrames { $0.stream == 3 && $0.flags & RawHTTP2.endStream != 0 }
+            #expect(next.last?.stream == 3, "\(next)")
+        }
+    }
+
     /// What a client sending a body has sent, as it goes.
     final class Sent: Sendable {
         let bytes = Atomic<Int>(0)
