@@ -137,6 +137,16 @@ extension RawConnection {
         return frames
     }
 
+    /// The DATA of `stream` until it ends (or the connection does).
+    public func readBody(stream: UInt32) async -> [UInt8] {
+        var body: [UInt8] = []
+        _ = await readFrames { frame in
+            if frame.type == RawHTTP2.FrameType.data.rawValue, frame.stream == stream { body += frame.payload }
+            return frame.stream == stream && frame.flags & RawHTTP2.endStream != 0
+        }
+        return body
+    }
+
     /// The client's side of the opening (RFC 9113 §3.4): the preface and
     /// an empty SETTINGS, then the server's SETTINGS, acknowledged so that
     /// they apply. Returns the server's settings.

@@ -29,10 +29,7 @@ struct HTTP2FlowTests {
             let ranAhead = await Processes.eventually(seconds: 2) { site.progress >= 64 }
             #expect(!ranAhead, "the script wrote all 4 MiB to a reader that read 64 KiB: \(site.progress) pieces")
             try await connection.send(RawHTTP2.windowUpdate(stream: 0, increment: 8 << 20) + RawHTTP2.windowUpdate(stream: 1, increment: 8 << 20))
-            _ = await connection.readFrames { frame in
-                if frame.type == RawHTTP2.FrameType.data.rawValue { received += frame.payload.count }
-                return frame.stream == 1 && frame.flags & RawHTTP2.endStream != 0
-            }
+            received += await connection.readBody(stream: 1).count
             #expect(received == Self.megabytes4 && site.progress == 64, "\(received) bytes, \(site.progress) pieces")
         }
     }
@@ -80,12 +77,7 @@ struct HTTP2FlowTests {
             let increment = Int(RawFrame.increment(frame.payload))
             if frame.stream == 0 { connectionWindow += increment } else if frame.stream == 1 { streamWindow += increment }
         }
-        var body: [UInt8] = []
-        _ = await connection.readFrames { frame in
-            if frame.type == RawHTTP2.FrameType.data.rawValue, frame.stream == 1 { body += frame.payload }
-            return frame.stream == 1 && frame.flags & RawHTTP2.endStream != 0
-        }
-        return String(decoding: body, as: UTF8.self)
+        return String(decoding: await connection.readBody(stream: 1), as: UTF8.self)
     }
 
     @Test("an upload to a script that does not read yet is held by flow control (well under its 4 MiB reach the server); once it reads, all of it arrives")

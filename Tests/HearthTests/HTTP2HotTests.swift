@@ -51,11 +51,7 @@ import Testing
         let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
         _ = try await connection.openHTTP2()
         try await connection.send(RawHTTP2.headers(stream: 1, RawHTTP2.get("/hot") + [("cookie", "a=1"), ("cookie", "b=2")]))
-        var body: [UInt8] = []
-        _ = await connection.readFrames { frame in
-            if frame.type == RawHTTP2.FrameType.data.rawValue { body += frame.payload }
-            return frame.stream == 1 && frame.flags & RawHTTP2.endStream != 0
-        }
+        let body = await connection.readBody(stream: 1)
         try await server.stop()
         let text = String(decoding: body, as: UTF8.self)
         #expect(text.contains("HTTP_COOKIE=a=1; b=2\n") && text.contains("SERVER_PROTOCOL=HTTP/2.0"), "\(text)")

@@ -23,11 +23,15 @@ struct HTTP2LimitTests {
         await connection.readFrames { $0.isGoAway }.last { $0.isGoAway }
     }
 
-    /// After the attack: the connection is closed, and another client is served.
-    static func expectClosedAndStillServing(_ connection: RawConnection, hearth: HearthProcess) async throws {
+    /// After the attack: a GOAWAY with `code`, the connection closed, the
+    /// log line, and another client served.
+    static func expectCutOff(_ connection: RawConnection, hearth: HearthProcess, code: UInt32, logged: String) async throws {
+        let goAway = await Self.goAway(on: connection)
+        #expect(goAway?.errorCode == code, "\(String(describing: goAway))")
         #expect(await connection.waitForPeerClose(), "the attacker's connection stayed open")
         let other = try HTTP2Tests.h2c("/files/small.txt", port: hearth.port)
         #expect(other.version == "2" && other.status == "200", "\(other)")
+        #expect(await Processes.eventually { hearth.errors.contains(logged) && hearth.errors.contains("remote=") }, "\(hearth.errors)")
     }
 
     @Test("rapid reset (CVE-2023-44487): streams opened and reset at once past max_resets get GOAWAY ENHANCE_YOUR_CALM and a log line")
@@ -41,10 +45,7 @@ struct HTTP2LimitTests {
                 burst += RawHTTP2.headers(stream: stream, RawHTTP2.get("/files/small.txt")) + RawHTTP2.rstStream(stream: stream)
             }
             try await connection.send(burst)
-            let goAway = await Self.goAway(on: connection)
-            #expect(goAway?.errorCode == Self.enhanceYourCalm, "\(String(describing: goAway))")
-            try await Self.expectClosedAndStillServing(connection, hearth: hearth)
-            #expect(await Processes.eventually { hearth.errors.contains("rapid reset, CVE-2023-44487") && hearth.errors.contains("remote=") }, "\(hearth.errors)")
+            try await Self.expectCutOff(connection, hearth: hearth, code: Self.enhanceYourCalm, logged: "rapid reset, CVE-2023-44487")
         }
     }
 
@@ -74,10 +75,7 @@ struct HTTP2LimitTests {
                 flood += RawHTTP2.frame(.continuation, stream: 1, RawHTTP2.block([("x-flood-\(index)", "a")]))
             }
             try await connection.send(flood)
-            let goAway = await Self.goAway(on: connection)
-            #expect(goAway?.errorCode == Self.enhanceYourCalm, "\(String(describing: goAway))")
-            try await Self.expectClosedAndStillServing(connection, hearth: hearth)
-            #expect(await Processes.eventually { hearth.errors.contains("CONTINUATION flood, CVE-2024-27316") }, "\(hearth.errors)")
+            try await Self.expectCutOff(connection, hearth: hearth, code: Self.enhanceYourCalm, logged: "CONTINUATION flood, CVE-2024-27316")
         }
     }
 
@@ -95,10 +93,7 @@ struct HTTP2LimitTests {
                 frames += RawHTTP2.frame(.continuation, flags: index == pieces.count - 1 ? RawHTTP2.endHeaders : 0, stream: 1, piece)
             }
             try await connection.send(frames)
-            let goAway = await Self.goAway(on: connection)
-            #expect(goAway?.errorCode == Self.protocolError, "\(String(describing: goAway))")
-            try await Self.expectClosedAndStillServing(connection, hearth: hearth)
-            #expect(await Processes.eventually { hearth.errors.contains("header list over the limit") }, "\(hearth.errors)")
+            try await Self.expectCutOff(connection, hearth: hearth, code: Self.protocolError, logged: "header list over the limit")
         }
     }
 

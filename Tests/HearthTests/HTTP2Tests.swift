@@ -8,65 +8,33 @@ import Testing
 /// no well-behaved client sends, by frames written by hand (`RawHTTP2`).
 @Suite("HTTP/2", .serialized)
 struct HTTP2Tests {
-    struct Site {
-        let directory: TemporaryDirectory
-        let certificates: TestCertificates
-        var path: String { directory.path }
-        var ca: String { directory.path + "/certs/ca.pem" }
-        var accessLog: String { (try? String(contentsOfFile: directory.path + "/access.log", encoding: .utf8)) ?? "" }
-        var progress: Int { Int(((try? String(contentsOfFile: directory.path + "/progress", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
-    }
+    typealias Site = TLSListenerTests.Site
 
     static let smallFile = String(repeating: "0123456789", count: 100) + "\n"
 
+    /// TLSListenerTests' site (a plain listener, here with `h2c`, and a TLS
+    /// one; `env`, `env.fcgi`, `big.txt`) with an access log and the
+    /// scripts these tests run.
     static func site(server: String = "", tlsListener: String = "") throws -> Site {
-        let directory = try TemporaryDirectory()
-        let certificates = try TestCertificates(in: directory.path + "/certs")
-        try certificates.leaf("site", host: "localhost", serial: "2002")
-        try directory.write("public/small.txt", Array(smallFile.utf8))
-        try directory.write("public/big.txt", Array(TLSListenerTests.bigFile.utf8))
-        try directory.write("cgi-bin/env", Array("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nenv\n".utf8), mode: 0o755)
-        try directory.write("cgi-bin/echo", Array("#!/bin/sh\nprintf 'Content-Type: application/octet-stream\\r\\n\\r\\n'\ncat\n".utf8), mode: 0o755)
-        try directory.write("cgi-bin/nph-hello", Array("#!/bin/sh\nprintf 'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nnph\\n'\n".utf8), mode: 0o755)
-        try directory.write("cgi-bin/slow", Array("#!/bin/sh\nsleep 1\nprintf 'Content-Type: text/plain\\r\\n\\r\\nslow done\\n'\n".utf8), mode: 0o755)
+        let site = try TLSListenerTests.site(plainExtra: ", h2c: true", top: "server: {\(server)}\n", tlsListenerExtra: tlsListener, accessLog: "access.log")
+        try site.directory.write("public/small.txt", Array(smallFile.utf8))
+        try site.directory.write("cgi-bin/echo", Array("#!/bin/sh\nprintf 'Content-Type: application/octet-stream\\r\\n\\r\\n'\ncat\n".utf8), mode: 0o755)
+        try site.directory.write("cgi-bin/nph-hello", Array("#!/bin/sh\nprintf 'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nnph\\n'\n".utf8), mode: 0o755)
+        try site.directory.write("cgi-bin/slow", Array("#!/bin/sh\nsleep 1\nprintf 'Content-Type: text/plain\\r\\n\\r\\nslow done\\n'\n".utf8), mode: 0o755)
         // 4 MiB in 64 KiB pieces, counting them in `progress`: how far a
         // script got while its reader did not read.
-        try directory.write("cgi-bin/flood", Array("""
+        try site.directory.write("cgi-bin/flood", Array("""
             #!/bin/sh
             printf 'Content-Type: application/octet-stream\\r\\n\\r\\n'
             i=0
-            while [ $i -lt 64 ]; do head -c 65536 /dev/zero; i=$((i+1)); echo $i > \(directory.path)/progress; done
+            while [ $i -lt 64 ]; do head -c 65536 /dev/zero; i=$((i+1)); echo $i > \(site.path)/progress; done
 
             """.utf8), mode: 0o755)
-        try directory.write("cgi-bin/env.fcgi", Array("""
-            #!/usr/bin/perl
-            use CGI::Fast;
-            while (my $q = CGI::Fast->new) { print "Content-Type: text/plain\\r\\n\\r\\n"; print "$_=$ENV{$_}\\n" for sort keys %ENV; }
-
-            """.utf8), mode: 0o755)
-        try directory.write("hearth.yaml", """
-            access_log: \(directory.path)/access.log
-            server: {\(server)}
-            listen:
-              - {host: 127.0.0.1, port: 0, h2c: true}
-              - {host: 127.0.0.1, port: 0, tls: {certificate: certs/site.pem, key: certs/site.key}\(tlsListener)}
-            cgi:
-              - url: /cgi-bin
-                directory: cgi-bin
-            static:
-              - {url: /files, root: public}
-
-            """)
-        return Site(directory: directory, certificates: certificates)
+        return site
     }
 
-    /// Starts hearth on `site`, runs `body` with it and its TLS port, then
-    /// stops it and expects a clean exit.
     static func serving(_ site: Site, _ body: (HearthProcess, Int) async throws -> Void) async throws {
-        let (hearth, tlsPort) = try await TLSListenerTests.start(TLSListenerTests.Site(directory: site.directory, certificates: site.certificates))
-        defer { _ = Processes.killSurvivors([hearth.pid]) }
-        let status = try await hearth.stopping { try await body(hearth, tlsPort) }
-        #expect(status == 0, "exit \(status): \(hearth.errors)")
+        try await TLSListenerTests.serving(site, body)
     }
 
     /// curl with `arguments`; the output ends with the HTTP version curl
@@ -175,4 +143,10 @@ struct HTTP2Tests {
             #expect(result.output.contains("200 succeeded, 0 failed, 0 errored"), "\(result.output)")
         }
     }
+}
+
+extension TLSListenerTests.Site {
+    var accessLog: String { (try? String(contentsOfFile: path + "/access.log", encoding: .utf8)) ?? "" }
+    /// How many pieces `cgi-bin/flood` wrote.
+    var progress: Int { Int(((try? String(contentsOfFile: path + "/progress", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
 }

@@ -14,7 +14,10 @@ struct TLSListenerTests {
         var ca: String { directory.path + "/certs/ca.pem" }
     }
 
-    static func site(extraCertificates: String = "", tlsExtra: String = "check_interval: 200ms", plainExtra: String = "", top: String = "") throws -> Site {
+    static func site(
+        extraCertificates: String = "", tlsExtra: String = "check_interval: 200ms", plainExtra: String = "", top: String = "", tlsListenerExtra: String = "",
+        accessLog: String = "off"
+    ) throws -> Site {
         let directory = try TemporaryDirectory()
         let certificates = try TestCertificates(in: directory.path + "/certs")
         try certificates.leaf("site", host: "localhost", serial: "1001")
@@ -30,10 +33,10 @@ struct TLSListenerTests {
             ? "{certificate: certs/site.pem, key: certs/site.key, \(tlsExtra)}"
             : "{certificates: [{certificate: certs/site.pem, key: certs/site.key}, \(extraCertificates)], \(tlsExtra)}"
         try directory.write("hearth.yaml", """
-            \(top)access_log: off
+            \(top)access_log: \(accessLog)
             listen:
               - {host: 127.0.0.1, port: 0\(plainExtra)}
-              - {host: 127.0.0.1, port: 0, tls: \(tls), hsts: {max_age: 600}}
+              - {host: 127.0.0.1, port: 0, tls: \(tls), hsts: {max_age: 600}\(tlsListenerExtra)}
             cgi:
               - url: /cgi-bin
                 directory: cgi-bin
