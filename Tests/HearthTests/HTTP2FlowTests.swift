@@ -13,10 +13,8 @@ struct HTTP2FlowTests {
 
     @Test("a reader that opens no window stalls the script's output (it does not run to its end); once the window opens, all 4 MiB arrive")
     func slowReaderStallsTheScript() async throws {
-        let site = try HTTP2Tests.site()
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let connection = try RawConnection(port: hearth.port, timeoutSeconds: 30)
-            _ = try await connection.openHTTP2()
+        try await HTTP2Tests.rawSession(timeoutSeconds: 30) { session in
+            let (site, connection) = (session.site, session.connection)
             try await connection.send(RawHTTP2.headers(stream: 1, RawHTTP2.get("/cgi-bin/flood")))
             // The initial windows (64 KiB less one byte) are all the server may send.
             var received = 0
@@ -36,10 +34,8 @@ struct HTTP2FlowTests {
 
     @Test("a reader that opens no window for send_timeout gets RST_STREAM and a log line; the connection serves on")
     func stalledStreamIsReset() async throws {
-        let site = try HTTP2Tests.site(server: "send_timeout: 1s")
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let connection = try RawConnection(port: hearth.port, timeoutSeconds: 20)
-            _ = try await connection.openHTTP2()
+        try await HTTP2Tests.rawSession(server: "send_timeout: 1s", timeoutSeconds: 20) { session in
+            let (hearth, site, connection) = (session.hearth, session.site, session.connection)
             try await connection.send(RawHTTP2.headers(stream: 1, RawHTTP2.get("/cgi-bin/flood")))
             let frames = await connection.readFrames { $0.type == RawHTTP2.FrameType.rstStream.rawValue }
             #expect(frames.last?.type == RawHTTP2.FrameType.rstStream.rawValue && frames.last?.stream == 1, "\(frames.suffix(3))")
@@ -82,17 +78,17 @@ struct HTTP2FlowTests {
 
     @Test("an upload to a script that does not read yet is held by flow control (well under its 4 MiB reach the server); once it reads, all of it arrives")
     func uploadWaitsForTheReader() async throws {
-        let site = try HTTP2Tests.site()
-        try site.directory.write("cgi-bin/count", Array("""
-            #!/bin/sh
-            while [ ! -e \(site.path)/go ]; do sleep 0.05; done
-            printf 'Content-Type: text/plain\\r\\n\\r\\n'
-            wc -c
+        let script = { (site: HTTP2Tests.Site) throws -> Void in
+            _ = try site.directory.write("cgi-bin/count", Array("""
+                #!/bin/sh
+                while [ ! -e \(site.path)/go ]; do sleep 0.05; done
+                printf 'Content-Type: text/plain\\r\\n\\r\\n'
+                wc -c
 
-            """.utf8), mode: 0o755)
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let connection = try RawConnection(port: hearth.port, timeoutSeconds: 30)
-            _ = try await connection.openHTTP2()
+                """.utf8), mode: 0o755)
+        }
+        try await HTTP2Tests.rawSession(timeoutSeconds: 30, prepare: script) { session in
+            let (site, connection) = (session.site, session.connection)
             let fields = RawHTTP2.get("/cgi-bin/count", method: "POST") + [("content-length", String(Self.megabytes4))]
             try await connection.send(RawHTTP2.headers(stream: 1, fields, endStream: false))
             let sent = Sent()
@@ -108,10 +104,8 @@ struct HTTP2FlowTests {
 
     @Test("an HTTP/2 connection with no stream open for the idle timeout gets GOAWAY (NO_ERROR) and is closed")
     func idleTimeout() async throws {
-        let site = try HTTP2Tests.site(server: "idle_timeout: 500ms")
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let connection = try RawConnection(port: hearth.port, timeoutSeconds: 10)
-            _ = try await connection.openHTTP2()
+        try await HTTP2Tests.rawSession(server: "idle_timeout: 500ms", timeoutSeconds: 10) { session in
+            let (site, connection) = (session.site, session.connection)
             try await connection.send(RawHTTP2.headers(stream: 1, RawHTTP2.get("/files/small.txt")))
             let frames = await connection.readFrames { $0.isGoAway }
             #expect(frames.contains { $0.stream == 1 && $0.flags & RawHTTP2.endStream != 0 }, "\(frames)")

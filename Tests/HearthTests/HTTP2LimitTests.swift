@@ -12,12 +12,6 @@ struct HTTP2LimitTests {
     static let protocolError: UInt32 = 0x1
     static let refusedStream: UInt32 = 0x7
 
-    /// Opens a raw HTTP/2 connection to the plain (h2c) listener.
-    static func open(_ hearth: HearthProcess) async throws -> (RawConnection, [UInt16: UInt32]) {
-        let connection = try RawConnection(port: hearth.port, timeoutSeconds: 10)
-        return (connection, try await connection.openHTTP2())
-    }
-
     /// The frames until the server closes; the GOAWAY among them.
     static func goAway(on connection: RawConnection) async -> RawFrame? {
         await connection.readFrames { $0.isGoAway }.last { $0.isGoAway }
@@ -36,9 +30,8 @@ struct HTTP2LimitTests {
 
     @Test("rapid reset (CVE-2023-44487): streams opened and reset at once past max_resets get GOAWAY ENHANCE_YOUR_CALM and a log line")
     func rapidReset() async throws {
-        let site = try HTTP2Tests.site(server: "http2: {max_resets: 50, reset_window: 30s}")
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let (connection, _) = try await Self.open(hearth)
+        try await HTTP2Tests.rawSession(server: "http2: {max_resets: 50, reset_window: 30s}") { session in
+            let (hearth, connection) = (session.hearth, session.connection)
             var burst: [UInt8] = []
             for index in 0..<80 {
                 let stream = UInt32(2 * index + 1)
@@ -51,9 +44,8 @@ struct HTTP2LimitTests {
 
     @Test("a client that resets fewer streams than max_resets is served on")
     func fewResets() async throws {
-        let site = try HTTP2Tests.site(server: "http2: {max_resets: 50, reset_window: 30s}")
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let (connection, _) = try await Self.open(hearth)
+        try await HTTP2Tests.rawSession(server: "http2: {max_resets: 50, reset_window: 30s}") { session in
+            let (hearth, connection) = (session.hearth, session.connection)
             var burst: [UInt8] = []
             for index in 0..<20 {
                 let stream = UInt32(2 * index + 1)
@@ -67,9 +59,8 @@ struct HTTP2LimitTests {
 
     @Test("CONTINUATION flood (CVE-2024-27316): a header block that never ends gets GOAWAY ENHANCE_YOUR_CALM and a log line")
     func continuationFlood() async throws {
-        let site = try HTTP2Tests.site()
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let (connection, _) = try await Self.open(hearth)
+        try await HTTP2Tests.rawSession() { session in
+            let (hearth, connection) = (session.hearth, session.connection)
             var flood = RawHTTP2.headers(stream: 1, RawHTTP2.get("/files/small.txt"), endStream: true, endHeaders: false)
             for index in 0..<20 {
                 flood += RawHTTP2.frame(.continuation, stream: 1, RawHTTP2.block([("x-flood-\(index)", "a")]))
@@ -81,9 +72,8 @@ struct HTTP2LimitTests {
 
     @Test("a header list over max_header_bytes gets GOAWAY and a log line")
     func headerListSize() async throws {
-        let site = try HTTP2Tests.site(server: "max_header_bytes: 8192")
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let (connection, settings) = try await Self.open(hearth)
+        try await HTTP2Tests.rawSession(server: "max_header_bytes: 8192") { session in
+            let (hearth, connection, settings) = (session.hearth, session.connection, session.settings)
             #expect(settings[0x6] == 8192, "\(settings)")
             // Three 4 KiB fields: one HEADERS and two CONTINUATION frames.
             let block = RawHTTP2.block(RawHTTP2.get("/files/small.txt") + (0..<3).map { ("x-big-\($0)", String(repeating: "b", count: 4000)) })
@@ -99,9 +89,8 @@ struct HTTP2LimitTests {
 
     @Test("a stream past max_concurrent_streams gets GOAWAY (swift-nio-http2 makes it a connection error) and a log line; the open ones are answered")
     func concurrentStreams() async throws {
-        let site = try HTTP2Tests.site(server: "http2: {max_concurrent_streams: 2}")
-        try await HTTP2Tests.serving(site) { hearth, _ in
-            let (connection, settings) = try await Self.open(hearth)
+        try await HTTP2Tests.rawSession(server: "http2: {max_concurrent_streams: 2}") { session in
+            let (hearth, connection, settings) = (session.hearth, session.connection, session.settings)
             #expect(settings[0x3] == 2, "\(settings)")
             try await connection.send((0..<3).flatMap { RawHTTP2.headers(stream: UInt32(2 * $0 + 1), RawHTTP2.get("/cgi-bin/slow")) })
             var ended: Set<UInt32> = []

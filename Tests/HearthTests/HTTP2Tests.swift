@@ -37,6 +37,27 @@ struct HTTP2Tests {
         try await TLSListenerTests.serving(site, body)
     }
 
+    /// hearth serving a fresh site, and one raw HTTP/2 connection to its
+    /// h2c listener, opened (the server's SETTINGS acknowledged).
+    struct RawSession {
+        let hearth: HearthProcess
+        let site: Site
+        let connection: RawConnection
+        let settings: [UInt16: UInt32]
+    }
+
+    static func rawSession(
+        server: String = "", timeoutSeconds: Int = 20, prepare: (Site) throws -> Void = { _ in }, _ body: (RawSession) async throws -> Void
+    ) async throws {
+        let site = try site(server: server)
+        try prepare(site)
+        try await serving(site) { hearth, _ in
+            let connection = try RawConnection(port: hearth.port, timeoutSeconds: timeoutSeconds)
+            let settings = try await connection.openHTTP2()
+            try await body(RawSession(hearth: hearth, site: site, connection: connection, settings: settings))
+        }
+    }
+
     /// curl with `arguments`; the output ends with the HTTP version curl
     /// used and the status, on a line of their own.
     static func curl(_ arguments: [String]) throws -> (version: String, status: String, body: String) {
