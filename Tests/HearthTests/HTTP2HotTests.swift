@@ -44,16 +44,19 @@ import Testing
         }
     }
 
-    @Test("cookies a client splits into fields (RFC 9113 §8.2.3) reach the handler as one HTTP_COOKIE joined with \"; \"")
+    @Test("cookies a client splits into fields (RFC 9113 §8.2.3) reach the handler as one HTTP_COOKIE joined with \"; \"; :authority wins over a Host field")
     func splitCookies() async throws {
         let directory = try TemporaryDirectory()
         let server = try await Self.start(in: directory, tls: false)
         let connection = try RawConnection(port: server.port, timeoutSeconds: 10)
         _ = try await connection.openHTTP2()
-        try await connection.send(RawHTTP2.headers(stream: 1, RawHTTP2.get("/hot") + [("cookie", "a=1"), ("cookie", "b=2")]))
+        // A Host beside :authority is dropped: :authority names the site.
+        let fields = RawHTTP2.get("/hot", authority: "site.example") + [("host", "other.example"), ("cookie", "a=1"), ("cookie", "b=2")]
+        try await connection.send(RawHTTP2.headers(stream: 1, fields))
         let body = await connection.readBody(stream: 1)
         try await server.stop()
         let text = String(decoding: body, as: UTF8.self)
         #expect(text.contains("HTTP_COOKIE=a=1; b=2\n") && text.contains("SERVER_PROTOCOL=HTTP/2.0"), "\(text)")
+        #expect(text.contains("HTTP_HOST=site.example\n") && !text.contains("other.example"), "\(text)")
     }
 }
