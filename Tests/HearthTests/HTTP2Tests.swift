@@ -93,6 +93,12 @@ struct HTTP2Tests {
         try upload.write(toFile: site.path + "/upload.txt", atomically: true, encoding: .utf8)
         let echoed = try get("/cgi-bin/echo", ["--data-binary", "@" + site.path + "/upload.txt"])
         #expect(echoed.version == "2" && echoed.status == "200" && echoed.body == upload, "\(echoed.body.utf8.count) bytes back")
+        // The head as it went out: the request id, no connection-specific
+        // field (RFC 9113 §8.2.2); HEAD has the length and no body.
+        let head = try get("/files/big.txt", ["-I"])
+        let fields = head.body.lowercased()
+        #expect(head.version == "2" && head.status == "200" && fields.contains("x-request-id: ") && fields.contains("content-length: \(TLSListenerTests.bigFile.utf8.count)"), "\(head)")
+        #expect(!fields.contains("connection:") && !fields.contains("transfer-encoding:") && !fields.contains("keep-alive"), "\(head)")
     }
 
     @Test("TLS with ALPN h2: a cold script (SERVER_PROTOCOL=HTTP/2.0, HTTPS, SSL_*), FastCGI, a static range and a POST body over HTTP/2; the access log says HTTP/2.0")
