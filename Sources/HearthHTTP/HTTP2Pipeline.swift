@@ -49,6 +49,7 @@ struct HTTP2Pipeline: Sendable {
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let io = ConnectionIO(stream: stream.eventLoop, sendTimeout: sendTimeout)
+                try stream.pipeline.syncOperations.addHandler(AuthorityFirst())
                 try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try stream.pipeline.syncOperations.addHandler(io)
                 opened.yield(HTTP2StreamIO(channel: stream, io: io))
