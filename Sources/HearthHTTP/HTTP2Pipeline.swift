@@ -23,6 +23,7 @@ struct HTTP2Pipeline: Sendable {
     let maxHeaderBytes: Int
     let idleTimeout: Duration
     let shutdownTimeout: Duration
+    let maxRequestsPerConnection: Int
     let sendTimeout: SendProgressWatch.Timeout
     let logger: Logger
 
@@ -31,6 +32,7 @@ struct HTTP2Pipeline: Sendable {
         maxHeaderBytes = configuration.maxHeaderBytes
         idleTimeout = configuration.idleTimeout
         shutdownTimeout = configuration.shutdownTimeout
+        maxRequestsPerConnection = configuration.maxRequestsPerConnection
         sendTimeout = SendProgressWatch.Timeout(duration: TimeAmount(configuration.sendTimeout), logger: logger)
         self.logger = logger
     }
@@ -42,7 +44,7 @@ struct HTTP2Pipeline: Sendable {
             configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: TimeAmount(shutdownTimeout), keepalive: nil)
         )
         let pipeline = channel.pipeline.syncOperations
-        let idle = HTTP2IdleTimer(timeout: TimeAmount(idleTimeout))
+        let idle = HTTP2IdleTimer(timeout: TimeAmount(idleTimeout), maxStreams: maxRequestsPerConnection)
         _ = try pipeline.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration, streamConfiguration: streamConfiguration,
             streamDelegate: StreamWatchers(manager: manager.http2StreamDelegate, idle: NIOLoopBound(idle, eventLoop: channel.eventLoop))
@@ -80,8 +82,10 @@ struct HTTP2Pipeline: Sendable {
     }
 }
 
-/// The idle timeout of an HTTP/2 connection, and the end of an idle one
-/// at a graceful shutdown: with no stream open for the
+/// The idle timeout of an HTTP/2 connection, its end after
+/// `max_requests_per_connection` streams (a graceful GOAWAY, as nginx's
+/// `keepalive_requests` does for HTTP/2), and the end of an idle one at a
+/// graceful shutdown: with no stream open for the
 /// server's `idle_timeout`, GOAWAY (NO_ERROR, naming the last stream
 /// served) and close, as nginx does. Not the connection manager's own
 /// idle timer: that one waits for the client to acknowledge a PING before
@@ -91,12 +95,15 @@ final class HTTP2IdleTimer: ChannelInboundHandler {
     typealias OutboundOut = HTTP2Frame
 
     private let timeout: TimeAmount
+    private let maxStreams: Int
+    private var streamsOpened = 0
     private var openStreams = 0
     private var lastStream = HTTP2StreamID(0)
     private var timer: Scheduled<Void>?
 
-    init(timeout: TimeAmount) {
+    init(timeout: TimeAmount, maxStreams: Int) {
         self.timeout = timeout
+        self.maxStreams = maxStreams
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -108,9 +115,12 @@ final class HTTP2IdleTimer: ChannelInboundHandler {
 
     func streamCreated(_ id: HTTP2StreamID) {
         openStreams += 1
+        streamsOpened += 1
         lastStream = max(lastStream, id)
         timer?.cancel()
         timer = nil
+        // From the pipeline's head, so that the connection manager sees it.
+        if streamsOpened == maxStreams { context?.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
     }
 
     func streamClosed() {

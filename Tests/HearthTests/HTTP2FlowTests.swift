@@ -102,6 +102,24 @@ struct HTTP2FlowTests {
         }
     }
 
+    @Test("after max_requests_per_connection streams an HTTP/2 connection gets GOAWAY; the streams opened are answered")
+    func maxRequestsPerConnection() async throws {
+        try await HTTP2Tests.rawSession(server: "max_requests_per_connection: 3", timeoutSeconds: 10) { session in
+            let connection = session.connection
+            try await connection.send((0..<3).flatMap { RawHTTP2.headers(stream: UInt32(2 * $0 + 1), RawHTTP2.get("/files/small.txt")) })
+            var ended: Set<UInt32> = []
+            var goAway = false
+            while let frame = try? await connection.readFrame() {
+                if frame.isGoAway { goAway = true }
+                if frame.type == RawHTTP2.FrameType.ping.rawValue, frame.flags & RawHTTP2.ack == 0 {
+                    try await connection.send(RawHTTP2.frame(.ping, flags: RawHTTP2.ack, frame.payload))
+                }
+                if frame.type == RawHTTP2.FrameType.data.rawValue, frame.flags & RawHTTP2.endStream != 0 { ended.insert(frame.stream) }
+            }
+            #expect(goAway && ended == [1, 3, 5], "GOAWAY \(goAway), ended \(ended)")
+        }
+    }
+
     @Test("an HTTP/2 connection with no stream open for the idle timeout gets GOAWAY (NO_ERROR) and is closed")
     func idleTimeout() async throws {
         try await HTTP2Tests.rawSession(server: "idle_timeout: 500ms", timeoutSeconds: 10) { session in
