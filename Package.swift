@@ -48,6 +48,10 @@ let package = Package(
         // TLS for the site's listeners (issue 25): BoringSSL through NIO's
         // own channel handler, linked only by HearthTLS (see there).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // HTTP/2 (issue 25, item 3): framing, HPACK, flow control and the
+        // per-stream HTTP/1 codec, driven by HearthHTTP under the same
+        // Responder as HTTP/1.1.
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
         // The admin listener's /metrics (issue 24): swift-metrics is the API
         // the server counts through, swift-prometheus the backend that
         // renders the Prometheus text format. Only the `Hearth` target and
@@ -89,6 +93,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                // ALPN's answer (an event type only: no TLS library is linked).
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -48,6 +48,7 @@ public struct CGIGateway: ExplainingResponder {
     /// runs a script this gateway resolved: the same environment, input,
     /// slots and relay.
     public func respond(to request: Request, script: CGIScript, writer: consuming ResponseWriter) async throws {
+        if script.isNPH && request.isHTTP2 { throw HTTPError.nphOverHTTP2(script.filePath) }
         if let warm, warm.runsWarm(script) { return try await warm.respond(to: request, script: script, mount: mount, writer: writer) }
         let input = try await ScriptInput.prepare(
             for: request, maxBodyBytes: mount.maxBodyBytes, spoolThreshold: mount.spoolThreshold, chunkedBodies: mount.chunkedBodies

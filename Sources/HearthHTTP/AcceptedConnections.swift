@@ -14,6 +14,9 @@ struct AcceptedConnection: Sendable {
     /// The client a PROXY protocol header named, once it came; nil on a
     /// listener without `proxy_protocol`.
     var proxied: (@Sendable () -> (address: String, port: Int)?)? = nil
+    /// The protocol, once ALPN or the first bytes tell it; nil on a
+    /// listener that speaks HTTP/1.1 only (its handlers are in place).
+    var negotiation: EventLoopFuture<NegotiatedProtocol>? = nil
 }
 
 /// Connections on their way from NIO to the accept loop.

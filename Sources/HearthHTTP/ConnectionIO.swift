@@ -31,7 +31,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     private var partWaiter: CheckedContinuation<HTTPServerRequestPart?, any Error>?
     private var inputEnded = false
     private var readHeld = false
-    private var writeWaiters = CircularBuffer<([IOData], CheckedContinuation<Void, any Error>)>()
+    private var writeWaiters = CircularBuffer<(parts: [NIOAny], size: Int, continuation: CheckedContinuation<Void, any Error>)>()
     /// When the decoder last produced a part (a complete head, a body
     /// chunk, an end): read by the idle timer, on the event loop, so that a
     /// request that has arrived but is not yet taken by the task is not
@@ -49,9 +49,20 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// client for the send timeout.
     private var sendWatch: SendProgressWatch?
 
+    /// The same for an HTTP/2 stream, which has no socket to ask.
+    private let stallWatch: StalledStreamWatch?
+
     init(eventLoop: EventLoop, sendTimeout: SendProgressWatch.Timeout? = nil) {
         self.eventLoop = eventLoop
         self.sendWatch = sendTimeout.map { SendProgressWatch(timeout: $0) }
+        self.stallWatch = nil
+    }
+
+    /// The bridge of one HTTP/2 stream (`HTTP2Pipeline`).
+    init(stream eventLoop: EventLoop, sendTimeout: SendProgressWatch.Timeout) {
+        self.eventLoop = eventLoop
+        self.sendWatch = nil
+        self.stallWatch = StalledStreamWatch(timeout: sendTimeout)
     }
 
     // MARK: The task's side
@@ -69,18 +80,30 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// writable. Throws once the connection is closed.
     func write(_ data: IOData) async throws {
         // The common case, one part, without building an array for it.
-        if eventLoop.inEventLoop, let written = writeIfReady(CollectionOfOne(data)) { return try written.get() }
+        if eventLoop.inEventLoop, let written = writeIfReady(CollectionOfOne(NIOAny(data)), size: data.readableBytes) { return try written.get() }
         try await withCheckedThrowingContinuation { continuation in
-            eventLoop.execute { self.writeOrWait([data], continuation) }
+            eventLoop.execute { self.writeOrWait([NIOAny(data)], size: data.readableBytes, continuation) }
         }
     }
 
     /// Writes `parts` in order and flushes once: a response head and a
     /// file region leave together, as one batch for the socket.
     func write(_ parts: [IOData]) async throws {
-        if eventLoop.inEventLoop, let written = writeIfReady(parts) { return try written.get() }
+        try await write(parts.map { NIOAny($0) }, size: parts.reduce(0) { $0 + $1.readableBytes })
+    }
+
+    /// On an HTTP/2 stream the response leaves as parts, which the stream's
+    /// codec turns into HEADERS and DATA frames (`HTTP2StreamPipeline`);
+    /// the same wait for writability applies: the stream is writable while
+    /// its flow-control window and the connection have room.
+    func write(_ parts: [HTTPServerResponsePart]) async throws {
+        try await write(parts.map { NIOAny($0) }, size: parts.reduce(0) { $0 + $1.bodyBytes })
+    }
+
+    private func write(_ parts: [NIOAny], size: Int) async throws {
+        if eventLoop.inEventLoop, let written = writeIfReady(parts, size: size) { return try written.get() }
         try await withCheckedThrowingContinuation { continuation in
-            eventLoop.execute { self.writeOrWait(parts, continuation) }
+            eventLoop.execute { self.writeOrWait(parts, size: size, continuation) }
         }
     }
 
@@ -139,28 +162,25 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
-    private func writeIfReady(_ parts: some Collection<IOData>) -> Result<Void, any Error>? {
+    private func writeIfReady(_ parts: some Collection<NIOAny>, size: Int) -> Result<Void, any Error>? {
         guard let context, context.channel.isActive else { return .failure(ChannelError.ioOnClosedChannel) }
         guard writeWaiters.isEmpty, context.channel.isWritable else { return nil }
-        writeAndFlush(parts, context: context)
+        writeAndFlush(parts, size: size, context: context)
         return .success(())
     }
 
-    private func writeAndFlush(_ parts: some Collection<IOData>, context: ChannelHandlerContext) {
-        var size = 0
-        for part in parts {
-            size += part.readableBytes
-            context.write(NIOAny(part), promise: nil)
-        }
+    private func writeAndFlush(_ parts: some Collection<NIOAny>, size: Int, context: ChannelHandlerContext) {
+        for part in parts { context.write(part, promise: nil) }
         context.flush()
         sendWatch?.queued(size, context: context)
     }
 
-    private func writeOrWait(_ parts: [IOData], _ continuation: CheckedContinuation<Void, any Error>) {
-        if let written = writeIfReady(parts) {
+    private func writeOrWait(_ parts: [NIOAny], size: Int, _ continuation: CheckedContinuation<Void, any Error>) {
+        if let written = writeIfReady(parts, size: size) {
             continuation.resume(with: written)
         } else {
-            writeWaiters.append((parts, continuation))
+            writeWaiters.append((parts, size, continuation))
+            if let stallWatch, let context { stallWatch.waiting(context) { [self] in !writeWaiters.isEmpty } }
         }
     }
 
@@ -218,17 +238,19 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         sendWatch?.stop()
+        stallWatch?.stop()
         endInput()
         let waiters = writeWaiters
         writeWaiters.removeAll()
-        for (_, continuation) in waiters { continuation.resume(throwing: ChannelError.ioOnClosedChannel) }
+        for waiter in waiters { waiter.continuation.resume(throwing: ChannelError.ioOnClosedChannel) }
         context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        while context.channel.isWritable, let (parts, continuation) = writeWaiters.popFirst() {
-            writeAndFlush(parts, context: context)
-            continuation.resume()
+        while context.channel.isWritable, let waiter = writeWaiters.popFirst() {
+            writeAndFlush(waiter.parts, size: waiter.size, context: context)
+            stallWatch?.progressed()
+            waiter.continuation.resume()
         }
         context.fireChannelWritabilityChanged()
     }
@@ -241,5 +263,13 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
         } else {
             context.read()
         }
+    }
+}
+
+extension HTTPServerResponsePart {
+    /// The body bytes a part carries, for the send timeout's count.
+    var bodyBytes: Int {
+        if case .body(let data) = self { return data.readableBytes }
+        return 0
     }
 }

@@ -11,7 +11,7 @@ import Synchronization
 /// update: it happens twice per request, on the hot path.
 final class ConnectionRegistry: Sendable {
     private struct State {
-        var connections: [ObjectIdentifier: ConnectionActivity] = [:]
+        var connections: [ObjectIdentifier: any RegisteredConnection] = [:]
     }
 
     private let state = Mutex(State())
@@ -19,11 +19,11 @@ final class ConnectionRegistry: Sendable {
 
     var isDraining: Bool { draining.load(ordering: .sequentiallyConsistent) }
 
-    func register(_ activity: ConnectionActivity) {
+    func register(_ activity: any RegisteredConnection) {
         state.withLock { $0.connections[ObjectIdentifier(activity)] = activity }
     }
 
-    func unregister(_ activity: ConnectionActivity) {
+    func unregister(_ activity: any RegisteredConnection) {
         _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(activity)) }
     }
 
@@ -35,9 +35,7 @@ final class ConnectionRegistry: Sendable {
     func drain() {
         draining.store(true, ordering: .sequentiallyConsistent)
         let connections = state.withLock { Array($0.connections.values) }
-        for connection in connections where connection.isIdle {
-            connection.channel.close(promise: nil)
-        }
+        for connection in connections { connection.drain() }
     }
 
     /// The graceful shutdown's deadline has passed: whatever is still open
@@ -52,12 +50,20 @@ final class ConnectionRegistry: Sendable {
     }
 }
 
+/// A connection as the registry drains it.
+protocol RegisteredConnection: AnyObject, Sendable {
+    var channel: Channel { get }
+    /// The graceful shutdown began: end now what has nothing in flight,
+    /// the rest once it has answered.
+    func drain()
+}
+
 /// One connection's idle mark and its idle timer. The timer is armed once
 /// per idle period's worth of time, not once per request: when it fires it
 /// closes the connection if it has been idle for the whole timeout, and
 /// otherwise re-arms itself for when that could first be true (the way
 /// Netty's IdleStateHandler avoids a timer per read).
-final class ConnectionActivity: Sendable {
+final class ConnectionActivity: RegisteredConnection {
     let channel: Channel
     private let io: ConnectionIO
     private let timeout: TimeAmount
@@ -76,6 +82,12 @@ final class ConnectionActivity: Sendable {
     }
 
     var isIdle: Bool { idleSince.load(ordering: .sequentiallyConsistent) != 0 }
+
+    /// Idle: closed now; busy: its loop sees `isDraining` after the
+    /// response and ends.
+    func drain() {
+        if isIdle { channel.close(promise: nil) }
+    }
 
     /// Marks the connection idle; false when the server is draining and the
     /// connection should close instead of waiting for another request.

@@ -28,8 +28,11 @@ final class Exchange: @unchecked Sendable {
     let received = ContinuousClock.now
     /// The connection is TLS: files are copied, not sent with sendfile.
     var encrypted = false
-    /// Fields the listener adds to every response (HSTS), as lines.
-    var listenerFields = ""
+    /// Fields the listener adds to every response (HSTS).
+    var listenerFields: [(name: String, value: String)] = []
+    /// `send_timeout`: on an HTTP/2 stream, how long the end of a
+    /// response may wait for the client's window.
+    var sendTimeout = TimeAmount.seconds(30)
     /// The request's id, sent back in `X-Request-Id` (`RequestID`).
     let requestID: String
 
@@ -46,6 +49,10 @@ final class Exchange: @unchecked Sendable {
         self.requestStream = requestStream
         self.registry = registry
     }
+
+    /// The request came on an HTTP/2 stream (the stream's codec reads it
+    /// as version 2.0): the response leaves as HEADERS and DATA frames.
+    var isHTTP2: Bool { requestHead.version.major == 2 }
 
     /// Decides, as the head is serialized, whether the connection stays
     /// open after this response, so that `Connection: close` tells the
@@ -76,6 +83,8 @@ final class Exchange: @unchecked Sendable {
     /// order, and pending writes complete in order) and its promise is
     /// awaited. A file handle lent to a `FileRegion` may close only then.
     func allWritten() async throws {
+        // A stream's writes are parts, and no file region is lent to one.
+        if isHTTP2 { return }
         try await channel.writeAndFlush(IOData.byteBuffer(ByteBuffer())).get()
     }
 }

@@ -9,6 +9,13 @@ struct HTTPConnection {
     let context: HTTPServer.Context
 
     func run() async {
+        if let negotiation = connection.negotiation {
+            switch await Self.awaitProtocol(negotiation, channel: connection.channel, timeout: context.configuration.idleTimeout) {
+            case .http1: break
+            case .http2(let streams): return await HTTP2Connection(connection: connection, context: context).run(streams)
+            case .closed: return
+            }
+        }
         let channel = connection.channel
         let stream = RequestStream(io: connection.io, channel: channel, bodyReadTimeout: context.configuration.bodyReadTimeout)
         let activity = ConnectionActivity(channel: channel, io: connection.io, idleTimeout: context.configuration.idleTimeout)
@@ -34,6 +41,14 @@ struct HTTPConnection {
         // the connection under the response the client is to read.
         if unreadInput { await connection.io.lingerUntilInputEnds(limit: Self.lingerLimit) }
         channel.close(promise: nil)
+    }
+
+    /// Waits for ALPN's answer or the first bytes; a connection that gives
+    /// neither within the idle timeout is closed, as an idle one is.
+    private static func awaitProtocol(_ negotiation: EventLoopFuture<NegotiatedProtocol>, channel: Channel, timeout: Duration) async -> NegotiatedProtocol {
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { channel.close(promise: nil) }
+        defer { timer.cancel() }
+        return (try? await negotiation.get()) ?? .closed
     }
 
     /// How long a lingering close waits for the client to stop sending
@@ -66,38 +81,52 @@ struct HTTPConnection {
                     connection.remotePort = client.port
                 }
             }
-            RequestTarget.normalize(&head)
-            // Checked as the client sent it, before the id's field is set.
-            let refusal = HeadValidation.check(head, configuration: context.configuration)
-            let id = RequestID.assign(to: &head, client: connection.remoteAddress, trusted: context.configuration.trustedProxies)
             let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
-            let exchange = Exchange(
-                outbound: outbound, channel: self.connection.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive,
-                requestStream: stream, registry: context.registry, requestID: id
+            let (request, exchange) = await serveRequest(
+                &head, keepAlive: keepAlive, stream: stream, outbound: outbound, connection: connection, watcher: watcher
             )
-            exchange.listenerFields = self.connection.listener.hsts?.fieldLine ?? ""
-            exchange.encrypted = connection.tls != nil
-            // A trusted proxy's word on the client and scheme, this request's.
-            let client = ForwardedClient.resolve(connection, head: head, trusted: context.configuration.trustedProxies)
-            let request = Request(head: head, body: RequestBody(.stream(stream)), connection: client, id: id)
-            watcher?.requestStarted(request, received: exchange.received)
-            // Every log record the responder makes in this task carries the
-            // id (`RequestID.metadataProvider`).
-            await RequestID.$current.withValue(id) {
-                if let error = refusal {
-                    exchange.keepAlive = false
-                    await answer(request, exchange: exchange, with: error)
-                } else if self.connection.listener.redirectToHTTPS {
-                    await redirect(request, exchange: exchange)
-                } else {
-                    await serve(request, exchange: exchange)
-                }
-            }
-            watcher?.requestFinished(request, status: Int(exchange.status?.code ?? 0), bodyBytes: exchange.bodyBytesSent, elapsed: .now - exchange.received)
             guard exchange.keepAlive, mayReadNextRequest(after: request, stream: stream) else {
                 return request.hasBody && (stream.bodyState != .ended || exchange.bodyRefused)
             }
         }
+    }
+
+    /// Serves one request whose head was read, on this connection or on
+    /// one HTTP/2 stream (`HTTP2StreamServing`): the same checks, id,
+    /// client, responder, error mapping and access log either way.
+    func serveRequest(
+        _ head: inout HTTPRequestHead, keepAlive: Bool, stream: RequestStream, outbound: ConnectionIO, connection: ConnectionInfo,
+        watcher: (any HTTPConnectionObserver)?
+    ) async -> (Request, Exchange) {
+        RequestTarget.normalize(&head)
+        // Checked as the client sent it, before the id's field is set.
+        let refusal = HeadValidation.check(head, configuration: context.configuration)
+        let id = RequestID.assign(to: &head, client: connection.remoteAddress, trusted: context.configuration.trustedProxies)
+        let exchange = Exchange(
+            outbound: outbound, channel: self.connection.channel, requestHead: head, serverSoftware: context.configuration.serverSoftware, keepAlive: keepAlive,
+            requestStream: stream, registry: context.registry, requestID: id
+        )
+        if let hsts = self.connection.listener.hsts { exchange.listenerFields = [hsts.field] }
+        exchange.encrypted = connection.tls != nil
+        exchange.sendTimeout = TimeAmount(context.configuration.sendTimeout)
+        // A trusted proxy's word on the client and scheme, this request's.
+        let client = ForwardedClient.resolve(connection, head: head, trusted: context.configuration.trustedProxies)
+        let request = Request(head: head, body: RequestBody(.stream(stream)), connection: client, id: id)
+        watcher?.requestStarted(request, received: exchange.received)
+        // Every log record the responder makes in this task carries the
+        // id (`RequestID.metadataProvider`).
+        await RequestID.$current.withValue(id) {
+            if let error = refusal {
+                exchange.keepAlive = false
+                await answer(request, exchange: exchange, with: error)
+            } else if self.connection.listener.redirectToHTTPS {
+                await redirect(request, exchange: exchange)
+            } else {
+                await serve(request, exchange: exchange)
+            }
+        }
+        watcher?.requestFinished(request, status: Int(exchange.status?.code ?? 0), bodyBytes: exchange.bodyBytesSent, elapsed: .now - exchange.received)
+        return (request, exchange)
     }
 
     /// A request that could not be read was answered; the connection ends.

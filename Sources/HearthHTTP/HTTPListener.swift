@@ -19,6 +19,15 @@ public struct HTTPListener: Sendable, Equatable {
     /// HAProxy's `send-proxy`), from a peer in `trusted_proxies`; the
     /// client it names is the requests' client. Default false.
     public var proxyProtocol: Bool = false
+    /// TLS listener only: HTTP/2 is offered in ALPN (`h2` before
+    /// `http/1.1`); a client that picks it is served HTTP/2, any other
+    /// HTTP/1.1. Default true.
+    public var http2: Bool = true
+    /// Plain listener only: a connection that opens with HTTP/2's client
+    /// preface (prior knowledge, RFC 9113 §3.3) is served HTTP/2, any other
+    /// HTTP/1.1 on the same port. No `Upgrade: h2c` (RFC 9113 deprecates
+    /// it; nginx does not offer it either). Default false.
+    public var h2c: Bool = false
 
     public init(host: String = "127.0.0.1", port: Int = 8080, tls: Bool = false) {
         self.host = host
@@ -37,8 +46,8 @@ public struct HSTSPolicy: Sendable, Equatable {
         self.includeSubdomains = includeSubdomains
     }
 
-    /// The field line as it goes out, CRLF included.
-    var fieldLine: String {
-        "Strict-Transport-Security: max-age=\(maxAge)\(includeSubdomains ? "; includeSubDomains" : "")\r\n"
+    /// The field as it goes out.
+    var field: (name: String, value: String) {
+        ("Strict-Transport-Security", "max-age=\(maxAge)\(includeSubdomains ? "; includeSubDomains" : "")")
     }
 }

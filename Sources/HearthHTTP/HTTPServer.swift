@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOTLS
 import ServiceLifecycle
 import Synchronization
 
@@ -211,6 +212,7 @@ public final class HTTPServer: Service {
         let configuration = context.configuration
         let accepted = self.accepted
         let logger = context.logger
+        let http2 = HTTP2Pipeline(configuration: configuration, logger: logger)
         let sendTimeout = SendProgressWatch.Timeout(duration: TimeAmount(configuration.sendTimeout), logger: context.logger)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.backlog)
@@ -227,17 +229,37 @@ public final class HTTPServer: Service {
                 // header precedes the client's hello.
                 let proxy = listener.proxyProtocol ? ProxyProtocolHandler(trusted: configuration.trustedProxies, logger: logger) : nil
                 if let proxy { try channel.pipeline.syncOperations.addHandler(proxy, position: .first) }
-                try channel.pipeline.syncOperations.addHandler(FramingByteLimit(io: io))
-                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                try channel.pipeline.syncOperations.addHandler(io)
+                let setup = ProtocolSetup(channel: channel, io: io, http2: http2)
+                let negotiation = try Self.addProtocolHandlers(channel, listener: listener, secure: security != nil, setup: setup)
                 accepted.admit(channel)
                 var connection = AcceptedConnection(channel: channel, io: io, listener: listener, session: session)
                 if let proxy { connection.proxied = { proxy.client } }
+                connection.negotiation = negotiation
                 return connection
             }
         }
         if let socket { return try await bootstrap.bind(socket, childChannelInitializer: initializer) }
         return try await bootstrap.bind(host: listener.host, port: listener.port, childChannelInitializer: initializer)
+    }
+
+    /// HTTP/1.1's handlers now, or what waits to choose between it and
+    /// HTTP/2: ALPN on a TLS listener that offers `h2`, the first bytes on
+    /// a plain one with `h2c`. Returns the choice to wait for, if any.
+    private static func addProtocolHandlers(
+        _ channel: Channel, listener: HTTPListener, secure: Bool, setup: ProtocolSetup
+    ) throws -> EventLoopFuture<NegotiatedProtocol>? {
+        let pipeline = channel.pipeline.syncOperations
+        if secure && listener.http2 {
+            try pipeline.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
+                channel.eventLoop.makeCompletedFuture { try setup.choose(http2: result == .negotiated("h2")) }
+            })
+        } else if !secure && listener.h2c {
+            try pipeline.addHandler(PriorKnowledgeSniffer(setup: setup))
+        } else {
+            try setup.addHTTP1()
+            return nil
+        }
+        return setup.choice
     }
 }
 

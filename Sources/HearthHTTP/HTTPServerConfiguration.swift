@@ -56,6 +56,9 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// (`trusted_proxies`); from any other client the field is replaced by
     /// an id the server makes (`RequestID`). Default none.
     public var trustedProxies: [IPNetwork] = []
+    /// The limits of HTTP/2 connections (`server.http2:`), on TLS
+    /// listeners that offer it and plain ones with `h2c`.
+    public var http2 = HTTP2Limits()
 
     public init() {}
 

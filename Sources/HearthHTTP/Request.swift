@@ -66,6 +66,9 @@ public struct Request: Sendable {
     /// True when the request carries a body at all.
     public var hasBody: Bool { isChunked || (contentLength ?? 0) > 0 }
 
+    /// The request came on an HTTP/2 stream (its head reads as HTTP/2.0).
+    public var isHTTP2: Bool { head.version.major == 2 }
+
     /// The request line as it appears in logs: `GET /x HTTP/1.1`.
     public var requestLine: String { "\(head.method.rawValue) \(head.uri) \(head.version)" }
 

@@ -25,6 +25,8 @@ final class RequestStream: @unchecked Sendable {
     private(set) var bodyState = BodyState.none
     private let continueState = Mutex(ContinueState.notExpected)
     private(set) var bodyBytesRead = 0
+    /// The stream's head read as HTTP/2.0.
+    private var isHTTP2 = false
     var bodyLimit = Int.max
 
     init(io: ConnectionIO, channel: Channel, bodyReadTimeout: Duration) {
@@ -42,6 +44,7 @@ final class RequestStream: @unchecked Sendable {
             bodyBytesRead = 0
             bodyLimit = .max
             // No 100 for a request whose framing says it has no body.
+            isHTTP2 = head.version.major == 2
             let hasBody = head.headers.contains(name: "transfer-encoding") || (head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0) > 0
             let expects = hasBody && head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
             continueState.withLock { $0 = expects ? .due : .notExpected }
@@ -61,7 +64,12 @@ final class RequestStream: @unchecked Sendable {
             return true
         }
         if askForBody {
-            try await io.write(.byteBuffer(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")))
+            if isHTTP2 {
+                // RFC 9113 §8.1: a 1xx is a HEADERS frame of its own.
+                try await io.write([.head(HTTPResponseHead(version: .init(major: 2, minor: 0), status: .continue))])
+            } else {
+                try await io.write(.byteBuffer(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")))
+            }
         }
         let channel = self.channel
         let timer = channel.eventLoop.scheduleTask(in: bodyReadTimeout) { channel.close(promise: nil) }

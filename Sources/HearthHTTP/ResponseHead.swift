@@ -41,6 +41,36 @@ enum ResponseHead {
         out.writeStaticString(" ")
         out.writeString(reasonPhrase)
         out.writeStaticString("\r\n")
+        forEachField(headers, framing: framing, exchange: exchange) { name, value in
+            out.writeString(name)
+            out.writeStaticString(": ")
+            out.writeString(value)
+            out.writeStaticString("\r\n")
+        }
+        if framing == .chunked { out.writeStaticString("Transfer-Encoding: chunked\r\n") }
+        if !exchange.keepAlive {
+            out.writeStaticString("Connection: close\r\n")
+        } else if exchange.requestHead.version < .http1_1 {
+            out.writeStaticString("Connection: keep-alive\r\n")
+        }
+        out.writeStaticString("\r\n")
+        return out
+    }
+
+    /// The same head for an HTTP/2 stream: the same fields, but no reason
+    /// phrase (RFC 9113 §8.3.2 has only `:status`) and no framing or
+    /// connection fields, which HTTP/2 forbids (§8.2.2): the stream's
+    /// END_STREAM ends the body. The stream's codec lower-cases the names.
+    static func http2(status: HTTPResponseStatus, headers: HTTPHeaders, framing: BodyFraming, exchange: Exchange) -> HTTPResponseHead {
+        var fields = HTTPHeaders()
+        forEachField(headers, framing: framing, exchange: exchange) { fields.add(name: $0, value: $1) }
+        return HTTPResponseHead(version: exchange.requestHead.version, status: status, headers: fields)
+    }
+
+    /// Every field that goes out with a response, in order: the
+    /// responder's (less the server-owned ones), then `Date`, `Server`,
+    /// the request id, the listener's own (HSTS) and `Content-Length`.
+    private static func forEachField(_ headers: HTTPHeaders, framing: BodyFraming, exchange: Exchange, _ emit: (String, String) -> Void) {
         var sawDate = false, sawServer = false, sawLength = false
         for (name, value) in headers {
             // Compared without lower-casing a copy of every name: this runs
@@ -54,26 +84,13 @@ enum ResponseHead {
             }
             sawDate = sawDate || FieldName.equal(name, "date")
             sawServer = sawServer || FieldName.equal(name, "server")
-            out.writeString(name)
-            out.writeStaticString(": ")
-            out.writeString(value)
-            out.writeStaticString("\r\n")
+            emit(name, value)
         }
-        if !sawDate { out.writeStaticString("Date: "); out.writeString(HTTPDate.now()); out.writeStaticString("\r\n") }
-        if !sawServer { out.writeStaticString("Server: "); out.writeString(exchange.serverSoftware); out.writeStaticString("\r\n") }
-        out.writeStaticString("X-Request-Id: "); out.writeString(exchange.requestID); out.writeStaticString("\r\n")
-        if !exchange.listenerFields.isEmpty { out.writeString(exchange.listenerFields) }
-        if case .length(let length) = framing, !sawLength {
-            out.writeStaticString("Content-Length: "); out.writeString(String(length)); out.writeStaticString("\r\n")
-        }
-        if framing == .chunked { out.writeStaticString("Transfer-Encoding: chunked\r\n") }
-        if !exchange.keepAlive {
-            out.writeStaticString("Connection: close\r\n")
-        } else if exchange.requestHead.version < .http1_1 {
-            out.writeStaticString("Connection: keep-alive\r\n")
-        }
-        out.writeStaticString("\r\n")
-        return out
+        if !sawDate { emit("Date", HTTPDate.now()) }
+        if !sawServer { emit("Server", exchange.serverSoftware) }
+        emit("X-Request-Id", exchange.requestID)
+        for field in exchange.listenerFields { emit(field.name, field.value) }
+        if case .length(let length) = framing, !sawLength { emit("Content-Length", String(length)) }
     }
 }
 

@@ -23,6 +23,12 @@ public struct ResponseWriter: ~Copyable, Sendable {
     /// 404 Nowhere` keeps its words, as Apache does).
     public consuming func writeHead(status: HTTPResponseStatus, reasonPhrase: String? = nil, headers: HTTPHeaders) async throws -> ResponseBodyWriter {
         let framing = ResponseHead.framing(status: status, headers: headers, request: exchange.requestHead)
+        if exchange.isHTTP2 {
+            let head = ResponseHead.http2(status: status, headers: headers, framing: framing, exchange: exchange)
+            exchange.status = status
+            exchange.phase = .streamingBody
+            return ResponseBodyWriter(exchange: exchange, framing: framing, http2Head: head)
+        }
         exchange.settleKeepAlive()
         if framing == .untilClose { exchange.keepAlive = false }
         let head = ResponseHead.serialize(status: status, reasonPhrase: reasonPhrase ?? status.reasonPhrase, headers: headers, framing: framing, exchange: exchange)
@@ -63,12 +69,23 @@ public struct ResponseWriter: ~Copyable, Sendable {
 public struct ResponseBodyWriter: Sendable {
     let exchange: Exchange
     let framing: BodyFraming
-    private let pending: PendingHead
+    private let pending: PendingHead<ByteBuffer>
+    /// On an HTTP/2 stream: the head, held back as `pending` is
+    /// (`ResponseWriter+HTTP2`).
+    let http2: PendingHead<HTTPResponseHead>?
 
     init(exchange: Exchange, framing: BodyFraming, pendingHead: ByteBuffer) {
         self.exchange = exchange
         self.framing = framing
         self.pending = PendingHead(pendingHead)
+        self.http2 = nil
+    }
+
+    init(exchange: Exchange, framing: BodyFraming, http2Head: HTTPResponseHead) {
+        self.exchange = exchange
+        self.framing = framing
+        self.pending = PendingHead(ByteBuffer())
+        self.http2 = PendingHead(http2Head)
     }
 
     /// The head, the first time only; from then on the response is on the
@@ -82,6 +99,7 @@ public struct ResponseBodyWriter: Sendable {
     /// Sends body bytes; on HEAD (or a status without a body) they are
     /// discarded (RFC 3875 §4.3.3). Bytes beyond a declared length are cut.
     public func write(_ buffer: ByteBuffer) async throws {
+        if let http2 { return try await writeHTTP2(buffer, head: http2) }
         var out = takeHead() ?? ByteBuffer()
         switch framing {
         case .none:
@@ -110,6 +128,7 @@ public struct ResponseBodyWriter: Sendable {
     /// the caller may close its file handle right after: closing earlier
     /// would race the event loop's sendfile.
     public func write(fileRegion: FileRegion) async throws {
+        if let http2 { return try await writeHTTP2(fileRegion: fileRegion, head: http2) }
         let head = takeHead()
         guard case .length = framing else {
             if let head { try await exchange.outbound.write(.byteBuffer(head)) }
@@ -129,6 +148,7 @@ public struct ResponseBodyWriter: Sendable {
 
     /// Ends the body.
     public func finish() async throws {
+        if let http2 { return try await finishHTTP2(head: http2) }
         var out = takeHead() ?? ByteBuffer()
         switch framing {
         case .chunked: out.writeStaticString("0\r\n\r\n")
@@ -142,10 +162,10 @@ public struct ResponseBodyWriter: Sendable {
 
 /// The head is held back until the first body write so that head and the
 /// start of the body leave in one write.
-final class PendingHead: @unchecked Sendable {
-    private var head: ByteBuffer?
-    init(_ head: ByteBuffer) { self.head = head }
-    func take() -> ByteBuffer? {
+final class PendingHead<Head>: @unchecked Sendable {
+    private var head: Head?
+    init(_ head: Head) { self.head = head }
+    func take() -> Head? {
         defer { head = nil }
         return head
     }
@@ -156,6 +176,9 @@ public struct RawConnectionWriter: Sendable {
     let exchange: Exchange
 
     public func write(_ buffer: ByteBuffer) async throws {
+        // A stream's codec takes response parts, not bytes: nothing raw
+        // may reach it (the CGI gateway refuses NPH over HTTP/2 first).
+        if exchange.isHTTP2 { throw HTTPError.nphOverHTTP2("the response") }
         exchange.responseStarted()
         if exchange.status == nil { exchange.status = RawStatus.parse(buffer) }
         exchange.bodyBytesSent += buffer.readableBytes

@@ -6,7 +6,7 @@ import NIOSSL
 /// Reads one certificate and its key into a server context, refusing what
 /// would only fail later in a client's handshake.
 enum TLSCertificateLoader {
-    static func context(for files: TLSCertificateFiles, now: time_t = time(nil)) throws -> NIOSSLContext {
+    static func context(for files: TLSCertificateFiles, applicationProtocols: [String], now: time_t = time(nil)) throws -> NIOSSLContext {
         let chain = try read(files.certificate) { try NIOSSLCertificate.fromPEMFile($0) }
         guard let leaf = chain.first else { throw TLSCertificateError(file: files.certificate, reason: "no PEM certificate in the file") }
         if leaf.notValidAfter < now { throw TLSCertificateError(file: files.certificate, reason: "the certificate expired (\(date(leaf.notValidAfter)))") }
@@ -20,6 +20,7 @@ enum TLSCertificateLoader {
         configuration.minimumTLSVersion = TLSVersionPolicy.minimum
         configuration.maximumTLSVersion = TLSVersionPolicy.maximum
         configuration.cipherSuiteValues = TLSVersionPolicy.cipherSuites
+        configuration.applicationProtocols = applicationProtocols
         do {
             // BoringSSL refuses a key whose public half is not the leaf's.
             return try NIOSSLContext(configuration: configuration)

@@ -60,7 +60,7 @@ public final class TLSCertificateStore: Sendable {
     private static func load(_ configuration: TLSListenerConfiguration) throws -> Loaded {
         // Stamped before reading: a change during the read is seen next time.
         let stamps = stamps(configuration)
-        let contexts = try configuration.certificates.map { ($0, try TLSCertificateLoader.context(for: $0)) }
+        let contexts = try configuration.certificates.map { ($0, try TLSCertificateLoader.context(for: $0, applicationProtocols: configuration.applicationProtocols)) }
         return Loaded(contexts: contexts, stamps: stamps)
     }
 

@@ -9,6 +9,11 @@ public struct TLSListenerConfiguration: Sendable, Equatable {
     /// How often the files are checked for a change (mtime, inode, size);
     /// a change reloads them as SIGHUP does. Default 5 s.
     public var checkInterval: Duration = .seconds(5)
+    /// What the handshake offers in ALPN (RFC 7301), most preferred
+    /// first: HTTP/2, then HTTP/1.1; `http2: false` on the listener leaves
+    /// HTTP/1.1 alone. A client that offers none of them, or no ALPN at
+    /// all, is served HTTP/1.1.
+    public var applicationProtocols: [String] = ["h2", "http/1.1"]
 
     public init(certificates: [TLSCertificateFiles] = []) {
         self.certificates = certificates

@@ -74,6 +74,11 @@ public final class RawConnection: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Exactly `count` bytes (a frame's header, then its payload).
+    public func read(exactly count: Int) async throws -> [UInt8] {
+        try await offload { try self.take(count) }
+    }
+
     /// At most `count` bytes: what is buffered, else one read from the
     /// socket; empty at EOF. For a client that reads slowly.
     public func readSome(upTo count: Int) async throws -> [UInt8] {

@@ -34,6 +34,7 @@ import Testing
               shutdown_timeout: 5s
               max_requests_per_connection: 10
               server_software: Test/1.0
+              http2: {max_concurrent_streams: 16, max_header_list_size: 16K, max_continuation_frames: 3, max_resets: 40, reset_window: 10s}
             log_level: debug
             access_log: logs/access.log
             max_concurrent_scripts: 8
@@ -78,6 +79,8 @@ import Testing
         #expect(server.bodyReadTimeout == .seconds(120))
         #expect(server.maxRequestsPerConnection == 10)
         #expect(server.serverSoftware == "Test/1.0")
+        #expect(server.http2.maxConcurrentStreams == 16 && server.http2.maxHeaderListSize == 16384 && server.http2.maxContinuationFrames == 3)
+        #expect(server.http2.maxResets == 40 && server.http2.resetWindow == .seconds(10))
         #expect(configuration.logLevel == .debug)
         #expect(configuration.accessLog == "/etc/hearth/logs/access.log")
         #expect(configuration.maxConcurrentScripts == 8)
@@ -235,6 +238,8 @@ import Testing
         .init("listen:\n  - {port: 443, tls: {certificate: a.pem}}", "listen[0].tls", 2, 22, "each certificate needs both certificate and key"),
         .init("listen:\n  - {port: 443, tls: {certificate: a.pem, key: a.key, certificates: [{certificate: b.pem, key: b.key}]}}", "listen[0].tls", 2, 22, "not both"),
         .init("listen: []", "listen", 1, 9, "expected at least one listener"),
+        .init("listen:\n  - {port: 443, h2c: true, tls: {certificate: a.pem, key: a.key}}", "listen[0]", 2, 5, "h2c is HTTP/2 without TLS"),
+        .init("server:\n  http2: {max_concurrent_streams: 0}", "server.http2.max_concurrent_streams", 2, 35, "must be at least 1"),
         .init("cgi:\n  - url: /x\n    io_timout: 5s", "cgi[0].io_timout", 3, 5,
               "unknown key \"io_timout\"; allowed keys are url, directory,"),
         .init("static:\n  - url: /x\n  - index: [a]", "static[1].index", 3, 5,
@@ -350,6 +355,20 @@ import Testing
 
     /// Every YAML block in docs/configuration.md parses, and the complete
     /// example really is the defaults with the changes its comments name.
+    /// docs/http2.md's configuration: an h2c listener, a TLS one offering
+    /// h2, and the limits.
+    @Test func theHTTP2ExampleParses() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/http2.md"), encoding: .utf8)
+        let block = try #require(doc.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let configuration = try parse(block)
+        #expect(configuration.server.listeners.map(\.h2c) == [true, false] && configuration.server.listeners.map(\.http2) == [true, true])
+        #expect(configuration.tlsListeners[1]?.applicationProtocols == ["h2", "http/1.1"])
+        #expect(configuration.server.http2 == HTTP2Limits())
+        let off = try parse("listen:\n  - {port: 443, http2: false, tls: {certificate: a.pem, key: a.key}}")
+        #expect(off.tlsListeners[0]?.applicationProtocols == ["http/1.1"])
+    }
+
     @Test func theDocumentedExamplesParse() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()

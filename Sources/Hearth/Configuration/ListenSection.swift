@@ -19,6 +19,8 @@ enum ListenSection {
         .init("redirect_to_https") { $0.listener.redirectToHTTPS = try $1.boolean() },
         .init("hsts") { $0.listener.hsts = try $1.read(HSTSPolicy(), keys: hstsKeys) },
         .init("proxy_protocol") { $0.listener.proxyProtocol = try $1.boolean() },
+        .init("http2") { $0.listener.http2 = try $1.boolean() },
+        .init("h2c") { $0.listener.h2c = try $1.boolean() },
     ]
 
     static let hstsKeys: [ConfigurationKey<HSTSPolicy>] = [
@@ -44,7 +46,9 @@ enum ListenSection {
         configuration.server.listeners = items.map(\.listener)
         configuration.tlsListeners = [:]
         for (index, item) in items.enumerated() {
-            if let tls = item.tls { configuration.tlsListeners[index] = tls }
+            guard var tls = item.tls else { continue }
+            if !item.listener.http2 { tls.applicationProtocols = ["http/1.1"] }
+            configuration.tlsListeners[index] = tls
         }
     }
 
@@ -53,6 +57,7 @@ enum ListenSection {
             if item.tls != nil { throw node.error("redirect_to_https is for a plain listener; this one has tls") }
             if !all.contains(where: { $0.tls != nil }) { throw node.error("redirect_to_https needs a listener with tls to send clients to") }
         }
+        if item.listener.h2c && item.tls != nil { throw node.error("h2c is HTTP/2 without TLS; a tls listener offers HTTP/2 by ALPN (http2: true)") }
         if item.listener.hsts != nil && item.tls == nil { throw node.error("hsts is sent over TLS only (RFC 6797 §7.2); this listener has no tls") }
     }
 

@@ -16,6 +16,16 @@ enum ServerSection {
         .init("server_software") { $0.serverSoftware = try serverSoftware($1) },
         .init("user") { $0.user = try accountName($1) },
         .init("group") { $0.group = try accountName($1) },
+        .init("http2") { $0.http2 = try $1.read(HTTP2Limits(), keys: http2Keys) },
+    ]
+
+    /// `server.http2:`, the limits of every HTTP/2 connection.
+    static let http2Keys: [ConfigurationKey<HTTP2Limits>] = [
+        .init("max_concurrent_streams") { $0.maxConcurrentStreams = try $1.integer(in: 1...Int(Int32.max)) },
+        .init("max_header_list_size") { $0.maxHeaderListSize = try $1.size(in: 1...Int(Int32.max)) },
+        .init("max_continuation_frames") { $0.maxContinuationFrames = try $1.integer(in: 1...Int(Int32.max)) },
+        .init("max_resets") { $0.maxResets = try $1.integer(in: 1...Int(Int32.max)) },
+        .init("reset_window") { $0.resetWindow = try $1.duration(atLeast: .milliseconds(1)) },
     ]
 
     /// A literal address, not a name: binding must not depend on a resolver.
