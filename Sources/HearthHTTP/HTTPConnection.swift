@@ -179,8 +179,9 @@ struct HTTPConnection {
                 context.logger.error("responder did not finish its body", metadata: ["request": "\(request.requestLine)", RequestID.metadataKey: "\(request.id)"])
                 exchange.keepAlive = false
             }
-        } catch let error as HTTPError {
-            await answer(request, exchange: exchange, with: error)
+        } catch let failure as any HTTPFailure {
+            // The transport's refusals and the handler API's alike.
+            await answer(request, exchange: exchange, with: HTTPError(failure))
             return
         } catch where ClientGone.explains(error) {
             // Not a server error: nobody is left to answer.

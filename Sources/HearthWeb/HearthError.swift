@@ -1,4 +1,5 @@
 import HTTPTypes
+import HearthHTTP
 
 /// Errors a handler may throw, each with the status it becomes. Anything
 /// else a handler throws is a 500 whose details go to the error log only:
@@ -51,5 +52,35 @@ extension HearthError: CustomStringConvertible {
         case .unavailable(let seconds, let reason): "unavailable for \(seconds) s: \(reason)"
         case .status(let status, let reason): "\(status.code) \(status.reasonPhrase): \(reason)"
         }
+    }
+}
+
+/// The handler API's errors in the HTTP layer's one vocabulary: whichever
+/// layer catches one (`ErrorMapping` for a handler, the connection for
+/// any other responder) answers it with its status and fields.
+extension HearthError: HTTPFailure {
+    public var statusCode: Int { status.code }
+    public var logMessage: String { description }
+
+    public var responseFields: [(String, String)] {
+        switch self {
+        case .unauthorized(let realm):
+            // RFC 7617 §2: the realm, quoted, with backslash and quote escaped.
+            let quoted = realm.flatMap { $0 == "\\" || $0 == "\"" ? ["\\", $0] : [$0] }.map(String.init).joined()
+            return [("WWW-Authenticate", "Basic realm=\"\(quoted)\", charset=\"UTF-8\"")]
+        case .unavailable(let seconds, _):
+            return [("Retry-After", "\(max(0, seconds))")]
+        case .methodNotAllowed(let allowed):
+            return [("Allow", allowed.map(\.rawValue).joined(separator: ", "))]
+        default:
+            return []
+        }
+    }
+
+    /// The name quoted and escaped as a Swift literal: a custom CodingKey
+    /// may hold any character.
+    public var clientText: String? {
+        guard case .invalidField(let name, let problem) = self else { return nil }
+        return "400 Bad Request\nfield \(name.debugDescription): \(problem)\n"
     }
 }
