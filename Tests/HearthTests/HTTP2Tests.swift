@@ -137,6 +137,22 @@ struct HTTP2Tests {
         }
     }
 
+    /// RFC 9110 §10.1.1 over HTTP/2 (RFC 9113 §8.1: 1xx as its own
+    /// HEADERS frame): the script reads the body only after Hearth sent
+    /// `100 Continue` on the stream, over ALPN h2 and over h2c alike.
+    @Test("Expect: 100-continue over HTTP/2: a 100 HEADERS frame, then the script's answer with the body echoed")
+    func expectContinue() async throws {
+        let site = try Self.site()
+        try await Self.serving(site) { hearth, tlsPort in
+            let tls = ["--http2", "--cacert", site.ca, "--resolve", "localhost:\(tlsPort):127.0.0.1", "https://localhost:\(tlsPort)/cgi-bin/echo"]
+            for target in [tls, ["--http2-prior-knowledge", "http://127.0.0.1:\(hearth.port)/cgi-bin/echo"]] {
+                let result = try ProgramOutput.run("/usr/bin/curl", ["-sv", "--max-time", "20", "-H", "Expect: 100-continue", "--data-binary", "continued body"] + target)
+                #expect(result.output.contains("< HTTP/2 100"), "no 100 Continue: \(result.output)")
+                #expect(result.output.contains("< HTTP/2 200") && result.output.contains("continued body"), "\(result.output)")
+            }
+        }
+    }
+
     @Test("an NPH script over HTTP/2 is 502 with a log line saying why; over HTTP/1.1 it runs")
     func nph() async throws {
         let site = try Self.site()
