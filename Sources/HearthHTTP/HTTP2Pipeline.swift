@@ -44,6 +44,8 @@ struct HTTP2Pipeline: Sendable {
             configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: TimeAmount(shutdownTimeout), keepalive: nil)
         )
         let pipeline = channel.pipeline.syncOperations
+        // Between the socket (or TLS) and the frame handler: one flush a turn.
+        try pipeline.addHandler(FlushCoalescer())
         let idle = HTTP2IdleTimer(timeout: TimeAmount(idleTimeout), maxStreams: maxRequestsPerConnection)
         _ = try pipeline.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration, streamConfiguration: streamConfiguration,
