@@ -16,8 +16,10 @@ final class FlushCoalescer: ChannelOutboundHandler, RemovableChannelHandler {
     func flush(context: ChannelHandlerContext) {
         guard !flushPending else { return }
         flushPending = true
+        // Both stay on the channel's event loop, where `execute` runs this.
+        let bound = NIOLoopBound((coalescer: self, context: context), eventLoop: context.eventLoop)
         context.eventLoop.execute {
-            self.flushNow(context)
+            bound.value.coalescer.flushNow(bound.value.context)
         }
     }
 
