@@ -133,7 +133,7 @@ public final class HTTPServer: Service {
     }
 
     /// `127.0.0.1:8080`, `[::1]:8080`: the host and port as a URL writes them.
-    static func authority(host: String, port: Int) -> String {
+    public static func authority(host: String, port: Int) -> String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 

@@ -46,14 +46,13 @@ extension ResponseBodyWriter {
     /// length: then the stream is reset when the exchange ends (a short body
     /// must not pass for the whole one, RFC 9113 §8.1.1).
     func finishHTTP2(head: PendingHead<HTTPResponseHead>) async throws {
-        var parts = takeHTTP2Head(head)
+        let parts = takeHTTP2Head(head)
         exchange.phase = .finished
+        if !parts.isEmpty { try await exchange.outbound.write(parts) }
         if case .length(let length) = framing, exchange.bodyBytesSent < length {
             exchange.keepAlive = false
-            if !parts.isEmpty { try await exchange.outbound.write(parts) }
             return
         }
-        if !parts.isEmpty { try await exchange.outbound.write(parts) }
         // Awaited until the stream has passed END_STREAM on to the
         // connection (after what flow control held back), so that the
         // stream's end (`HTTP2StreamServing`) cannot overtake the body;

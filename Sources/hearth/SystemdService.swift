@@ -29,8 +29,7 @@ struct SystemdService: Service {
 
     /// `serving on 127.0.0.1:8080, 3 mounts`: one line for `systemctl status`.
     static func status(address: SocketAddress, site: Site) -> String {
-        let host = address.ipAddress ?? "?"
-        let authority = host.contains(":") ? "[\(host)]:\(address.port ?? 0)" : "\(host):\(address.port ?? 0)"
+        let authority = HTTPServer.authority(host: address.ipAddress ?? "?", port: address.port ?? 0)
         return "serving on \(authority), \(site.mounts.count) mount\(site.mounts.count == 1 ? "" : "s")"
     }
 }

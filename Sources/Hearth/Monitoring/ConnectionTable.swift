@@ -58,8 +58,7 @@ final class ConnectionTable: HTTPServerObserver, Sendable {
     /// `127.0.0.1:50412`, `[::1]:50412`; the address alone when the port
     /// is not known (a client a trusted proxy named without one).
     static func client(address: String, port: Int) -> String {
-        guard port > 0 else { return address }
-        return address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
+        port > 0 ? HTTPServer.authority(host: address, port: port) : address
     }
 }
 
