@@ -71,12 +71,16 @@ func first(_ stream: AsyncStream<String>, within seconds: Int) async -> String? 
         #expect(log.records.contains { $0.message.contains("send timeout") && $0.metadata["remote"]?.contains("127.0.0.1") == true })
     }
 
-    /// A slow reader that keeps taking bytes is no stalled one.
+    /// A slow reader that keeps taking bytes is no stalled one. The body
+    /// takes longer to read (24 bursts, about 7 s) than the timeout, so a
+    /// timeout counted from the start rather than from the last progress
+    /// fails it; the timeout is 4 s, not less, because a full parallel run
+    /// once starved this reader's thread past 2 s on a 2-core machine.
     @Test func aSlowReaderThatKeepsReadingGetsTheWholeBody() async throws {
         let (ended, continuation) = AsyncStream.makeStream(of: String.self)
-        let total = 2 * 1024 * 1024
+        let total = 6 * 1024 * 1024
         let server = try await LiveServer.start(
-            responder: StreamingResponder(total: total, ended: continuation), configure: { $0.sendTimeout = .seconds(2) }
+            responder: StreamingResponder(total: total, ended: continuation), configure: { $0.sendTimeout = .seconds(4) }
         )
         let client = try RawConnection(port: server.port)
         try await client.send("GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
