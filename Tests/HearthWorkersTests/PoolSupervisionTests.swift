@@ -15,9 +15,10 @@ struct PoolSupervisionTests {
         let site = try await CGITestSite.start(
             scripts: ["counter.fcgi": WarmApps.perlCounter],
             site: { $0.scriptPools = testPool { $0.queueTimeout = .milliseconds(300) } }, logger: WarmApps.logger(capture))
-        // The worker is up before the test holds it: on a loaded machine
-        // Perl's start alone can outlast a 300 ms queue timeout.
-        #expect(try await site.get("/cgi-bin/counter.fcgi").status == 200)
+        // The worker is up before the test holds it. On a loaded machine
+        // Perl's start alone can outlast a 300 ms queue timeout, and that
+        // first request is then rightly refused: ask until one is served.
+        #expect(await Processes.eventually(seconds: 30, asking: { (try? await site.get("/cgi-bin/counter.fcgi").status) == 200 }))
         let marks = try TemporaryDirectory()
         async let busy = site.get("/cgi-bin/counter.fcgi?mark=\(marks.path)/busy&sleep=2")
         #expect(await Processes.readPid(at: marks.path + "/busy") != nil)
