@@ -376,7 +376,7 @@ let package = Package(
         .testTarget(name: "HearthCGITests", dependencies: ["HearthCGI"]),
         .testTarget(name: "HearthWaitingTests", dependencies: ["HearthWaiting"]),
         .testTarget(name: "HearthFastCGITests", dependencies: ["HearthFastCGI"]),
-        .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting"]),
+        .testTarget(name: "HearthHTTPTests", dependencies: ["HearthHTTP", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(
             name: "HearthGatewayTests",
             dependencies: ["HearthGateway", "HearthScripts", "HearthProcess", "CHearthSpawn", "HearthTesting", .product(name: "NIOEmbedded", package: "swift-nio")]

@@ -125,9 +125,12 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// The socket itself is closed (not only the stream of parts, which a
     /// decoder error ends too).
     private var socketClosed = false
+    /// The client sent its FIN and nothing more can come.
+    private var peerHalfClosed = false
 
     private func linger(limit: TimeAmount, _ continuation: CheckedContinuation<Void, Never>) {
-        guard !socketClosed, let context else { return continuation.resume() }
+        // A client that half-closed has stopped sending already.
+        guard !socketClosed, !peerHalfClosed, let context else { return continuation.resume() }
         lingering = continuation
         parts.removeAll()
         context.close(mode: .output, promise: nil)
@@ -234,6 +237,22 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
         guard !inputEnded else { return }
         deliver(.failure(error))
         inputEnded = true
+    }
+
+    /// The client half-closed (allowed on HTTP/1.1, `ProtocolSetup`): it
+    /// sends nothing more but still reads. The request it sent is served;
+    /// then the connection ends, as nothing can follow (RFC 9112 §9.6).
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            peerHalfClosed = true
+            inputEnded = true
+            stopLingering()
+            if let waiter = partWaiter {
+                partWaiter = nil
+                waiter.resume(returning: nil)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

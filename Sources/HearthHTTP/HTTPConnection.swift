@@ -55,39 +55,43 @@ struct HTTPConnection {
     /// (Apache's MAX_SECS_TO_LINGER is 30; its common wait is 2 s).
     static let lingerLimit = TimeAmount.seconds(2)
 
-    /// Serves requests until the connection is done; returns whether the
-    /// client may still be sending what the server did not read (a refused
-    /// body, a malformed request), for a lingering close.
+    /// Serves requests until the connection is done, carrying out what
+    /// `HTTP1ConnectionMachine` decides; returns whether to linger before
+    /// closing (the client may still be sending what was not read).
     private func serveRequests(
         stream: RequestStream, outbound: ConnectionIO, connection plain: ConnectionInfo, activity: ConnectionActivity, watcher: (any HTTPConnectionObserver)?
     ) async throws -> Bool {
-        var served = 0
+        var machine = HTTP1ConnectionMachine(maxRequests: context.configuration.maxRequestsPerConnection)
         var connection = plain
         while true {
             let next: HTTPRequestHead?
             do {
                 next = try await nextHead(stream: stream, outbound: outbound, connection: connection, activity: activity)
             } catch is MalformedRequest {
-                return true
+                return machine.malformedHead() == .lingerThenClose
             }
-            guard var head = next else { return false }
-            served += 1
-            // The handshake is done before the first head can be read.
-            if served == 1 {
-                connection.secure(self.connection.session?())
-                // The PROXY header, read before the first head, names the client.
-                if let client = self.connection.proxied?() {
-                    connection.remoteAddress = client.address
-                    connection.remotePort = client.port
-                }
-            }
-            let keepAlive = head.isKeepAlive && served < context.configuration.maxRequestsPerConnection && !context.registry.isDraining
+            guard var head = next else { return machine.noNextHead() == .lingerThenClose }
+            guard case .serve(let keepAlive) = machine.headReceived(clientKeepsAlive: head.isKeepAlive, draining: context.registry.isDraining) else { return false }
+            if machine.isFirstRequest { learnFromTheHandshake(&connection) }
             let (request, exchange) = await serveRequest(
                 &head, keepAlive: keepAlive, stream: stream, outbound: outbound, connection: connection, watcher: watcher
             )
-            guard exchange.keepAlive, mayReadNextRequest(after: request, stream: stream) else {
-                return request.hasBody && (stream.bodyState != .ended || exchange.bodyRefused)
+            let unread = HTTP1ConnectionMachine.UnreadBody(request: request, stream: stream, refused: exchange.bodyRefused)
+            switch machine.responseComplete(keptAlive: exchange.keepAlive, unread: unread) {
+            case .readNextHead: continue
+            case .lingerThenClose: return true
+            case .close, .serve: return false
             }
+        }
+    }
+
+    /// The handshake and the PROXY header are done before the first head
+    /// can be read: the TLS session, and the client a PROXY header named.
+    private func learnFromTheHandshake(_ connection: inout ConnectionInfo) {
+        connection.secure(self.connection.session?())
+        if let client = self.connection.proxied?() {
+            connection.remoteAddress = client.address
+            connection.remotePort = client.port
         }
     }
 
@@ -144,6 +148,11 @@ struct HTTPConnection {
             // A reset between requests is a client leaving, not a malformed request.
             context.logger.debug("client reset the connection", metadata: ["remote": "\(connection.remoteAddress)", "error": "\(error)"])
             return nil
+        } catch where !Self.isMalformedRequest(error) {
+            // The transport ended the connection (a TLS alert, a TCP FIN
+            // without TLS's close_notify): there is no request to answer.
+            context.logger.info("connection ended by its transport", metadata: ["remote": "\(connection.remoteAddress)", "error": "\(error)"])
+            return nil
         } catch {
             let status: HTTPResponseStatus = (error as? HTTPParserError) == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
             let id = RequestID.next()
@@ -159,6 +168,12 @@ struct HTTPConnection {
             )))
             throw MalformedRequest()
         }
+    }
+
+    /// What the decoder or the framing limit refused: bytes that are not
+    /// an HTTP/1.1 request, to be answered 400 (or 431).
+    private static func isMalformedRequest(_ error: any Error) -> Bool {
+        error is HTTPParserError || error is FramingByteLimit.Exceeded
     }
 
     /// `redirect_to_https`: 308 to the https URL, or 400 without a Host
@@ -228,12 +243,19 @@ struct HTTPConnection {
             bodyBytes: exchange.bodyBytesSent, elapsed: .now - exchange.received
         )))
     }
+}
 
-    /// After a response, the next request can be read only if the unread
-    /// rest of this body is small enough to skip.
-    private func mayReadNextRequest(after request: Request, stream: RequestStream) -> Bool {
-        guard stream.bodyState == .reading, request.hasBody else { return true }
-        guard stream.canDrainBody, !request.isChunked, let length = request.contentLength else { return false }
-        return length - stream.bodyBytesRead <= 64 * 1024
+extension HTTP1ConnectionMachine.UnreadBody {
+    /// What the responder left of `request`'s body, as the stream counted it.
+    init(request: Request, stream: RequestStream, refused: Bool) {
+        if refused && request.hasBody {
+            self = .refused
+        } else if !request.hasBody || stream.bodyState != .reading {
+            self = .none
+        } else if stream.canDrainBody, !request.isChunked, let length = request.contentLength {
+            self = .skippable(bytes: length - stream.bodyBytesRead)
+        } else {
+            self = .unbounded
+        }
     }
 }

@@ -35,6 +35,10 @@ final class ProtocolSetup: @unchecked Sendable {
 
     /// The HTTP/1.1 handlers, after whatever is in the pipeline now.
     func addHTTP1() throws {
+        // A client may half-close after its request (`shutdown(SHUT_WR)`,
+        // `nc -N`) and still read the response: without this option NIO
+        // would close the whole connection on that FIN and drop the answer.
+        try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(FramingByteLimit(io: io))
         try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))

@@ -51,7 +51,9 @@ import Testing
             $0.ioTimeout = .seconds(60)
             $0.killGrace = .milliseconds(200)
         }, logger: LogCapture().logger())
-        let connection = try RawConnection(port: site.port, timeoutSeconds: 10)
+        // 30 s: a bound on the reap and close after the kill, which a
+        // full run's first seconds once stretched past 10 s.
+        let connection = try RawConnection(port: site.port, timeoutSeconds: 30)
         try await connection.send("GET /cgi-bin/big?capped HTTP/1.1\r\nHost: t\r\n\r\n")
         let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/capped.pid"))
         // A bound, not a speed: a loaded full run once took over 5 s.

@@ -26,6 +26,22 @@ import Testing
         try await server.stop()
     }
 
+    /// `nc -N`, `curl --upload-file - <` and many scripts shut their
+    /// sending side once the request is out and then read: the FIN ends
+    /// the client's input, not its interest in the answer (RFC 9112 §9.6).
+    @Test func aClientThatHalfClosesAfterItsRequestStillGetsTheResponse() async throws {
+        let server = try await LiveServer.start(responder: EchoResponder())
+        let connection = try RawConnection(port: server.port)
+        try await connection.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nping")
+        connection.shutdownWrite()
+        let response = try await connection.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "ping")
+        #expect(await connection.waitForPeerClose(), "then the server closes its side too")
+        try await expectServesNewConnection(server)
+        try await server.stop()
+    }
+
     @Test func http10ClosesUnlessAskedToKeepAlive() async throws {
         let server = try await LiveServer.start(responder: TextResponder())
         let connection = try RawConnection(port: server.port)

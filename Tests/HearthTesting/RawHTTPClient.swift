@@ -248,7 +248,7 @@ public struct RawResponse: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8] = []
 
-    init(headText: String) {
+    public init(headText: String) {
         let lines = headText.components(separatedBy: "\r\n")
         statusLine = lines[0]
         status = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0

@@ -1,6 +1,7 @@
 import Foundation
 import HearthCGI
 import HearthHTTP
+import HearthPublisher
 import HearthTLS
 import HearthTesting
 import HearthWeb
@@ -14,8 +15,22 @@ import Testing
         .text(request.variables.pairs.map { "\($0.name)=\($0.value)\n" }.joined())
     }
 
+    struct Pair: Decodable, Sendable {
+        var a: Int
+        var b: Int
+    }
+
+    /// docs/publisher.md's `sum`, published for POST.
+    static func publisher() throws -> Publisher {
+        var numbers = PublishedObject()
+        try numbers.publish("sum", methods: [.post]) { (pair: Pair) in ["sum": pair.a + pair.b] }
+        var publisher = Publisher(logger: TestLog.logger("hearth.publisher"))
+        try publisher.publish("numbers", numbers)
+        return publisher
+    }
+
     /// The server on one listener: TLS, or plain with `h2c`.
-    static func start(in directory: TemporaryDirectory, tls: Bool) async throws -> LiveServer {
+    static func start(in directory: TemporaryDirectory, tls: Bool, handler: some HearthHandler = echo, mountedAt mount: String = "/hot") async throws -> LiveServer {
         var configuration = HTTPServerConfiguration()
         var listener = HTTPListener(host: "127.0.0.1", port: 0, tls: tls)
         listener.h2c = !tls
@@ -27,7 +42,7 @@ import Testing
             let store = try TLSCertificateStore(TLSListenerConfiguration(certificates: [TLSCertificateFiles(certificate: files.certificate, key: files.key)]))
             security[0] = TLSListenerSecurity(store: store, logger: logger)
         }
-        let responder = HandlerResponder(handler: Self.echo, mountedAt: "/hot", server: CGIServer(software: "test", documentRoot: "/"), logger: logger)
+        let responder = HandlerResponder(handler: handler, mountedAt: mount, server: CGIServer(software: "test", documentRoot: "/"), logger: logger)
         return try await LiveServer.start(HTTPServer(configuration: configuration, responder: responder, logger: logger, security: security))
     }
 
@@ -42,6 +57,20 @@ import Testing
         for line in ["SERVER_PROTOCOL=HTTP/2.0", "HTTPS=on", "SSL_PROTOCOL=TLSv1.3", "HTTP_HOST=localhost:\(port)"] {
             #expect(answer.body.contains(line), "\(line) missing: \(answer.body)")
         }
+    }
+
+    @Test("the publisher over HTTP/2 (h2c): a form body bound to a function's arguments; a GET of a POST-only function is 405, an unknown path 404")
+    func publisherOverHTTP2() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try await Self.start(in: directory, tls: false, handler: try Self.publisher(), mountedAt: "/api")
+        let url = "http://127.0.0.1:\(server.port)/api/numbers"
+        let sum = try HTTP2Tests.curl(["--http2-prior-knowledge", "--data", "a=2&b=40", url + "/sum"])
+        let wrongMethod = try HTTP2Tests.curl(["--http2-prior-knowledge", url + "/sum"])
+        let unknown = try HTTP2Tests.curl(["--http2-prior-knowledge", url + "/product"])
+        try await server.stop()
+        #expect(sum.version == "2" && sum.status == "200" && sum.body.contains(#""sum":42"#), "\(sum)")
+        #expect(wrongMethod.version == "2" && wrongMethod.status == "405", "\(wrongMethod)")
+        #expect(unknown.version == "2" && unknown.status == "404", "\(unknown)")
     }
 
     @Test("cookies a client splits into fields (RFC 9113 §8.2.3) reach the handler as one HTTP_COOKIE joined with \"; \"; :authority wins over a Host field")

@@ -111,6 +111,21 @@ struct HTTP2Tests {
         }
     }
 
+    @Test("a page (pages: true) over HTTP/2, ALPN and h2c: rendered with the request's values, its template source never sent")
+    func pagesOverHTTP2() async throws {
+        let site = try Self.site()
+        try site.directory.write("pages/hello.mustache", Array("protocol {{request.SERVER_PROTOCOL}}, method {{request.method}}\n".utf8))
+        let config = try String(contentsOfFile: site.path + "/hearth.yaml", encoding: .utf8)
+        try site.directory.write("hearth.yaml", config + "  - {url: /pages, root: pages, pages: true}\n")
+        try await Self.serving(site) { hearth, tlsPort in
+            for page in [try Self.https("/pages/hello", port: tlsPort, site: site), try Self.h2c("/pages/hello", port: hearth.port)] {
+                #expect(page.version == "2" && page.status == "200" && page.body == "protocol HTTP/2.0, method GET\n", "\(page)")
+            }
+            let source = try Self.h2c("/pages/hello.mustache", port: hearth.port)
+            #expect(source.version == "2" && source.status == "404", "\(source)")
+        }
+    }
+
     @Test("h2c with prior knowledge on a plain listener; HTTP/1.1 on the same port still works")
     func priorKnowledge() async throws {
         let site = try Self.site()

@@ -207,6 +207,49 @@ struct TLSListenerTests {
         }
     }
 
+    @Test("a TLS client that half-closes after its request gets the whole answer, with close_notify first or with its FIN alone")
+    func halfCloseOverTLS() async throws {
+        let site = try Self.site()
+        try await Self.serving(site) { _, tlsPort in
+            for mode in ["close_notify", "fin"] {
+                let run = try await ProgramOutput.runAside("/usr/bin/timeout", ["20", "/usr/bin/python3", "-c", Self.halfClosingClient, "\(tlsPort)", site.ca, mode])
+                #expect(run.status == 0 && run.output.hasPrefix("HTTP/1.1 200 OK") && run.output.contains("HTTPS=on"), "\(mode): \(run.output)")
+            }
+        }
+    }
+
+    /// Python's TLS over memory buffers, so the client controls what goes
+    /// on the wire: the request, then `close_notify` (or not), then its
+    /// FIN; it prints what it read until the server closed.
+    static let halfClosingClient = #"""
+        import socket, ssl, sys
+        port, ca, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+        context = ssl.create_default_context(cafile=ca)
+        raw = socket.create_connection(("127.0.0.1", port), timeout=15)
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
+        def send(): raw.sendall(outgoing.read())
+        while True:
+            try:
+                tls.do_handshake(); break
+            except ssl.SSLWantReadError:
+                send(); incoming.write(raw.recv(65536))
+        send()
+        tls.write(b"GET /cgi-bin/env HTTP/1.1\r\nHost: localhost\r\n\r\n"); send()
+        if mode == "close_notify":
+            try: tls.unwrap()
+            except ssl.SSLWantReadError: pass
+            send()
+        raw.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := raw.recv(65536):
+            incoming.write(chunk)
+            try:
+                while piece := tls.read(65536): answer += piece
+            except (ssl.SSLWantReadError, ssl.SSLZeroReturnError): pass
+        sys.stdout.write(answer.decode())
+        """#
+
     @Test("a client that stalls before or inside its TLS hello is closed by idle_timeout, as a plain one is")
     func stalledHandshakeIsClosed() async throws {
         let site = try Self.site(top: "server: {idle_timeout: 1s}\n")
