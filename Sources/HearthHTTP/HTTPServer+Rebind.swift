@@ -15,22 +15,25 @@ public struct RebindRefusal: Error, CustomStringConvertible {
 extension HTTPServer {
     /// Serves `listeners` from now on (a reload): a listener already served
     /// keeps its socket, and the connections on it are untouched; a new
-    /// plain one is bound (as the user the server runs as: a port below
-    /// 1024 then fails); one no longer listed stops accepting, its
+    /// one is bound (as the user the server runs as: a port below 1024
+    /// then fails), a TLS one with the `security` the reload loaded its
+    /// certificates into; one no longer listed stops accepting, its
     /// connections finishing as they would. All or nothing: a bind that
     /// fails closes what this call bound and throws, and the server goes
     /// on as it was. Returns the addresses added and removed, as URLs.
     ///
-    /// Refused: sockets systemd passed (change `hearth.socket`), a new or
-    /// changed TLS listener (its certificates are loaded at start-up), a
-    /// listener whose address stays but whose options change.
-    public func rebind(to listeners: [HTTPListener]) async throws -> (added: [String], removed: [String]) {
+    /// Refused: sockets systemd passed (change `hearth.socket`), a new TLS
+    /// listener without its security, a listener whose address stays but
+    /// whose options change.
+    public func rebind(
+        to listeners: [HTTPListener], security: (HTTPListener) -> (any ListenerSecurity)? = { _ in nil }
+    ) async throws -> (added: [String], removed: [String]) {
         guard context.configuration.inheritedSockets.isEmpty else {
             throw RebindRefusal(description: "the listening sockets are systemd's (hearth.socket); change them there")
         }
         guard isAccepting else { throw RebindRefusal(description: "the server is stopping") }
         let current = serving.withLock { $0 }
-        try Self.checkRebind(from: current.map(\.listener), to: listeners)
+        try Self.checkRebind(from: current.map(\.listener), to: listeners, secured: { security($0) != nil })
         var next: [ServedListener] = []
         var fresh: [ServedListener] = []
         for listener in listeners {
@@ -39,7 +42,7 @@ extension HTTPServer {
                 continue
             }
             do {
-                let served = ServedListener(listener: listener, channel: try await bind(listener, security: nil, to: nil))
+                let served = ServedListener(listener: listener, channel: try await bind(listener, security: security(listener), to: nil))
                 fresh.append(served)
                 next.append(served)
             } catch {
@@ -55,13 +58,13 @@ extension HTTPServer {
     }
 
     /// What `rebind` refuses before binding anything.
-    static func checkRebind(from current: [HTTPListener], to listeners: [HTTPListener]) throws {
+    static func checkRebind(from current: [HTTPListener], to listeners: [HTTPListener], secured: (HTTPListener) -> Bool = { _ in false }) throws {
         for listener in listeners where !current.contains(listener) {
             if current.contains(where: { $0.host == listener.host && $0.port == listener.port }) {
                 throw RebindRefusal(description: "\(authority(host: listener.host, port: listener.port)) is served with other options; a restart applies them")
             }
-            if listener.tls {
-                throw RebindRefusal(description: "a new TLS listener (\(authority(host: listener.host, port: listener.port))) needs a restart: certificates are loaded at start-up")
+            if listener.tls && !secured(listener) {
+                throw RebindRefusal(description: "a new TLS listener (\(authority(host: listener.host, port: listener.port))) has no certificates loaded")
             }
         }
     }

@@ -9,19 +9,27 @@ import Synchronization
 /// connection takes the contexts current when its ClientHello arrives; one
 /// in flight keeps the context its handshake used.
 public final class TLSCertificateStore: Sendable {
-    struct Loaded {
+    /// A configuration's certificates, read and checked: what a store
+    /// serves, or will serve once a reload installs it.
+    public struct Loaded: Sendable {
+        public let configuration: TLSListenerConfiguration
         var contexts: [(files: TLSCertificateFiles, context: NIOSSLContext)]
         var stamps: [FileStamp]
     }
 
-    public let configuration: TLSListenerConfiguration
     private let loaded: Mutex<Loaded>
 
     /// Loads every certificate; the first failure names its file.
-    public init(_ configuration: TLSListenerConfiguration) throws {
-        self.configuration = configuration
-        loaded = Mutex(try Self.load(configuration))
+    public convenience init(_ configuration: TLSListenerConfiguration) throws {
+        self.init(try Self.load(configuration))
     }
+
+    public init(_ loaded: Loaded) {
+        self.loaded = Mutex(loaded)
+    }
+
+    /// The certificate files and options served now.
+    public var configuration: TLSListenerConfiguration { loaded.withLock { $0.configuration } }
 
     /// The context for the client's SNI name: the first certificate that
     /// lists it, else the first (the default).
@@ -36,10 +44,11 @@ public final class TLSCertificateStore: Sendable {
     /// (all of it: a half-applied set could pair names with the wrong
     /// chain) and the log says why.
     public func reload(logger: Logger, reason: String) {
+        let configuration = self.configuration
         do {
             let fresh = try Self.load(configuration)
             loaded.withLock { $0 = fresh }
-            logger.info("tls: certificates reloaded (\(reason)); new connections get them", metadata: ["files": "\(files)"])
+            logger.info("tls: certificates reloaded (\(reason)); new connections get them", metadata: ["files": "\(Self.files(configuration))"])
         } catch {
             // Not retried until the files change again.
             loaded.withLock { $0.stamps = Self.stamps(configuration) }
@@ -47,21 +56,31 @@ public final class TLSCertificateStore: Sendable {
         }
     }
 
-    /// Whether any file changed since it was last read.
-    func changedOnDisk() -> Bool {
-        let now = Self.stamps(configuration)
-        return loaded.withLock { $0.stamps != now }
+    /// A reload's new certificate files (another path, a virtual host's
+    /// certificate added), loaded before by `load`: new connections get
+    /// them, those in flight keep their session.
+    public func install(_ fresh: Loaded, logger: Logger) {
+        loaded.withLock { $0 = fresh }
+        logger.info("tls: certificate files changed by the reload; new connections get them", metadata: ["files": "\(Self.files(fresh.configuration))"])
     }
 
-    private var files: String {
+    /// Whether any file changed since it was last read.
+    func changedOnDisk() -> Bool {
+        let (configuration, stamps) = loaded.withLock { ($0.configuration, $0.stamps) }
+        return stamps != Self.stamps(configuration)
+    }
+
+    private static func files(_ configuration: TLSListenerConfiguration) -> String {
         configuration.certificates.map(\.certificate).joined(separator: ", ")
     }
 
-    private static func load(_ configuration: TLSListenerConfiguration) throws -> Loaded {
+    /// Reads and checks every certificate of `configuration`; the first
+    /// failure names its file.
+    public static func load(_ configuration: TLSListenerConfiguration) throws -> Loaded {
         // Stamped before reading: a change during the read is seen next time.
         let stamps = stamps(configuration)
         let contexts = try configuration.certificates.map { ($0, try TLSCertificateLoader.context(for: $0, applicationProtocols: configuration.applicationProtocols)) }
-        return Loaded(contexts: contexts, stamps: stamps)
+        return Loaded(configuration: configuration, contexts: contexts, stamps: stamps)
     }
 
     private static func stamps(_ configuration: TLSListenerConfiguration) -> [FileStamp] {

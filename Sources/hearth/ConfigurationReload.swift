@@ -12,11 +12,14 @@ import Synchronization
 /// ones get the new one (`LiveSite`).
 ///
 /// The TLS listeners' certificate files, and the virtual hosts', are read
-/// again (the same paths: a changed path waits for a restart); a certificate that cannot serve
-/// keeps the old one (`SiteTLS`). Plain listeners added to `listen:` (or a
-/// changed `server.host`/`port`) are bound, and those removed stop
-/// accepting (`HTTPServer.rebind`); one that cannot be bound leaves the
-/// listeners as they were and says why.
+/// again; a certificate that cannot serve keeps the old one. Certificates
+/// the new file names (another path, a host added with its own, a TLS
+/// listener added) are read and checked before anything changes: one that
+/// cannot serve fails the reload, naming its key (`SiteTLS`). Listeners
+/// added to `listen:` (or a changed `server.host`/`port`) are bound, TLS
+/// ones with their certificates, and those removed stop accepting
+/// (`HTTPServer.rebind`); one that cannot be bound leaves the listeners as
+/// they were and says why.
 ///
 /// What lives as long as the process is not reloaded, and a change to it
 /// is logged as waiting for a restart: the HTTP limits and the trusted
@@ -60,11 +63,14 @@ final class ConfigurationReload: Sendable {
             // Sockets systemd passed at start-up are still the ones served.
             configuration.server.inheritedSockets = applied.withLock { $0.server.inheritedSockets }
             DefaultDirectories.skipMissing(in: &configuration, logger: logger)
+            // Every certificate read and checked before the site changes.
+            let certificates = try tls.prepare(configuration)
             let site = try await build(configuration)
             try await live.replace(with: site, logger: logger)
             monitoring?.configurationLoaded(from: configuration.file)
             var kept = configuration
-            if await !rebind(to: configuration) { kept.server.keepListeners(of: applied.withLock { $0.server }) }
+            if await !rebind(to: configuration, certificates) { kept.server.keepListeners(of: applied.withLock { $0.server }) }
+            tls.install(certificates, served: kept.server.servedListeners, logger: logger)
             let before = applied.withLock { applied in defer { applied = kept }; return applied }
             for setting in Self.waitingForRestart(before, kept) {
                 logger.warning("reload: \(setting) changed; it takes effect at the next restart")
@@ -78,11 +84,12 @@ final class ConfigurationReload: Sendable {
 
     /// The new configuration's listeners served, if they changed; false
     /// when they cannot be (the old ones stay, and the log says why).
-    private func rebind(to configuration: HearthConfiguration) async -> Bool {
+    private func rebind(to configuration: HearthConfiguration, _ certificates: SiteTLS.Prepared) async -> Bool {
         let listeners = configuration.server.servedListeners
         guard listeners != applied.withLock({ $0.server.servedListeners }), configuration.server.inheritedSockets.isEmpty else { return true }
         do {
-            let (added, removed) = try await server.rebind(to: listeners)
+            let logger = self.logger
+            let (added, removed) = try await server.rebind(to: listeners) { certificates.security(for: $0, logger: logger) }
             for url in added { logger.info("reload: now also listening on \(url)") }
             for url in removed { logger.info("reload: no longer listening on \(url); its connections finish") }
             return true
@@ -109,8 +116,6 @@ final class ConfigurationReload: Sendable {
     static func waitingForRestart(_ old: HearthConfiguration, _ new: HearthConfiguration) -> [String] {
         var changed: [String] = []
         if old.server.apartFromListeners != new.server.apartFromListeners { changed.append("server (HTTP limits, user, trusted_proxies)") }
-        if old.tlsListeners != new.tlsListeners { changed.append("listen[].tls (certificate paths, names)") }
-        if old.hosts.map(\.tls) != new.hosts.map(\.tls) { changed.append("hosts[].tls (certificate paths, names)") }
         if old.accessLog != new.accessLog { changed.append("access_log") }
         if old.errorLog != new.errorLog { changed.append("error_log") }
         if old.accessLogFormat != new.accessLogFormat { changed.append("access_log_format") }

@@ -66,7 +66,7 @@ struct Serve: AsyncParsableCommand {
         }
         defer { reloads.cancel() }
         let identity = ServerIdentity(configuration: configuration)
-        let alongside: [any Service] = (systemd.map { [$0] } ?? []) + (tls.watch(logger: logger).map { [$0] } ?? [])
+        let alongside: [any Service] = (systemd.map { [$0] } ?? []) + [tls.watch(logger: logger)]
         try await live.run(server, admin: admin, logger: logger, alongside: alongside) { try await identity.take(logger: logger) }
     }
 

@@ -57,6 +57,55 @@ struct ListenerReloadTests {
         #expect(try await hearth.terminate() == 0)
     }
 
+    /// Issue 25, item 2 with item 4: a TLS listener, and a virtual host's
+    /// certificate, added by a SIGHUP serve at once; a reload naming a
+    /// certificate that cannot serve changes nothing.
+    @Test func tlsAddedBySIGHUPServesItsCertificates() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("public/index.html", Array("hello".utf8))
+        let certificates = try TestCertificates(in: directory.path + "/certs")
+        try certificates.leaf("site", host: "localhost", serial: "1001")
+        try certificates.leaf("other", host: "other.example", serial: "1002")
+        let (plain, secure) = (try RawConnection.unusedPort(), try RawConnection.unusedPort())
+        let siteTLS = "tls: {certificate: certs/site.pem, key: certs/site.key}"
+        func listen(_ tls: String?) -> String {
+            "access_log: off\nlisten:\n  - {host: 127.0.0.1, port: \(plain)}\n" + (tls.map { "  - {host: 127.0.0.1, port: \(secure), \($0)}\n" } ?? "")
+        }
+        try directory.write("hearth.yaml", Array((listen(nil) + "static:\n  - {url: /, root: public}\n").utf8))
+        let hearth = try await HearthProcess.launch(HearthProcess.executable, arguments: ["serve", "--config", "hearth.yaml"], workingDirectory: directory.path)
+        defer { _ = Processes.killSurvivors([hearth.pid]) }
+        #expect(try await Self.get(plain) == "hello")
+
+        try directory.write("hearth.yaml", Array((listen(siteTLS) + "static:\n  - {url: /, root: public}\n").utf8))
+        kill(hearth.pid, SIGHUP)
+        #expect(await Processes.eventually { hearth.errors.contains("reload: configuration 2 serves") }, "\(hearth.errors)")
+        #expect(hearth.errors.contains("reload: now also listening on https://127.0.0.1:\(secure)/"), "\(hearth.errors)")
+        let page = try await ProgramOutput.runAside("/usr/bin/curl", ["-sS", "--max-time", "20", "--cacert", certificates.directory + "/ca.pem", "--resolve", "localhost:\(secure):127.0.0.1", "https://localhost:\(secure)/index.html"])
+        #expect(page.output == "hello", "\(page.output)")
+
+        // A second site by name, with its own certificate.
+        let hosts = """
+            hosts:
+              - {names: [localhost], default: true, static: [{url: /, root: public}]}
+              - {names: [other.example], tls: {certificate: certs/other.pem, key: certs/other.key}, static: [{url: /, root: public}]}
+
+            """
+        try directory.write("hearth.yaml", Array((listen(siteTLS) + hosts).utf8))
+        kill(hearth.pid, SIGHUP)
+        #expect(await Processes.eventually { hearth.errors.contains("reload: configuration 3 serves") }, "\(hearth.errors)")
+        #expect(try TLSClient.serial(port: secure, serverName: "other.example") == "1002")
+        #expect(try TLSClient.serial(port: secure, serverName: "localhost") == "1001")
+
+        // A certificate that is not there: the whole reload is refused.
+        try directory.write("hearth.yaml", Array((listen("tls: {certificate: certs/missing.pem, key: certs/site.key}") + hosts).utf8))
+        kill(hearth.pid, SIGHUP)
+        #expect(await Processes.eventually { hearth.errors.contains("reload failed, still serving configuration 3") }, "\(hearth.errors)")
+        #expect(hearth.errors.contains("listen[1].tls"), "the line names the key: \(hearth.errors)")
+        #expect(try TLSClient.serial(port: secure, serverName: "other.example") == "1002")
+        #expect(!hearth.errors.contains("takes effect at the next restart"), "\(hearth.errors)")
+        #expect(try await hearth.terminate() == 0)
+    }
+
     @Test func aListenerThatCannotBeBoundChangesNothing() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("public/index.html", Array("hello".utf8))
