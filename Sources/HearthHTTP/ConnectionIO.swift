@@ -197,9 +197,11 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
-    private func endInput() {
+    /// Nothing more comes in: the socket closed, or (`halfClosed`) only
+    /// the client's sending side did.
+    private func endInput(halfClosed: Bool = false) {
         inputEnded = true
-        socketClosed = true
+        if halfClosed { peerHalfClosed = true } else { socketClosed = true }
         stopLingering()
         if let waiter = partWaiter {
             partWaiter = nil
@@ -243,15 +245,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// sends nothing more but still reads. The request it sent is served;
     /// then the connection ends, as nothing can follow (RFC 9112 §9.6).
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event {
-            peerHalfClosed = true
-            inputEnded = true
-            stopLingering()
-            if let waiter = partWaiter {
-                partWaiter = nil
-                waiter.resume(returning: nil)
-            }
-        }
+        if case ChannelEvent.inputClosed = event { endInput(halfClosed: true) }
         context.fireUserInboundEventTriggered(event)
     }
 

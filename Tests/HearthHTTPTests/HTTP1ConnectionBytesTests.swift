@@ -24,8 +24,7 @@ struct HTTP1ConnectionBytesTests {
         let second = try await wire.response()
         #expect(second.header("x-target") == "/b")
         #expect(wire.channel.isActive)
-        await wire.halfClose()
-        #expect(await wire.servingEnded())
+        #expect(await wire.clientLeaves())
     }
 
     @Test(arguments: [
@@ -48,6 +47,7 @@ struct HTTP1ConnectionBytesTests {
         #expect(response.head.statusLine.hasPrefix("HTTP/1.1 200"))
         #expect(response.header("connection")?.lowercased() == "keep-alive")
         #expect(wire.channel.isActive)
+        #expect(await wire.clientLeaves())
     }
 
     @Test func theLastRequestAllowedSaysCloseAndCloses() async throws {
@@ -83,6 +83,7 @@ struct HTTP1ConnectionBytesTests {
         try await wire.send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbody" + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try await wire.response().header("x-target") == "/a")
         #expect(try await wire.response().header("x-target") == "/next", "the body was not read as a request")
+        #expect(await wire.clientLeaves())
     }
 
     // MARK: 100-continue (RFC 9110 §10.1.1)
@@ -97,6 +98,7 @@ struct HTTP1ConnectionBytesTests {
         let final = try await wire.response()
         #expect(final.body == "hello")
         #expect(wire.channel.isActive)
+        #expect(await wire.clientLeaves())
     }
 
     @Test func aResponseWithoutReadingTheBodyForgoesContinueAndCloses() async throws {
@@ -122,6 +124,7 @@ struct HTTP1ConnectionBytesTests {
         #expect(response.header("transfer-encoding") == "chunked")
         #expect(response.header("content-length") == nil)
         #expect(response.framedBody == "8\r\nstreamed\r\n0\r\n\r\n")
+        #expect(await wire.clientLeaves())
     }
 
     @Test func anHTTP10ClientGetsTheBodyEndedByTheClose() async throws {
@@ -140,6 +143,7 @@ struct HTTP1ConnectionBytesTests {
         #expect(head.header("content-length") == "6")
         let next = try await wire.response()
         #expect(next.body == "hello\n", "the next response starts right after the HEAD's head")
+        #expect(await wire.clientLeaves())
     }
 
     @Test(arguments: [

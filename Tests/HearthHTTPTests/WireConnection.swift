@@ -51,6 +51,14 @@ final class WireConnection: Sendable {
         await channel.testingEventLoop.run()
     }
 
+    /// The client half-closes with nothing more to ask: the server ends the
+    /// connection without writing anything more.
+    func clientLeaves() async -> Bool {
+        await halfClose()
+        let silent = await bytesUntilClose().isEmpty
+        return await servingEnded() && silent
+    }
+
     /// Everything the server writes from now until it closes the connection.
     func bytesUntilClose() async -> String {
         var text = ""
