@@ -208,12 +208,14 @@ public struct Site: Responder {
     /// explain`): the mount chosen as `respond` chooses it, and what its
     /// responder would run, with the environment it would give. Throws the
     /// `HTTPError` the server would answer with.
+    /// With `hosts:`, the host chosen is the explanation's first note.
     public func explain(_ request: Request) throws -> (mount: Mount, explanation: Explanation) {
         var request = request
         let mount = try mount(for: &request)
-        guard let responder = mount.responder as? any ExplainingResponder else {
-            return (mount, Explanation(handler: mount.summary))
+        var explanation = try (mount.responder as? any ExplainingResponder)?.explain(request) ?? Explanation(handler: mount.summary)
+        if table.isVirtual, let name = request.serverName {
+            explanation.notes.insert("host: \(name) (\(host(named: name).host.names.map(\.text).joined(separator: ", ")))", at: 0)
         }
-        return (mount, try responder.explain(request))
+        return (mount, explanation)
     }
 }

@@ -133,6 +133,24 @@ import Testing
         #expect(id != nil && served.removeValue(forKey: "HTTP_X_REQUEST_ID") == id)
     }
 
+    /// With `hosts:`, the host the Host field chose is named, and an
+    /// unknown name lands on the default host, as a request would.
+    @Test(arguments: [("wiki.example.net", "host: wiki.example.net (wiki.example.net, *.wiki.example.net)"), ("a.wiki.example.net", "host: a.wiki.example.net (wiki.example.net, *.wiki.example.net)"), ("elsewhere.example", "host: example.org (example.org)")])
+    func theHostChosenIsNamed(field: String, line: String) async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("main/index.html", "main\n")
+        try directory.write("wiki/index.html", "wiki\n")
+        try directory.write("site.yaml", """
+            hosts:
+              - {names: [example.org], default: true, static: [{url: /, root: main}]}
+              - {names: [wiki.example.net, "*.wiki.example.net"], static: [{url: /, root: wiki}]}
+            """)
+        let outcome = try await Self.explain(["/index.html", "--config", "site.yaml", "--header", "Host: \(field)"], in: directory.path)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        #expect(outcome.output.contains("\n\(line)\n"), "\(outcome.output)")
+        #expect(outcome.output.contains(field.hasSuffix("wiki.example.net") ? "/wiki/index.html" : "/main/index.html"), "\(outcome.output)")
+    }
+
     /// Nothing runs: the pool's program would leave a mark if started.
     @Test func aFastCGIMountIsExplainedWithoutStartingItsPool() async throws {
         let (directory, _) = try site()
