@@ -18,8 +18,11 @@ import Logging
 /// the command line and a user's own executable.
 public struct SiteBuilder {
     public var configuration: HearthConfiguration
-    private var extraMounts: [Site.Mount] = []
-    private var handlerMounts: [(prefix: String, handler: any HearthHandler, sessions: Bool, sendfileRoots: [String])] = []
+    /// Each with the host it is for (`onHost`); nil: every host.
+    private var extraMounts: [(mount: Site.Mount, host: String?)] = []
+    private var handlerMounts: [(prefix: String, handler: any HearthHandler, sessions: Bool, sendfileRoots: [String], host: String?)] = []
+    /// The host the mounts made now are for, inside `onHost`.
+    private var scopeHost: String?
     private var warmUps: [Site.WarmUp] = []
     /// The sessions of the mounts that use them. nil (the default): made
     /// by `build` from `configuration.sessions`. Set it to share a
@@ -40,7 +43,7 @@ public struct SiteBuilder {
 
     /// Mounts any responder (a Swift handler, for instance) at `prefix`.
     public mutating func mount(_ prefix: String, _ responder: any Responder) {
-        extraMounts.append(Site.Mount(prefix: prefix, responder: responder))
+        extraMounts.append((Site.Mount(prefix: prefix, responder: responder), scopeHost))
     }
 
     /// Mounts a Swift handler in-process (hot) at `prefix`: SCRIPT_NAME is
@@ -69,8 +72,19 @@ public struct SiteBuilder {
         _ prefix: String, handler: some HearthHandler, sessions: Bool = false, sendfileRoots: [String],
         warmUp: (@Sendable () async throws -> Void)? = nil
     ) {
-        handlerMounts.append((prefix, handler, sessions, sendfileRoots))
+        handlerMounts.append((prefix, handler, sessions, sendfileRoots, scopeHost))
         if let warmUp { warmUps.append(Site.WarmUp(prefix: prefix, run: warmUp)) }
+    }
+
+    /// The mounts `add` makes are served by the virtual host that lists
+    /// `name` (one of its `hosts[].names`, exactly as written there) and by
+    /// no other; outside `onHost`, a Swift mount is served by every host.
+    /// A name no host lists is a configuration error at `build`.
+    public mutating func onHost(_ name: String, _ add: (inout SiteBuilder) throws -> Void) rethrows {
+        let outer = scopeHost
+        scopeHost = HostNamePattern.normalize(name)
+        defer { scopeHost = outer }
+        try add(&self)
     }
 
     /// Checks every directory once, resolves it to an absolute, symlink-free
@@ -99,6 +113,7 @@ public struct SiteBuilder {
     }
 
     private func build(logger: Logger, limits: inout SiteLimits) throws -> Site {
+        try checkMountHosts()
         let sessions = siteSessions(logger: logger)
         if let monitoring { sessions?.observer = monitoring.sessions }
         let sets = mountSets
@@ -133,7 +148,7 @@ public struct SiteBuilder {
         // Without hosts, the one site's items are guarded as its Swift
         // mounts are, by one table: what a key names, either may use.
         let guards = set.host == nil ? parts.swiftGuards : AuthenticationGuards(set.mounts.authentication, logger: logger)
-        var mounts = try swiftMounts(server: server, sessions: parts.sessions, guards: parts.swiftGuards, logger: logger)
+        var mounts = try swiftMounts(for: set.host, server: server, sessions: parts.sessions, guards: parts.swiftGuards, logger: logger)
         let (key, group) = (set.keyPrefix, set.groupPrefix)
         for (index, var cgi) in set.mounts.cgiMounts.enumerated() {
             cgi.directory = try resolveDirectory(cgi.directory, key: "\(key)cgi[\(index)].directory")
@@ -212,11 +227,13 @@ public struct SiteBuilder {
         return mounts
     }
 
-    /// The mounts made in Swift (`mount(_:_:)`, `mount(_:handler:)`), for
-    /// one host: every host serves them, behind `configuration.authentication`.
-    private func swiftMounts(server: CGIServer, sessions: Sessions?, guards: AuthenticationGuards, logger: Logger) throws -> [Site.Mount] {
-        var mounts = try extraMounts.map { try guards.protect($0, key: "mount \($0.prefix)") }
-        for (prefix, handler, wantsSessions, sendfileRoots) in handlerMounts {
+    /// The mounts made in Swift (`mount(_:_:)`, `mount(_:handler:)`) that
+    /// `host` serves: those made for every host, and those `onHost` made
+    /// for one of its names; behind `configuration.authentication`.
+    private func swiftMounts(for host: VirtualHostConfiguration?, server: CGIServer, sessions: Sessions?, guards: AuthenticationGuards, logger: Logger) throws -> [Site.Mount] {
+        let serves = { (name: String?) in name.map { name in host?.names.contains { $0.text == name } ?? false } ?? true }
+        var mounts = try extraMounts.filter { serves($0.host) }.map { try guards.protect($0.mount, key: "mount \($0.mount.prefix)") }
+        for (prefix, handler, wantsSessions, sendfileRoots, scope) in handlerMounts where serves(scope) {
             let wrapped: any HearthHandler = if wantsSessions, let sessions { SessionHandler(handler, sessions: sessions) } else { handler }
             var responder = HandlerResponder(handler: wrapped, mountedAt: prefix, server: server, logger: logger)
             responder.sendfile = try hotFileSender(prefix: prefix, roots: sendfileRoots, logger: logger)
@@ -224,6 +241,16 @@ public struct SiteBuilder {
             mounts.append(try guards.protect(Site.Mount(prefix: prefix, responder: responder, summary: summary), key: "mount \(prefix)"))
         }
         return mounts
+    }
+
+    /// Every name `onHost` was given is one a virtual host lists: a mount
+    /// for a host that does not exist would be served by none, silently.
+    private func checkMountHosts() throws {
+        let listed = Set(configuration.hosts.flatMap { $0.names.map(\.text) })
+        let scoped = extraMounts.map { ($0.mount.prefix, $0.host) } + handlerMounts.map { ($0.prefix, $0.host) }
+        for case let (prefix, name?) in scoped where !listed.contains(name) {
+            throw ConfigurationError(key: "mount \(prefix)", message: "onHost(\"\(name)\"): no host in hosts: lists that name", position: nil)
+        }
     }
 
     /// A hot mount's `sendfileRoots`, each resolved (an error names it),

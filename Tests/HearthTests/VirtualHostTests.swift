@@ -232,6 +232,33 @@ struct VirtualHostTests {
         try await site.stop()
     }
 
+    @Test("a Swift mount made inside onHost is served by that host alone (under any of its names); one made outside by every host; a name no host lists is an error naming the mount")
+    func swiftMountsOnOneHost() async throws {
+        let hosts = { (configuration: inout HearthConfiguration) in
+            configuration.hosts = [
+                VirtualHostConfiguration(names: [HostNamePattern("a.example")!], isDefault: true),
+                VirtualHostConfiguration(names: ["b.example", "*.b.example"].compactMap(HostNamePattern.init)),
+            ]
+        }
+        let site = try await CGITestSite.start(scripts: [:], site: hosts, builder: { builder in
+            builder.onHost("B.example.") { $0.mount("/only-b", handler: HandlerFunction { _ in .text("b's own\n") }) }
+            builder.mount("/every", handler: HandlerFunction { request in .text("\(request.variables["SERVER_NAME"] ?? "-")\n") })
+        })
+        for (host, path, status) in [("b.example", "/only-b", 200), ("x.b.example", "/only-b", 200), ("a.example", "/only-b", 404), ("b.example", "/every", 200), ("a.example", "/every", 200)] {
+            let response = try await site.request("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+            #expect(response.status == status, "\(path) on \(host): \(response.statusLine)")
+        }
+        try await site.stop()
+
+        var configuration = HearthConfiguration()
+        hosts(&configuration)
+        var builder = SiteBuilder(configuration: configuration)
+        builder.onHost("c.example") { $0.mount("/c", handler: HandlerFunction { _ in .text("c\n") }) }
+        #expect { try builder.build(logger: TestLog.logger("hosts")) } throws: { error in
+            "\(error)".contains("mount /c") && "\(error)".contains("onHost(\"c.example\")")
+        }
+    }
+
     @Test("hearth check validates hosts: a bad name is reported with its key path and position, and nothing starts")
     func checkValidatesHosts() throws {
         let site = try Self.site()
