@@ -10,14 +10,19 @@ extension SiteBuilder {
     /// in-flight requests finish, then the workers stop. SIGHUP is not
     /// handled here; `hearth serve` adds reloads and the access log.
     /// With `configuration.admin`, the admin listener runs beside the site,
-    /// counting into `monitoring` (a new one if that is nil).
+    /// counting into `monitoring` (a new one if that is nil). TLS
+    /// listeners (`configuration.tlsListeners`) get their certificates, as
+    /// with `hearth serve`, watched for renewal.
     public func serve(logger: Logger = .siteDefault) async throws {
         var builder = self
         if configuration.admin != nil, builder.monitoring == nil { builder.monitoring = Monitoring() }
+        let tls = try SiteTLS(configuration)
         let live = LiveSite(try builder.build(logger: logger))
-        let server = HTTPServer(configuration: configuration.server, responder: live, logger: logger, observer: builder.monitoring?.serverObserver)
+        let server = HTTPServer(
+            configuration: configuration.server, responder: live, logger: logger, observer: builder.monitoring?.serverObserver, security: tls.security(logger: logger)
+        )
         let admin = try AdminListener.server(for: configuration, monitoring: builder.monitoring, showing: live, servedBy: server, logger: logger)
-        try await live.run(server, admin: admin, logger: logger)
+        try await live.run(server, admin: admin, logger: logger, alongside: [tls.watch(logger: logger)])
     }
 }
 

@@ -195,6 +195,8 @@ public final class HTTPServer: Service {
         for index in 0..<count {
             let listener = listener(at: index)
             do {
+                // Never plain HTTP on a port its configuration calls TLS.
+                if listener.tls && security[index] == nil { throw TLSListenerWithoutCertificates() }
                 channels.append(try await bind(listener, security: security[index], to: inherited.isEmpty ? nil : inherited[index]))
             } catch {
                 for channel in channels { channel.channel.close(promise: nil) }

@@ -26,3 +26,10 @@ public struct ListenError: Error, CustomStringConvertible {
         "cannot listen on \(HTTPServer.authority(host: host, port: port)): \(reason)"
     }
 }
+
+/// A listener its configuration marks TLS, started with no certificates
+/// for it: refused, rather than serving plain HTTP where clients expect
+/// TLS (a program that builds `HTTPServer` itself must pass `security`).
+struct TLSListenerWithoutCertificates: Error, CustomStringConvertible {
+    var description: String { "a TLS listener with no certificates loaded" }
+}
