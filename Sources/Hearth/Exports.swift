@@ -16,3 +16,8 @@
 @_exported import enum HearthStatic.StaticScriptRunner
 // A virtual host's names (`VirtualHostConfiguration.names`).
 @_exported import struct HearthHTTP.HostNamePattern
+// Listeners and their TLS (`configuration.server.listeners`,
+// `configuration.tlsListeners`), for a program that serves HTTPS itself.
+@_exported import struct HearthHTTP.HTTPListener
+@_exported import struct HearthTLS.TLSListenerConfiguration
+@_exported import struct HearthTLS.TLSCertificateFiles

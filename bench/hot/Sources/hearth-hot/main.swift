@@ -9,6 +9,9 @@
 //                                    `site`: GET /pub/hello/hello, the shape
 //                                    of mod_python's /pub/hello.py/hello
 //
+// BENCH_HOT_TLS_CERT=PEM BENCH_HOT_TLS_KEY=PEM: the listener speaks TLS
+// (ALPN h2, then http/1.1), for bench/tls's http2-hot row.
+//
 // BENCH_HOT_ADMIN_PORT=N turns on the admin listener (metrics, status page)
 // on 127.0.0.1:N for `site` and `publisher`: bench/metrics compares the
 // hot row with metrics on and off.
@@ -61,6 +64,13 @@ func serveSite(mounting handler: some HearthHandler, at prefix: String, port: In
     configuration.staticMounts = []
     configuration.accessLog = nil
     configuration.logLevel = .warning
+    // BENCH_HOT_TLS_CERT and BENCH_HOT_TLS_KEY: the listener speaks TLS
+    // (ALPN h2 and http/1.1) with that certificate: bench/tls's http2-hot row.
+    if let certificate = getenv("BENCH_HOT_TLS_CERT").map({ String(cString: $0) }), let key = getenv("BENCH_HOT_TLS_KEY").map({ String(cString: $0) }) {
+        configuration.server.listeners = [HTTPListener(host: "127.0.0.1", port: port, tls: true)]
+        configuration.tlsListeners = [0: TLSListenerConfiguration(certificates: [TLSCertificateFiles(certificate: certificate, key: key)])]
+        configuration.server.maxRequestsPerConnection = 1_000_000
+    }
     if let adminPort = getenv("BENCH_HOT_ADMIN_PORT").flatMap({ Int(String(cString: $0)) }) {
         var admin = AdminConfiguration()
         admin.port = adminPort
