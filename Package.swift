@@ -253,12 +253,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // openat2(2), which the static path opens files with when no
+        // symlink lies on the way (FileResolver): it has no glibc wrapper.
+        .target(name: "CHearthFiles"),
         .target(
             name: "HearthStatic",
             dependencies: [
                 // HearthCGI is layer 0: its RFC 3986 percent-decoder is shared,
                 // so a URL path is decoded the same way for scripts and files.
-                "HearthHTTP", "HearthCGI", "CLibMagic",
+                "HearthHTTP", "HearthCGI", "CLibMagic", "CHearthFiles",
                 // HearthRelay: the seam through which a script's X-Sendfile
                 // reaches the static rules (`ScriptFileSender`).
                 "HearthRelay",

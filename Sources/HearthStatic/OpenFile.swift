@@ -22,12 +22,25 @@ final class OpenFile {
     /// O_NOFOLLOW: the path was resolved already, so a symlink here means it
     /// was swapped since; O_NONBLOCK: opening a FIFO must not hang (it is
     /// refused as not a regular file).
+    static let flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
+
     static func open(_ target: FileResolver.Target) throws(HTTPError) -> OpenFile {
-        let fd = Glibc.open(target.resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let fd = Glibc.open(target.resolved, flags)
         guard fd >= 0 else {
             let reason = errno
             throw HTTPError(reason == EACCES ? .forbidden : .notFound, "\(target.requested): \(String(cString: strerror(reason)))")
         }
+        return try status(of: fd, target: target)
+    }
+
+    /// The file `segments` name when no symlink lies on its way
+    /// (`FileResolver.openPlain`); nil leaves it to `resolve` and `open`.
+    static func openPlain(_ segments: [String], resolver: FileResolver) throws(HTTPError) -> OpenFile? {
+        guard let (target, fd) = try resolver.openPlain(segments, flags: flags) else { return nil }
+        return try status(of: fd, target: target)
+    }
+
+    private static func status(of fd: CInt, target: FileResolver.Target) throws(HTTPError) -> OpenFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             Glibc.close(fd)

@@ -65,21 +65,32 @@ public struct StaticFileResponder: ExplainingResponder {
             throw HTTPError(.methodNotAllowed, "\(request.head.method.rawValue) on a static file", headers: [("Allow", "GET, HEAD")])
         }
         let path = try StaticPath.parse(request, mount: mountPath)
-        let file = try OpenFile.open(servable(path.segments))
+        let file = try servable(path.segments)
         if file.status.isDirectory { return try directory(path, request: request) }
         return try reply(file, request: request)
     }
 
-    /// The file `segments` name, unless it is a template's or a script's
-    /// source: by the name asked for or by the file a symlink leads to,
-    /// however it is spelt. The one place the byte path refuses them.
-    private func servable(_ segments: [String]) throws(HTTPError) -> FileResolver.Target {
+    /// The file `segments` name, opened, unless it is a template's or a
+    /// script's source: by the name asked for or by the file a symlink
+    /// leads to, however it is spelt. The one place the byte path refuses
+    /// them. Without a symlink on the way the two names are one, and the
+    /// file is opened before the check (it closes when refused).
+    private func servable(_ segments: [String]) throws(HTTPError) -> OpenFile {
+        if let file = try OpenFile.openPlain(segments, resolver: resolver) {
+            try refuseSource(file.target)
+            return file
+        }
         let target = try resolver.resolve(segments)
-        if sources.contains(target.requested) || sources.contains(target.resolved) {
+        try refuseSource(target)
+        return try OpenFile.open(target)
+    }
+
+    private func refuseSource(_ target: FileResolver.Target) throws(HTTPError) {
+        let linked = target.resolved != target.requested
+        if sources.contains(target.requested) || (linked && sources.contains(target.resolved)) {
             let what = TemplateSource.isTemplate(target.requested) || TemplateSource.isTemplate(target.resolved) ? "a page template" : "a script"
             throw HTTPError(.notFound, "\(target.resolved) is \(what), whose source is never served")
         }
-        return target
     }
 
     /// A directory URL needs its trailing slash; then its first index file.
@@ -92,7 +103,7 @@ public struct StaticFileResponder: ExplainingResponder {
         for name in configuration.indexFiles {
             let file: OpenFile
             do {
-                file = try OpenFile.open(servable(path.segments + [name]))
+                file = try servable(path.segments + [name])
             } catch where error.status == .notFound {
                 continue
             }
