@@ -59,6 +59,24 @@ final class OpenFile {
         try await body.write(fileRegion: FileRegion(fileHandle: handle, readerIndex: range.lowerBound, endIndex: range.upperBound))
     }
 
+    /// The whole file, read now; nil when it is no longer the size its
+    /// `fstat` said (it is being rewritten), so that a body never
+    /// disagrees with the length and validators planned from that size.
+    /// One byte more than the size is asked for, to see a file that grew.
+    func readWhole() -> ByteBuffer? {
+        let size = status.size
+        var buffer = ByteBufferAllocator().buffer(capacity: size + 1)
+        var total = 0
+        while total <= size {
+            let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size + 1 - total) { pointer in
+                max(0, pread(descriptor, pointer.baseAddress, size + 1 - total, off_t(total)))
+            }
+            guard read > 0 else { break }
+            total += read
+        }
+        return total == size ? buffer : nil
+    }
+
     func close() {
         guard isOpen else { return }
         isOpen = false

@@ -29,7 +29,7 @@ public struct StaticFileResponder: ExplainingResponder {
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
         let reply: StaticReply
         do {
-            reply = try plan(request)
+            reply = try StaticReply.planned(for: request) { () throws(HTTPError) in try plan(request) }
         } catch {
             logger.notice("static file refused", metadata: [
                 "path": "\(request.rawPath)", "reason": "\(error.message)", "status": "\(error.status.code)",
@@ -53,6 +53,8 @@ public struct StaticFileResponder: ExplainingResponder {
             return Explanation(handler: "static files (a directory)", notes: ["301 Moved Permanently to \(location)"])
         case .page:
             return Explanation(handler: "static files (a directory listing)")
+        case .loaded(_, let status, _):
+            return Explanation(handler: "static file", notes: ["\(status.code) \(status.reasonPhrase)"])
         case .error(let error):
             throw error
         }
