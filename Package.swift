@@ -94,6 +94,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                // NIOLock where every request takes a lock (HTTPDate,
+                // RequestNotes): Synchronization's Mutex asks the kernel
+                // for the thread's id (gettid) on each lock on Linux.
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // ALPN's answer (an event type only: no TLS library is linked).
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -68,11 +68,15 @@ final class OpenFile {
         var buffer = ByteBufferAllocator().buffer(capacity: size + 1)
         var total = 0
         while total <= size {
-            let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size + 1 - total) { pointer in
-                max(0, pread(descriptor, pointer.baseAddress, size + 1 - total, off_t(total)))
+            let wanted = size + 1 - total
+            let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { pointer in
+                max(0, pread(descriptor, pointer.baseAddress, wanted, off_t(total)))
             }
             guard read > 0 else { break }
             total += read
+            // Short at the size fstat gave: the end of the file, without a
+            // second pread to be told so.
+            if read < wanted && total == size { break }
         }
         return total == size ? buffer : nil
     }
