@@ -5,7 +5,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Serves the files of one directory: GET and HEAD, index files, validators
-/// and conditional requests, single byte ranges, zero-copy bodies. Never
+/// and conditional requests, single byte ranges, a small body in the head's
+/// write and a larger one zero-copy. Never
 /// serves a file outside its root, in a forbidden root, or a dot file; each
 /// refusal is answered with its status and logged with the reason.
 public struct StaticFileResponder: ExplainingResponder {
