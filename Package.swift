@@ -94,6 +94,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                // NIOLock where every request takes a lock (HTTPDate,
+                // RequestNotes): Synchronization's Mutex asks the kernel
+                // for the thread's id (gettid) on each lock on Linux.
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // ALPN's answer (an event type only: no TLS library is linked).
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -253,12 +257,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // openat2(2), which the static path opens files with when no
+        // symlink lies on the way (FileResolver): it has no glibc wrapper.
+        .target(name: "CHearthFiles"),
         .target(
             name: "HearthStatic",
             dependencies: [
                 // HearthCGI is layer 0: its RFC 3986 percent-decoder is shared,
                 // so a URL path is decoded the same way for scripts and files.
-                "HearthHTTP", "HearthCGI", "CLibMagic",
+                "HearthHTTP", "HearthCGI", "CLibMagic", "CHearthFiles",
                 // HearthRelay: the seam through which a script's X-Sendfile
                 // reaches the static rules (`ScriptFileSender`).
                 "HearthRelay",

@@ -1,12 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// IMF-fixdate (RFC 9110 §5.6.7) for `Date` headers, and the Common Log
 /// Format and JSON log timestamps; each formatted at most once a second.
 public enum HTTPDate {
-    private static let cache = Mutex<(second: time_t, http: String, log: String, iso: String)>((0, "", "", ""))
+    /// A NIOLock, not a Mutex: taken for every response's `Date`, and a
+    /// Mutex costs a gettid(2) per lock on Linux.
+    private static let cache = NIOLockedValueBox<(second: time_t, http: String, log: String, iso: String)>((0, "", "", ""))
 
     public static func now() -> String { current().http }
 
@@ -43,7 +45,7 @@ public enum HTTPDate {
 
     private static func current() -> (http: String, log: String, iso: String) {
         let second = time(nil)
-        return cache.withLock { cached in
+        return cache.withLockedValue { cached in
             if cached.second != second {
                 cached = (second, format(second), strftimeUTC(second, "%d/%b/%Y:%H:%M:%S +0000"), strftimeUTC(second, "%Y-%m-%dT%H:%M:%SZ"))
             }

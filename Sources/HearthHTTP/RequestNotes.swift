@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Notes that the code serving a request leaves for the access log, as
 /// Apache's `r->notes` (`%{NAME}n` in a log format): the CGI gateway writes
@@ -8,8 +8,10 @@ import Synchronization
 /// run's values win); written by the responder, read once when the access
 /// line is written.
 public final class RequestNotes: Sendable {
-    private let values = Mutex<[String: String]>([:])
-    private let watcher = Mutex<(any RequestObserver)?>(nil)
+    /// NIOLocks, not Mutexes: every request writes and reads these, and a
+    /// Mutex costs a gettid(2) per lock on Linux.
+    private let values = NIOLockedValueBox<[String: String]>([:])
+    private let watcher = NIOLockedValueBox<(any RequestObserver)?>(nil)
 
     public init() {}
 
@@ -17,23 +19,23 @@ public final class RequestNotes: Sendable {
     /// when nobody does. Set as the mount is chosen, so a local redirect's
     /// last mount is the one counted.
     public var observer: (any RequestObserver)? {
-        get { watcher.withLock { $0 } }
-        set { watcher.withLock { $0 = newValue } }
+        get { watcher.withLockedValue { $0 } }
+        set { watcher.withLockedValue { $0 = newValue } }
     }
 
     /// The note called `name`, if any was left.
     public subscript(name: String) -> String? {
-        get { values.withLock { $0[name] } }
-        set { values.withLock { $0[name] = newValue } }
+        get { values.withLockedValue { $0[name] } }
+        set { values.withLockedValue { $0[name] = newValue } }
     }
 
     /// Sets several notes at once, replacing any of the same names.
     public func set(_ notes: some Sequence<(name: String, value: String)>) {
-        values.withLock { values in
+        values.withLockedValue { values in
             for (name, value) in notes { values[name] = value }
         }
     }
 
     /// Every note, for tests and status pages.
-    public var all: [String: String] { values.withLock { $0 } }
+    public var all: [String: String] { values.withLockedValue { $0 } }
 }

@@ -33,11 +33,23 @@ enum ResponseHead {
         return Int(value)
     }
 
+    /// A body up to this size gets room in the head's buffer (a static
+    /// file's `smallBodyLimit`, a short page).
+    static let smallBody = 16 * 1024
+
     static func serialize(status: HTTPResponseStatus, reasonPhrase: String, headers: HTTPHeaders, framing: BodyFraming, exchange: Exchange) -> ByteBuffer {
         var out = ByteBuffer()
-        out.reserveCapacity(256)
+        // The head waits for the body's first bytes (`PendingHead`): room
+        // for a small body spares a reallocation when it joins.
+        var room = 0
+        if case .length(let length) = framing, length <= smallBody { room = length }
+        out.reserveCapacity(256 + room)
         out.writeStaticString("HTTP/1.1 ")
-        out.writeString(String(status.code))
+        // A status code has three digits (RFC 9110 §15).
+        let code = Int(status.code)
+        out.writeInteger(UInt8(truncatingIfNeeded: 48 + code / 100 % 10))
+        out.writeInteger(UInt8(truncatingIfNeeded: 48 + code / 10 % 10))
+        out.writeInteger(UInt8(truncatingIfNeeded: 48 + code % 10))
         out.writeStaticString(" ")
         out.writeString(reasonPhrase)
         out.writeStaticString("\r\n")

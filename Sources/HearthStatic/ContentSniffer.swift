@@ -61,9 +61,7 @@ public final class ContentSniffer: Sendable {
 /// `application/octet-stream`, which makes a browser download rather than
 /// render what nobody could identify.
 public func contentType(forFile path: String) -> String {
-    if let ext = ContentTypes.pathExtension(of: path), let type = ContentTypes.forExtension(ext) {
-        return type
-    }
+    if let type = ContentTypes.forPath(path) { return type }
     return ContentSniffer.shared?.mimeType(ofFile: path) ?? "application/octet-stream"
 }
 
@@ -78,6 +76,8 @@ final class SniffedTypes: Sendable {
     init(capacity: Int = 4096) { self.capacity = capacity }
 
     func contentType(forFile path: String, entityTag: String) -> String {
+        // A name the table knows needs nothing remembered (nor the lock).
+        if let type = ContentTypes.forPath(path) { return type }
         if let known = entries.withLock({ $0[path] }), known.tag == entityTag { return known.type }
         let type = HearthStatic.contentType(forFile: path)
         entries.withLock { entries in

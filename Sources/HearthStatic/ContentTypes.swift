@@ -21,6 +21,11 @@ public enum ContentTypes {
         return ext.isEmpty ? nil : String(ext)
     }
 
+    /// The table's type for the extension of `path`'s last component.
+    package static func forPath(_ path: String) -> String? {
+        pathExtension(of: path).flatMap(forExtension)
+    }
+
     private static let utf8 = "; charset=utf-8"
 
     private static let table: [String: String] = [

@@ -5,7 +5,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Serves the files of one directory: GET and HEAD, index files, validators
-/// and conditional requests, single byte ranges, zero-copy bodies. Never
+/// and conditional requests, single byte ranges, a small body in the head's
+/// write and a larger one zero-copy. Never
 /// serves a file outside its root, in a forbidden root, or a dot file; each
 /// refusal is answered with its status and logged with the reason.
 public struct StaticFileResponder: ExplainingResponder {
@@ -29,7 +30,7 @@ public struct StaticFileResponder: ExplainingResponder {
     public func respond(to request: Request, writer: consuming ResponseWriter) async throws {
         let reply: StaticReply
         do {
-            reply = try plan(request)
+            reply = try StaticReply.planned(for: request) { () throws(HTTPError) in try plan(request) }
         } catch {
             logger.notice("static file refused", metadata: [
                 "path": "\(request.rawPath)", "reason": "\(error.message)", "status": "\(error.status.code)",
@@ -53,6 +54,8 @@ public struct StaticFileResponder: ExplainingResponder {
             return Explanation(handler: "static files (a directory)", notes: ["301 Moved Permanently to \(location)"])
         case .page:
             return Explanation(handler: "static files (a directory listing)")
+        case .loaded(_, let status, _):
+            return Explanation(handler: "static file", notes: ["\(status.code) \(status.reasonPhrase)"])
         case .error(let error):
             throw error
         }
@@ -65,21 +68,32 @@ public struct StaticFileResponder: ExplainingResponder {
             throw HTTPError(.methodNotAllowed, "\(request.head.method.rawValue) on a static file", headers: [("Allow", "GET, HEAD")])
         }
         let path = try StaticPath.parse(request, mount: mountPath)
-        let file = try OpenFile.open(servable(path.segments))
+        let file = try servable(path.segments)
         if file.status.isDirectory { return try directory(path, request: request) }
         return try reply(file, request: request)
     }
 
-    /// The file `segments` name, unless it is a template's or a script's
-    /// source: by the name asked for or by the file a symlink leads to,
-    /// however it is spelt. The one place the byte path refuses them.
-    private func servable(_ segments: [String]) throws(HTTPError) -> FileResolver.Target {
+    /// The file `segments` name, opened, unless it is a template's or a
+    /// script's source: by the name asked for or by the file a symlink
+    /// leads to, however it is spelt. The one place the byte path refuses
+    /// them. Without a symlink on the way the two names are one, and the
+    /// file is opened before the check (it closes when refused).
+    private func servable(_ segments: [String]) throws(HTTPError) -> OpenFile {
+        if let file = try OpenFile.openPlain(segments, resolver: resolver) {
+            try refuseSource(file.target)
+            return file
+        }
         let target = try resolver.resolve(segments)
-        if sources.contains(target.requested) || sources.contains(target.resolved) {
+        try refuseSource(target)
+        return try OpenFile.open(target)
+    }
+
+    private func refuseSource(_ target: FileResolver.Target) throws(HTTPError) {
+        let linked = target.resolved != target.requested
+        if sources.contains(target.requested) || (linked && sources.contains(target.resolved)) {
             let what = TemplateSource.isTemplate(target.requested) || TemplateSource.isTemplate(target.resolved) ? "a page template" : "a script"
             throw HTTPError(.notFound, "\(target.resolved) is \(what), whose source is never served")
         }
-        return target
     }
 
     /// A directory URL needs its trailing slash; then its first index file.
@@ -92,7 +106,7 @@ public struct StaticFileResponder: ExplainingResponder {
         for name in configuration.indexFiles {
             let file: OpenFile
             do {
-                file = try OpenFile.open(servable(path.segments + [name]))
+                file = try servable(path.segments + [name])
             } catch where error.status == .notFound {
                 continue
             }

@@ -25,7 +25,7 @@ package struct StaticFileSender: ScriptFileSender {
     package func send(_ target: ScriptFileTarget, request: Request, headers: HTTPHeaders, label: String, writer: consuming ResponseWriter) async throws {
         let reply: StaticReply
         do {
-            reply = try plan(target, request: request, scriptHeaders: headers)
+            reply = try StaticReply.planned(for: request) { () throws(HTTPError) in try plan(target, request: request, scriptHeaders: headers) }
         } catch {
             logger.error("script's file refused", metadata: ["script": "\(label)", "field": "\(target)", "reason": "\(error.message)"])
             reply = .error(error.status == .rangeNotSatisfiable ? error : HTTPError(.badGateway, error.message))

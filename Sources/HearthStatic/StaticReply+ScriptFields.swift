@@ -15,6 +15,9 @@ extension StaticReply {
         case .file(let file, let status, let range, var headers):
             headers.add(contentsOf: kept)
             self = .file(file, status: status, range: range, headers: headers)
+        case .loaded(let body, let status, var headers):
+            headers.add(contentsOf: kept)
+            self = .loaded(body, status: status, headers: headers)
         case .notModified(var headers):
             headers.add(contentsOf: kept)
             self = .notModified(headers)

@@ -5,6 +5,9 @@ import NIOHTTP1
 /// The answer a `StaticFileResponder` decided on, before any byte is sent.
 enum StaticReply {
     case file(OpenFile, status: HTTPResponseStatus, range: Range<Int>, headers: HTTPHeaders)
+    /// A small file's body (or the part of it a range asks for), read
+    /// ahead (`loadingSmallBody`) to leave in one write with the head.
+    case loaded(ByteBuffer, status: HTTPResponseStatus, headers: HTTPHeaders)
     /// RFC 9110 §15.4.5: a 304 carries the validators a 200 would have.
     case notModified(HTTPHeaders)
     case redirect(String)
@@ -24,6 +27,11 @@ enum StaticReply {
             }
             file.close()
             try await body.finish()
+        case .loaded(let body, let status, let headers):
+            // Content-Length is the body's; HEAD never gets here.
+            let bytes = body.readableBytes
+            try await writer.write(status: status, headers: headers, body: body)
+            (request.notes.observer as? any StaticFileObserver)?.fileBodySent(bytes: bytes)
         case .notModified(let headers):
             try await writer.writeHead(status: .notModified, headers: headers).finish()
         case .redirect(let location):

@@ -30,7 +30,39 @@ package struct SourceFiles: Sendable {
 
     /// Whether `path`'s last component is a source, in any spelling.
     package func contains(_ path: some StringProtocol) -> Bool {
-        Self.extensions(of: path).contains(where: extensions.contains)
+        let path = Substring(path)
+        // Asked of every file served: an ASCII name is read as bytes,
+        // without the Substrings and Characters of `extensions(of:)`.
+        guard path.utf8.allSatisfy({ $0 < 0x80 }) else { return Self.extensions(of: path).contains(where: extensions.contains) }
+        let name = Self.lastComponent(of: path)
+        if isSource(name) { return true }
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        return isSource(name[..<colon])
+    }
+
+    /// The ASCII reading of `extensions(of:)` for one of its names: there a
+    /// Character is a byte (CR LF, one Character, is neither a dot nor a
+    /// space), so it finds the same extension.
+    private func isSource(_ name: Substring) -> Bool {
+        var end = name.utf8.endIndex
+        while end > name.utf8.startIndex {
+            let before = name.utf8.index(before: end)
+            guard name.utf8[before] == UInt8(ascii: ".") || name.utf8[before] == UInt8(ascii: " ") else { break }
+            end = before
+        }
+        guard let dot = name.utf8[..<end].lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let lowered = name.utf8[name.utf8.index(after: dot)..<end].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return extensions.contains(String(decoding: lowered, as: UTF8.self))
+    }
+
+    /// The last non-empty component, as `split(separator: "/").last`.
+    private static func lastComponent(of path: Substring) -> Substring {
+        let slash = UInt8(ascii: "/")
+        var end = path.utf8.endIndex
+        while end > path.utf8.startIndex, path.utf8[path.utf8.index(before: end)] == slash { end = path.utf8.index(before: end) }
+        var start = end
+        while start > path.utf8.startIndex, path.utf8[path.utf8.index(before: start)] != slash { start = path.utf8.index(before: start) }
+        return path[start..<end]
     }
 
     /// The extensions, lowercased, that the last component of `path` may be

@@ -31,4 +31,18 @@ import Testing
     func sourceNames(name: String, isSource: Bool) {
         #expect(Self.sources.contains(name) == isSource)
     }
+
+    /// `contains` reads an ASCII name as bytes; it must answer as the
+    /// Character reading of `extensions(of:)` does, which is what the
+    /// router runs scripts by.
+    @Test(arguments: [
+        "app.php/", "dir/app.PHP//", "", "/", ".", "..", "app.", "app. php", "a:b.php", "a.php:b:c", "x.p hp", "app.php\r\n",
+        "APP.MUSTACHE", "dir.php/x", "app.php. :x", ".php", "app..php", "app.php:", "é.php", "app.ph\u{301}p", "app.php.\u{301}",
+        "ß.CGI", "run.cgi\u{600}.", "x/é/run.cgi",
+    ])
+    func bytesAndCharactersAgree(name: String) {
+        let byCharacters = SourceFiles.extensions(of: name).contains(where: Self.sources.extensions.contains)
+        #expect(Self.sources.contains(name) == byCharacters)
+        #expect(Self.sources.contains(name[...]) == byCharacters)
+    }
 }
