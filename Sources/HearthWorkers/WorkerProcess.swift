@@ -87,8 +87,10 @@ final class WorkerProcess: Sendable {
     /// lifetime, from its spawn to its reap.
     func waitForCost() async -> RunCost { await exit.value }
 
-    /// Reaps the worker, then waits for its output to be read (half a
-    /// second at most: a child it left behind may hold the pipes).
+    /// Reaps the worker, then waits for its output to be read: the crash
+    /// record carries its last lines. Two seconds at most, since a child
+    /// it left behind may hold the pipes open; half a second proved too
+    /// short for the reader to be scheduled on a loaded machine.
     private static func reap(_ pid: pid_t, started: ContinuousClock.Instant, socketPath: String, outputRead: Task<Void, Never>) async -> RunCost {
         let status = await ChildReaper.shared.waitForExit(of: pid)
         let cost = RunCost(wall: .now - started, exit: status)
@@ -97,7 +99,7 @@ final class WorkerProcess: Sendable {
             let once = Mutex<CheckedContinuation<Void, Never>?>(continuation)
             let resume = { @Sendable in once.withLock { $0.take() }?.resume() }
             Task { await outputRead.value; resume() }
-            MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: .milliseconds(500)) { resume() }
+            MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: .seconds(2)) { resume() }
         }
         return cost
     }
