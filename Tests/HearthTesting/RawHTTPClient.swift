@@ -58,20 +58,10 @@ public final class RawConnection: @unchecked Sendable {
         try await offload { try self.readToEndNow() }
     }
 
-    /// A loopback port nothing listens on (bound, then released: the
-    /// kernel does not hand it out again at once).
+    /// A loopback port nothing listens on, for a test that binds it later
+    /// (a config file naming it, a listener a reload adds): `SparePorts`.
     public static func unusedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Glibc.close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw RawClientError.connect("127.0.0.1", 0) }
-        return Int(UInt16(bigEndian: address.sin_port))
+        try SparePorts.shared.next()
     }
 
     /// Exactly `count` bytes (a frame's header, then its payload).
