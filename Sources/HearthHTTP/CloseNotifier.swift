@@ -1,7 +1,8 @@
 import NIOCore
 import Synchronization
 
-/// Tells subscribers when a connection closes. One callback is registered
+/// Tells subscribers when a connection closes, or when its client is taken
+/// to have left (`clientLeft()`). One callback is registered
 /// on the channel for its whole life; each request subscribes and
 /// unsubscribes, so a long keep-alive connection does not gather a callback
 /// per request it served.
@@ -17,6 +18,14 @@ final class CloseNotifier: Sendable {
     init(closeFuture: EventLoopFuture<Void>) {
         closeFuture.whenComplete { [self] _ in fire() }
     }
+
+    /// The client sent its FIN while the connection is still open. It may
+    /// only have half-closed and still be reading, but a server cannot tell
+    /// that from a client that hung up until it writes, so the work done
+    /// for it stops now rather than at its timeout (SECURITY.md: a client
+    /// that disconnects stops its script), as nginx aborts a proxied
+    /// request. An answer already in hand still goes out.
+    func clientLeft() { fire() }
 
     /// Registers `handler`; it runs at once if the connection is already
     /// closed. Returns the id to unsubscribe with.

@@ -119,6 +119,13 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
+    /// Calls `handler` on the event loop once the client sends its FIN,
+    /// at once if it has already.
+    func whenPeerHalfCloses(_ handler: @escaping @Sendable () -> Void) {
+        guard eventLoop.inEventLoop else { return eventLoop.execute { self.whenPeerHalfCloses(handler) } }
+        if peerHalfClosed { handler() } else { halfCloseHandler = handler }
+    }
+
     // MARK: Event-loop side
 
     private var lingering: CheckedContinuation<Void, Never>?
@@ -127,6 +134,8 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     private var socketClosed = false
     /// The client sent its FIN and nothing more can come.
     private var peerHalfClosed = false
+    /// Told once when the client sends its FIN (`whenPeerHalfCloses`).
+    private var halfCloseHandler: (@Sendable () -> Void)?
 
     private func linger(limit: TimeAmount, _ continuation: CheckedContinuation<Void, Never>) {
         // A client that half-closed has stopped sending already.
@@ -245,7 +254,12 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     /// sends nothing more but still reads. The request it sent is served;
     /// then the connection ends, as nothing can follow (RFC 9112 §9.6).
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event { endInput(halfClosed: true) }
+        if case ChannelEvent.inputClosed = event {
+            endInput(halfClosed: true)
+            let handler = halfCloseHandler
+            halfCloseHandler = nil
+            handler?()
+        }
         context.fireUserInboundEventTriggered(event)
     }
 

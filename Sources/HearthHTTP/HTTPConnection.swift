@@ -22,6 +22,7 @@ struct HTTPConnection {
         context.registry.register(activity)
         activity.startIdleTimer()
         let info = ConnectionInfo(channel: channel)
+        connection.io.whenPeerHalfCloses { [notifier = info.closeNotifier] in notifier?.clientLeft() }
         let watcher = context.observer?.connectionOpened(info)
         var unreadInput = false
         do {

@@ -48,15 +48,24 @@ import Testing
         try await site.stop()
     }
 
-    @Test func clientDisconnectBeforeAnyOutputKillsTheScript() async throws {
-        let site = try await CGITestSite.start(scripts: ["hangs": Probe.hangs], mount: { $0.killGrace = .milliseconds(200) })
+    /// Stopped by the client's leaving, not by a timeout: the I/O timeout
+    /// is far beyond the wait.
+    @Test(arguments: [false, true])
+    func clientDisconnectBeforeAnyOutputKillsTheScript(halfClose: Bool) async throws {
+        let capture = LogCapture()
+        let site = try await CGITestSite.start(scripts: ["hangs": Probe.hangs], mount: {
+            $0.killGrace = .milliseconds(200)
+            $0.ioTimeout = .seconds(120)
+        }, logger: capture.logger())
         let connection = try RawConnection(port: site.port)
         try await connection.send("GET /cgi-bin/hangs?silent HTTP/1.1\r\nHost: t\r\n\r\n")
         let pid = try #require(await Processes.readPid(at: site.scriptDirectory + "/silent.pid"))
         #expect(Processes.isAlive(pid))
-        connection.close()
-        #expect(await Processes.waitUntilGone(pid))
+        // A half-close is the same FIN on the wire (docs/http1.md).
+        if halfClose { connection.shutdownWrite() } else { connection.close() }
+        #expect(await Processes.waitUntilGone(pid, seconds: 30))
         try await site.stop()
+        #expect(capture.records.contains { $0.metadata["status"] == "499" })
     }
 
     @Test func stderrReachesTheErrorLogTaggedWithTheScript() async throws {

@@ -213,14 +213,15 @@ struct TLSListenerTests {
         try await Self.serving(site) { _, tlsPort in
             for mode in ["close_notify", "fin"] {
                 let run = try await ProgramOutput.runAside("/usr/bin/timeout", ["20", "/usr/bin/python3", "-c", Self.halfClosingClient, "\(tlsPort)", site.ca, mode])
-                #expect(run.status == 0 && run.output.hasPrefix("HTTP/1.1 200 OK") && run.output.contains("HTTPS=on"), "\(mode): \(run.output)")
+                #expect(run.status == 0 && run.output.hasPrefix("HTTP/1.1 200 OK") && run.output.hasSuffix("\r\n\r\n" + Self.bigFile), "\(mode): \(run.output.prefix(300))")
             }
         }
     }
 
     /// Python's TLS over memory buffers, so the client controls what goes
     /// on the wire: the request, then `close_notify` (or not), then its
-    /// FIN; it prints what it read until the server closed.
+    /// FIN; it prints what it read until the server closed. It asks for a
+    /// file: a script still running at a FIN is stopped (docs/http1.md).
     static let halfClosingClient = #"""
         import socket, ssl, sys
         port, ca, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -235,7 +236,7 @@ struct TLSListenerTests {
             except ssl.SSLWantReadError:
                 send(); incoming.write(raw.recv(65536))
         send()
-        tls.write(b"GET /cgi-bin/env HTTP/1.1\r\nHost: localhost\r\n\r\n"); send()
+        tls.write(b"GET /files/big.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"); send()
         if mode == "close_notify":
             try: tls.unwrap()
             except ssl.SSLWantReadError: pass

@@ -1,5 +1,6 @@
 import Foundation
 import HearthTesting
+import Logging
 import Testing
 
 /// One relay for every door (issue 23, "Structure"): the same program
@@ -45,6 +46,9 @@ struct RelayContractTests {
                 print "Content-Type: application/octet-stream\r\n\r\n";
                 print $block for 1..64;
                 kill 'KILL', $$;
+            } elsif ($case eq 'slow') {
+                sleep 30;
+                print "Content-Type: text/plain\r\n\r\ntoo late\n";
             } elsif ($case eq 'diesearly') {
                 $| = 1;
                 print "Content-Type: text/plain\r\n\r\npartial\n";
@@ -56,10 +60,10 @@ struct RelayContractTests {
     /// 64 KiB: far below the 8 MiB `flood` writes.
     static let cap = 65536
 
-    private func withSite(maxOutput: Int? = nil, _ body: (CGITestSite) async throws -> Void) async throws {
+    private func withSite(maxOutput: Int? = nil, logger: Logger = TestLog.logger("hearth.test"), _ body: (CGITestSite) async throws -> Void) async throws {
         let site = try await CGITestSite.start(
             scripts: [Door.cold.rawValue: Self.program, Door.warm.rawValue: Self.program],
-            mount: { $0.maxOutputBytes = maxOutput }, site: { $0.scriptPools = testPool() })
+            mount: { $0.maxOutputBytes = maxOutput }, site: { $0.scriptPools = testPool() }, logger: logger)
         try await site.whileServing(body)
     }
 
@@ -172,6 +176,22 @@ struct RelayContractTests {
             } else {
                 #expect(head.hasPrefix("HTTP/1.1 502 "), "\(head)")
             }
+        }
+    }
+
+    /// SECURITY.md: a client that disconnects stops the work done for it,
+    /// cold (the script's process group) and warm (FCGI_ABORT_REQUEST),
+    /// logged as 499, long before the script would have answered. A
+    /// half-close is the same FIN on the wire (docs/http1.md).
+    @Test("a client that leaves before the answer stops the work for it", arguments: Door.allCases, [false, true])
+    func clientLeaves(_ door: Door, halfClose: Bool) async throws {
+        let capture = LogCapture()
+        try await withSite(logger: capture.logger()) { site in
+            let connection = try RawConnection(port: site.port)
+            defer { connection.close() }
+            try await connection.send("GET \(door.path)?case=slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            if halfClose { connection.shutdownWrite() } else { connection.close() }
+            #expect(await Processes.eventually(seconds: 20) { capture.records.contains { $0.metadata["status"] == "499" } }, "\(capture.records.map(\.message))")
         }
     }
 }
