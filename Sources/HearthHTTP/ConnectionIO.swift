@@ -129,6 +129,7 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
     // MARK: Event-loop side
 
     private var lingering: CheckedContinuation<Void, Never>?
+    private var lingerLimit: Scheduled<Void>?
     /// The socket itself is closed (not only the stream of parts, which a
     /// decoder error ends too).
     private var socketClosed = false
@@ -147,13 +148,28 @@ final class ConnectionIO: ChannelDuplexHandler, @unchecked Sendable {
             readHeld = false
             context.read()
         }
-        context.eventLoop.assumeIsolated().scheduleTask(in: limit) { self.stopLingering() }
+        lingerLimit = context.eventLoop.assumeIsolated().scheduleTask(in: limit) { self.stopLingering() }
     }
 
     private func stopLingering() {
+        // Cancelled, not left to fire: it holds this handler, and through
+        // it the whole connection, until then.
+        lingerLimit?.cancel()
+        lingerLimit = nil
         let continuation = lingering
         lingering = nil
         continuation?.resume()
+    }
+
+    /// Closes the connection once its task is done with it. After the
+    /// client's FIN, by shutting the output: with the input shut already
+    /// that closes the socket whole, and over TLS it sends `close_notify`
+    /// without waiting for one from a client that can no longer send
+    /// (swift-nio-ssl's full close would wait, `TLSCertificateLoader`).
+    func closeConnection() {
+        guard eventLoop.inEventLoop else { return eventLoop.execute { self.closeConnection() } }
+        guard let context else { return }
+        context.close(mode: peerHalfClosed && !socketClosed ? .output : .all, promise: nil)
     }
 
     /// A buffered part (or the end) when there is one, without waiting.

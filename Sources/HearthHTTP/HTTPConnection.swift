@@ -41,6 +41,8 @@ struct HTTPConnection {
         // A refused body may still be arriving: closing on it would reset
         // the connection under the response the client is to read.
         if unreadInput { await connection.io.lingerUntilInputEnds(limit: Self.lingerLimit) }
+        connection.io.closeConnection()
+        // Whatever the pipeline made of that, the socket goes.
         channel.close(promise: nil)
     }
 

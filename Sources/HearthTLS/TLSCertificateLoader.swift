@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NIOCore
 import NIOSSL
 
 /// Reads one certificate and its key into a server context, refusing what
@@ -21,6 +22,7 @@ enum TLSCertificateLoader {
         configuration.maximumTLSVersion = TLSVersionPolicy.maximum
         configuration.cipherSuiteValues = TLSVersionPolicy.cipherSuites
         configuration.applicationProtocols = applicationProtocols
+        configuration.shutdownTimeout = shutdownWait
         do {
             // BoringSSL refuses a key whose public half is not the leaf's.
             return try NIOSSLContext(configuration: configuration)
@@ -28,6 +30,15 @@ enum TLSCertificateLoader {
             throw TLSCertificateError(file: files.key, reason: "does not match the certificate \(files.certificate) (\(error))")
         }
     }
+
+    /// How long a connection the server closes waits for the client's
+    /// `close_notify` after sending its own. Nothing is read after it (RFC
+    /// 8446 §6.1: the side that closes need not wait for the answer, as
+    /// nginx and mod_ssl do not), yet swift-nio-ssl keeps the whole
+    /// connection, its TLS state and buffers, for this long, by default
+    /// 5 s, even after the socket is gone: at a few thousand connections a
+    /// second that was hundreds of megabytes (bench/RESULTS-tls.md).
+    static let shutdownWait = TimeAmount.milliseconds(100)
 
     private static func read<T>(_ path: String, _ load: (String) throws -> T) throws -> T {
         guard access(path, R_OK) == 0 else {

@@ -96,10 +96,16 @@ final class ScriptProcess: Sendable {
     /// runs on its own. A script that exits within the grace is not reaped
     /// before the SIGKILL (`untilTheGroupIsKilled`), so its descendants
     /// that ignore SIGTERM get it too.
+    ///
+    /// A script that had already ended by itself (a zombie not reaped yet:
+    /// killed by its own signal, then its answer refused) was not stopped,
+    /// and no reason is kept: its log line names its own end, not a stop
+    /// it never got. Its group is stopped all the same, for what it left.
     func stop(_ reason: StopReason, grace: Duration) {
+        let ended = ChildReaper.ending(of: pid) != .running
         let first = state.withLock { state -> Bool in
-            guard state.stopReason == nil, state.reapedAt == nil else { return false }
-            state.stopReason = reason
+            guard state.stopReason == nil, state.killAt == nil, state.reapedAt == nil else { return false }
+            if !ended { state.stopReason = reason }
             state.killAt = .now + grace
             return true
         }
