@@ -125,6 +125,20 @@ public final class HearthProcess: Sendable {
     /// Everything the server wrote to its error log so far.
     public var errors: String { errorLog.text }
 
+    /// The admin listener's port, from its `listening on` line, waited for
+    /// (it may still be on its way through the stderr pipe); nil if the
+    /// line does not come within 10 s.
+    public func adminPort() async -> Int? {
+        let line = #"admin listener \(metrics, status, health\) on http://[^ ]*:(\d+)/"#
+        var found: Substring?
+        _ = await Processes.eventually {
+            let text = errors
+            found = text.range(of: line, options: .regularExpression).map { text[$0] }
+            return found != nil
+        }
+        return found.flatMap { Int(String($0.dropLast().reversed().prefix { $0.isNumber }.reversed())) }
+    }
+
     /// Sends SIGTERM (a graceful stop) and waits for the exit status. A
     /// server still running `exitBound` seconds later is killed (SIGKILL)
     /// and the call throws, rather than waiting for ever.

@@ -206,10 +206,7 @@ import Testing
         }
         try FileManager.default.copyItem(atPath: directory.path + "/a.yaml", toPath: directory.path + "/hearth.yaml")
         let server = try await HearthProcess.start(["--config", "hearth.yaml"], workingDirectory: directory.path)
-        let line = #"admin listener \(metrics, status, health\) on http://127\.0\.0\.1:(\d+)/"#
-        #expect(await Processes.eventually { server.errors.range(of: line, options: .regularExpression) != nil }, "\(server.errors)")
-        let found = server.errors.range(of: line, options: .regularExpression).map { server.errors[$0] } ?? ""
-        let adminPort = try #require(Int(String(found.dropLast().reversed().prefix { $0.isNumber }.reversed())))
+        let adminPort = try #require(await server.adminPort(), "\(server.errors)")
         let get = { (path: String, port: Int) in try await rawRequest("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port) }
         #expect(try await get("/cgi-bin/hello.sh", server.port).status == 200)
         let loaded = try await get("/server-status?json", adminPort).text
