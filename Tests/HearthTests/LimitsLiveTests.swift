@@ -48,7 +48,11 @@ import Testing
         let answer = String(decoding: try await connection.readToEnd(), as: UTF8.self)
         connection.close()
         try await site.stop()
-        #expect(answer.hasPrefix("HTTP/1.1 200 "))
+        // Seen once under a loaded full run: a 500, as if the script had
+        // written nothing before its limit killed it. The log says what
+        // the gateway saw, should it come again.
+        let log = capture.records.map { "\($0.message) \($0.metadata)" }
+        #expect(answer.hasPrefix("HTTP/1.1 200 "), "\(log)")
         #expect(answer.contains("first half\n"))
         #expect(!answer.hasSuffix("0\r\n\r\n"), "no last chunk: \(answer.debugDescription)")
         #expect(capture.records.contains { $0.message.contains("killed by signal \(SIGXCPU) before the end of its answer") })
