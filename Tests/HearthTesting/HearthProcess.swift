@@ -108,7 +108,12 @@ public final class HearthProcess: Sendable {
 
     /// The port of `listening on http://HOST:PORT/`, once the line is there.
     private static func listeningPort(in text: String) -> Int? {
-        guard let range = text.range(of: #"listening on http://[^ ]*:(\d+)/"#, options: .regularExpression) else { return nil }
+        port(in: text, after: "listening on")
+    }
+
+    /// The port of the first `PREFIX http://HOST:PORT/` in `text`.
+    private static func port(in text: String, after prefix: String) -> Int? {
+        guard let range = text.range(of: prefix + #" http://[^ ]*:(\d+)/"#, options: .regularExpression) else { return nil }
         return Int(String(text[range].dropLast().reversed().prefix { $0.isNumber }.reversed()))
     }
 
@@ -129,14 +134,13 @@ public final class HearthProcess: Sendable {
     /// (it may still be on its way through the stderr pipe); nil if the
     /// line does not come within 10 s.
     public func adminPort() async -> Int? {
-        let line = #"admin listener \(metrics, status, health\) on http://[^ ]*:(\d+)/"#
-        var found: Substring?
+        let prefix = #"admin listener \(metrics, status, health\) on"#
+        var port: Int?
         _ = await Processes.eventually {
-            let text = errors
-            found = text.range(of: line, options: .regularExpression).map { text[$0] }
-            return found != nil
+            port = Self.port(in: errors, after: prefix)
+            return port != nil
         }
-        return found.flatMap { Int(String($0.dropLast().reversed().prefix { $0.isNumber }.reversed())) }
+        return port
     }
 
     /// Sends SIGTERM (a graceful stop) and waits for the exit status. A
